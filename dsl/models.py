@@ -1,0 +1,232 @@
+"""Typed models for vocabularies, proposals and red lines.
+
+Spans are kept on every node that a diagnostic or a finding may point at, but
+they are excluded from equality (``compare=False``-like via ``exclude``) so that
+``parse(format(x))`` can be compared with ``parse(x)`` by ``model_dump``.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .diagnostics import Span
+
+NO_SPAN = Span("<none>", 0, 0)
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    span: Span = Field(default=NO_SPAN, exclude=True, repr=False)
+
+
+# ------------------------------------------------------------------ vocabulary
+TypeKind = Literal["number", "enum", "scale", "set", "bool", "date", "text"]
+
+
+class TermType(Node):
+    kind: TypeKind
+    values: tuple[str, ...] = ()  # enum / set members, or a scale from low to high
+    unit: str = ""
+    name: str = ""  # the declared type name, when the term uses a named type
+
+    @property
+    def ordered(self) -> bool:
+        return self.kind in ("number", "date", "scale")
+
+    def describe(self) -> str:
+        if self.kind == "scale":
+            return "scale(" + " < ".join(self.values) + ")"
+        if self.kind in ("enum", "set"):
+            return f"{self.kind}(" + ", ".join(self.values) + ")"
+        if self.kind == "number" and self.unit:
+            return f"number unit {self.unit}"
+        return self.kind
+
+
+class TermDef(Node):
+    path: str
+    type: TermType
+    doc: str = ""
+
+
+class Vocabulary(Node):
+    title: str
+    file: str = ""
+    terms: dict[str, TermDef] = {}
+
+    def matching(self, pattern: str) -> list[str]:
+        """Declared term paths a pattern (exact path or `prefix.*`) covers, sorted."""
+        if pattern.endswith(".*"):
+            prefix = pattern[:-1]
+            return sorted(p for p in self.terms if p.startswith(prefix))
+        return [pattern] if pattern in self.terms else []
+
+
+# ------------------------------------------------------------------ values
+ValueKind = Literal["number", "date", "text", "bool", "name", "set"]
+Scalar = Union[bool, int, float, _dt.date, str, tuple[str, ...]]
+
+
+class Value(Node):
+    kind: ValueKind
+    raw: Scalar
+
+    def show(self) -> str:
+        if self.kind == "bool":
+            return "true" if self.raw else "false"
+        if self.kind == "set":
+            return "[" + ", ".join(self.raw) + "]"  # type: ignore[arg-type]
+        if self.kind == "text":
+            return '"' + str(self.raw).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if self.kind == "number":
+            return format_number(self.raw)  # type: ignore[arg-type]
+        return str(self.raw)
+
+
+def format_number(n: float | int) -> str:
+    if isinstance(n, float) and n.is_integer():
+        n = int(n)
+    return str(n)
+
+
+# ------------------------------------------------------------------ proposals
+class Assignment(Node):
+    path: str
+    value: Value
+
+
+class Option(Node):
+    id: str
+    title: str
+    text: str = ""
+    notes: tuple[str, ...] = ()
+    terms: tuple[Assignment, ...] = ()
+
+
+class Acknowledgement(Node):
+    party: str
+    rule: str
+    reason: str
+    until: _dt.date | None = None
+
+
+class Clause(Node):
+    id: str
+    title: str
+    text: str = ""
+    tags: tuple[str, ...] = ()
+    status: str = ""
+    status_note: str = ""
+    notes: tuple[str, ...] = ()
+    terms: tuple[Assignment, ...] = ()
+    options: tuple[Option, ...] = ()
+    acknowledgements: tuple[Acknowledgement, ...] = ()
+
+
+class Proposal(Node):
+    title: str
+    file: str = ""
+    vocabulary_path: str = ""
+    vocabulary_span: Span = Field(default=NO_SPAN, exclude=True, repr=False)
+    version: str = ""
+    date: _dt.date | None = None
+    drafted_by: str = ""
+    parties: tuple[str, ...] = ()
+    revises: str = ""
+    notes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    clauses: tuple[Clause, ...] = ()
+
+    def clause(self, clause_id: str) -> Clause | None:
+        return next((c for c in self.clauses if c.id == clause_id), None)
+
+
+# ------------------------------------------------------------------ red lines
+class Compare(Node):
+    kind: Literal["compare"] = "compare"
+    pattern: str
+    op: Literal["==", "!=", "<", "<=", ">", ">="]
+    value: Value
+
+
+class OneOf(Node):
+    kind: Literal["one_of"] = "one_of"
+    pattern: str
+    values: tuple[Value, ...]
+
+
+class Has(Node):
+    kind: Literal["has"] = "has"
+    pattern: str
+    mode: Literal["any", "all"]
+    names: tuple[str, ...]
+
+
+class Presence(Node):
+    kind: Literal["present", "absent"]
+    pattern: str
+
+
+class Not(Node):
+    kind: Literal["not"] = "not"
+    inner: "Condition"
+
+
+class AllOf(Node):
+    kind: Literal["all"] = "all"
+    items: tuple["Condition", ...]
+
+
+class AnyOf(Node):
+    kind: Literal["any"] = "any"
+    items: tuple["Condition", ...]
+
+
+Condition = Union[Compare, OneOf, Has, Presence, Not, AllOf, AnyOf]
+Not.model_rebuild()
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+
+
+class Source(Node):
+    id: str
+    title: str = ""
+    publication: str = ""
+    date: str = ""
+    seed: str = ""
+    url: str = ""
+    author: str = ""
+
+
+class Citation(Node):
+    source: str
+    locator: str = ""
+
+
+class Rule(Node):
+    id: str
+    title: str
+    kind: Literal["rule", "require"] = "rule"
+    severity: Literal["hard", "soft"] = "hard"
+    weight: float = 1.0
+    condition: Condition | None = None
+    because: str = ""
+    citations: tuple[Citation, ...] = ()
+    notes: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+class RedLines(Node):
+    party: str
+    name: str
+    file: str = ""
+    vocabulary_path: str = ""
+    vocabulary_span: Span = Field(default=NO_SPAN, exclude=True, repr=False)
+    notes: tuple[str, ...] = ()
+    sources: dict[str, Source] = {}
+    rules: tuple[Rule, ...] = ()
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)

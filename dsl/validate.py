@@ -1,0 +1,148 @@
+"""Validation of parsed files against a vocabulary. Pure: models in, diagnostics out."""
+from __future__ import annotations
+
+from . import models as m
+from .diagnostics import DiagnosticSink, did_you_mean
+
+_ORDER_OPS = {"<", "<=", ">", ">="}
+
+
+# ------------------------------------------------------------------ values
+def check_value(value: m.Value, term: m.TermDef, sink: DiagnosticSink) -> None:
+    """Report PC101/PC102 when `value` does not fit `term`'s type."""
+    t = term.type
+    expected_kind = {"number": "number", "date": "date", "bool": "bool", "text": "text",
+                     "enum": "name", "scale": "name", "set": "set"}[t.kind]
+    if value.kind != expected_kind:
+        hint = ""
+        if t.kind == "set" and value.kind == "name":
+            hint = f"write a set as [{value.raw}]"
+        elif t.kind in ("enum", "scale", "set"):
+            hint = "one of: " + ", ".join(t.values)
+        sink.error("PC102", f"'{term.path}' takes {_a(t)}, not {_a_kind(value.kind)} ({value.show()})", value.span, hint)
+        return
+    if t.kind in ("enum", "scale"):
+        _check_member(str(value.raw), term, value, sink)
+    elif t.kind == "set":
+        for name in value.raw:  # type: ignore[union-attr]
+            _check_member(name, term, value, sink)
+
+
+def _check_member(name: str, term: m.TermDef, value: m.Value, sink: DiagnosticSink) -> None:
+    if name not in term.type.values:
+        hint = did_you_mean(name, set(term.type.values)) or "one of: " + ", ".join(term.type.values)
+        sink.error("PC101", f"'{name}' is not a value of '{term.path}' ({term.type.describe()})", value.span, hint)
+
+
+def _a(t: m.TermType) -> str:
+    return {"number": "a number", "date": "a date", "bool": "true or false", "text": "a string",
+            "enum": "one of its values", "scale": "a value of its scale", "set": "a set [..]"}[t.kind]
+
+
+def _a_kind(kind: str) -> str:
+    return {"number": "a number", "date": "a date", "bool": "a boolean", "text": "a string",
+            "name": "a name", "set": "a set"}[kind]
+
+
+def check_path(path: str, vocabulary: m.Vocabulary, span: m.Span, sink: DiagnosticSink) -> m.TermDef | None:
+    term = vocabulary.terms.get(path)
+    if term is None:
+        sink.error("PC100", f"unknown term '{path}'", span, did_you_mean(path, set(vocabulary.terms)))
+    return term
+
+
+# ------------------------------------------------------------------ proposals
+def validate_proposal(proposal: m.Proposal, vocabulary: m.Vocabulary, sink: DiagnosticSink) -> None:
+    seen: dict[str, m.Span] = {}
+    for clause in proposal.clauses:
+        if clause.id in seen:
+            sink.error("PC103", f"clause '{clause.id}' is defined twice (first at line {seen[clause.id].line})", clause.span)
+        seen.setdefault(clause.id, clause.span)
+        _check_terms(clause.terms, vocabulary, sink)
+        option_ids: set[str] = set()
+        for option in clause.options:
+            if option.id in option_ids:
+                sink.error("PC105", f"option '{option.id}' is declared twice in clause '{clause.id}'", option.span)
+            option_ids.add(option.id)
+            _check_terms(option.terms, vocabulary, sink)
+
+
+def _check_terms(terms: tuple[m.Assignment, ...], vocabulary: m.Vocabulary, sink: DiagnosticSink) -> None:
+    assigned: set[str] = set()
+    for assignment in terms:
+        if assignment.path in assigned:
+            sink.error("PC105", f"'{assignment.path}' is assigned twice in one clause", assignment.span)
+        assigned.add(assignment.path)
+        term = check_path(assignment.path, vocabulary, assignment.span, sink)
+        if term is not None:
+            check_value(assignment.value, term, sink)
+
+
+def validate_acknowledgements(proposal: m.Proposal, redlines: list[m.RedLines], sink: DiagnosticSink) -> None:
+    parties = {r.party: r for r in redlines}
+    for clause in proposal.clauses:
+        for ack in clause.acknowledgements:
+            party = parties.get(ack.party)
+            if party is None:
+                sink.error("PC107", f"unknown party '{ack.party}'", ack.span, did_you_mean(ack.party, set(parties)))
+            elif party.rule(ack.rule) is None:
+                sink.error("PC115", f"party '{ack.party}' has no rule '{ack.rule}'", ack.span,
+                           did_you_mean(ack.rule, {r.id for r in party.rules}))
+
+
+# ------------------------------------------------------------------ red lines
+def validate_redlines(redlines: m.RedLines, vocabulary: m.Vocabulary, sink: DiagnosticSink) -> None:
+    seen: dict[str, m.Span] = {}
+    for rule in redlines.rules:
+        if rule.id in seen:
+            sink.error("PC104", f"rule '{rule.id}' is defined twice (first at line {seen[rule.id].line})", rule.span)
+        seen.setdefault(rule.id, rule.span)
+        for citation in rule.citations:
+            if citation.source not in redlines.sources:
+                sink.error("PC108", f"unknown source '{citation.source}'", citation.span,
+                           did_you_mean(citation.source, set(redlines.sources)))
+        if rule.condition is not None:
+            check_condition(rule.condition, vocabulary, sink)
+
+
+def check_condition(condition: m.Condition, vocabulary: m.Vocabulary, sink: DiagnosticSink) -> None:
+    stack: list[m.Condition] = [condition]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (m.AllOf, m.AnyOf)):
+            stack.extend(node.items)
+        elif isinstance(node, m.Not):
+            stack.append(node.inner)
+        else:
+            for term in _pattern_terms(node.pattern, vocabulary, node.span, sink):
+                _check_leaf(node, term, sink)
+
+
+def _pattern_terms(pattern: str, vocabulary: m.Vocabulary, span: m.Span, sink: DiagnosticSink) -> list[m.TermDef]:
+    if not pattern.endswith(".*"):
+        term = check_path(pattern, vocabulary, span, sink)
+        return [term] if term else []
+    matched = vocabulary.matching(pattern)
+    if not matched:
+        prefixes = {p.rsplit(".", 1)[0] + ".*" for p in vocabulary.terms if "." in p}
+        sink.error("PC114", f"no term matches '{pattern}'", span, did_you_mean(pattern, prefixes))
+    return [vocabulary.terms[p] for p in matched]
+
+
+def _check_leaf(node: m.Condition, term: m.TermDef, sink: DiagnosticSink) -> None:
+    if isinstance(node, m.Compare):
+        if node.op in _ORDER_OPS and not term.type.ordered:
+            sink.error("PC110", f"'{node.op}' needs an ordered term, but '{term.path}' is {term.type.describe()}",
+                       node.span, "use == or != (or `in [...]`)" if term.type.kind != "set" else "use `has`")
+            return
+        check_value(node.value, term, sink)
+    elif isinstance(node, m.OneOf):
+        for value in node.values:
+            check_value(value, term, sink)
+    elif isinstance(node, m.Has):
+        if term.type.kind != "set":
+            sink.error("PC110", f"`has` needs a set term, but '{term.path}' is {term.type.describe()}", node.span,
+                       "use == or `in [...]`")
+            return
+        for name in node.names:
+            _check_member(name, term, m.Value(kind="name", raw=name, span=node.span), sink)
