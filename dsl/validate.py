@@ -114,8 +114,33 @@ def check_condition(condition: m.Condition, vocabulary: m.Vocabulary, sink: Diag
         elif isinstance(node, m.Not):
             stack.append(node.inner)
         else:
-            for term in _pattern_terms(node.pattern, vocabulary, node.span, sink):
-                _check_leaf(node, term, sink)
+            leaf_terms(node, vocabulary, sink)
+
+
+def leaf_terms(leaf: m.Condition, vocabulary: m.Vocabulary, sink: DiagnosticSink | None = None) -> list[m.TermDef]:
+    """The declared terms a condition leaf tests.
+
+    A wildcard covers the terms of its family that the test fits: `territory.* >=
+    recognized_de_facto` reads the scale-typed terms under `territory.` and
+    ignores, say, a bool there. It is an error only if no term fits.
+    """
+    sink = sink if sink is not None else DiagnosticSink()
+    terms = _pattern_terms(leaf.pattern, vocabulary, leaf.span, sink)
+    if not leaf.pattern.endswith(".*"):
+        for term in terms:
+            _check_leaf(leaf, term, sink)
+        return terms
+    fitting, first_errors = [], None
+    for term in terms:
+        trial = DiagnosticSink()
+        _check_leaf(leaf, term, trial)
+        if trial.items:
+            first_errors = first_errors or trial.items
+        else:
+            fitting.append(term)
+    if terms and not fitting and first_errors:
+        sink.items.extend(first_errors)
+    return fitting
 
 
 def _pattern_terms(pattern: str, vocabulary: m.Vocabulary, span: m.Span, sink: DiagnosticSink) -> list[m.TermDef]:

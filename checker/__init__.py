@@ -1,0 +1,1 @@
+"""peacecheck's checker: evaluation, results, renderers and the command line."""

@@ -1,0 +1,144 @@
+"""The terminal report: readable without colour, coloured when asked to."""
+from __future__ import annotations
+
+from .results import CheckResult, Finding, summarize
+
+SYMBOL = {"reject": "REJECT", "concern": "concern", "accept": "accept", "silent": "-"}
+COLOUR = {"reject": "red", "concern": "yellow", "accept": "green", "silent": None}
+
+
+class Styler:
+    def __init__(self, colour: bool):
+        self.colour = colour
+
+    def __call__(self, text: str, fg: str | None = None, bold: bool = False) -> str:
+        if not self.colour or (fg is None and not bold):
+            return text
+        import click
+
+        return click.style(text, fg=fg, bold=bold)
+
+
+def render(result: CheckResult, colour: bool = False, parties: list[str] | None = None) -> str:
+    style = Styler(colour)
+    lines: list[str] = []
+    lines += _header(result, style)
+    lines += _matrix(result, style)
+    lines += _findings(result, style)
+    lines += _summary(result, style)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _header(result: CheckResult, style: Styler) -> list[str]:
+    p = result.proposal
+    facts = [f"date {p.date.isoformat()}" if p.date else "", f"version {p.version}" if p.version else "",
+             f"drafted by {p.drafted_by}" if p.drafted_by else "",
+             f"parties at the table: {', '.join(p.parties)}" if p.parties else ""]
+    red = ", ".join(f"{i.id} ({i.rule_count} rules)" for i in result.parties)
+    return [style(p.title, bold=True) + f"  [{p.file}]", " · ".join(f for f in facts if f),
+            f"Red lines: {red}", ""]
+
+
+def _matrix(result: CheckResult, style: Styler) -> list[str]:
+    ids = [p.id for p in result.parties]
+    id_width = max([len(c.id) for c in result.clauses] + [6])
+    labels = [c.title for c in result.clauses] + [_option_label(o) for c in result.clauses for o in c.options]
+    title_width = min(48, max([len(t) for t in labels] + [5])) + 2
+    col = max([len(i) for i in ids] + [7]) + 2
+    head = "Clause".ljust(id_width) + "  " + "Title".ljust(title_width) + "".join(i.ljust(col) for i in ids)
+    lines = [style(head.rstrip(), bold=True)]
+    for clause in result.clauses:
+        cells = "".join(style(SYMBOL[clause.verdicts[i]].ljust(col), COLOUR[clause.verdicts[i]]) for i in ids)
+        lines.append((clause.id.ljust(id_width) + "  " + _cut(clause.title, title_width - 2).ljust(title_width) + cells).rstrip())
+        for option in clause.options:
+            label = _cut(_option_label(option), title_width - 2).ljust(title_width)
+            cells = "".join(style(SYMBOL[option.verdicts[i]].ljust(col), COLOUR[option.verdicts[i]]) for i in ids)
+            lines.append((" " * id_width + "  " + label + cells).rstrip())
+    lines.append("Legend: REJECT = a hard red line is crossed, concern = only soft ones, "
+                 "accept = the party's rules bear on it and pass, - = no rule bears on it")
+    return lines + [""]
+
+
+def _option_label(option) -> str:
+    return f"  option {option.id}" + (" (default)" if option.default else "")
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _findings(result: CheckResult, style: Styler) -> list[str]:
+    lines = [style("Findings", bold=True)]
+    if not result.findings and not any(o.findings for c in result.clauses for o in c.options if not o.default):
+        return lines + ["  none: no party's red line is crossed", ""]
+    for clause in result.clauses:
+        extra = [f for o in clause.options if not o.default for f in o.findings]
+        if not clause.findings and not extra:
+            continue
+        lines.append(style(f"clause {clause.id}: {clause.title}", bold=True))
+        lines += [line for f in clause.findings + extra for line in _finding(f, style)]
+    proposal_level = result.proposal_findings
+    if proposal_level:
+        lines.append(style("the proposal as a whole (missing what a party requires)", bold=True))
+        lines += [line for f in proposal_level for line in _finding(f, style)]
+    return lines + [""]
+
+
+def _finding(f: Finding, style: Styler) -> list[str]:
+    colour = "red" if f.severity == "hard" else "yellow"
+    label = "REJECT" if f.severity == "hard" else "concern"
+    if f.acknowledged:
+        label, colour = "acknowledged", None
+    option = f" [option {f.option}]" if f.option else ""
+    out = [f"  {style(label, colour, bold=True)} {f.party} {f.rule} ({f.severity}){option}: {f.rule_title}"]
+    for e in f.evidence:
+        if e.value:
+            where = f" (clause {e.clause})" if e.clause and e.clause != f.clause else ""
+            out.append(f"      {e.path} = {e.value}{where}  against  {e.test}")
+        else:
+            out.append(f"      {e.path} is absent" + ("" if e.test == "absent" else f"  (needs {e.test})"))
+    if f.related_clauses:
+        out.append(f"      together with clause {', '.join(f.related_clauses)}")
+    if f.explanation:
+        out.append(f"      why: {f.explanation}")
+    if f.acknowledged:
+        out.append(f"      acknowledged: {f.acknowledged}")
+    for c in f.citations:
+        out.append(f"      source: {_citation(c)}")
+    out.append(f"      rule at {f.rule_file}:{f.rule_line}")
+    return out
+
+
+def _citation(c) -> str:
+    parts = [c.publication or c.title or c.source]
+    if c.title and c.publication:
+        parts.append(f'"{c.title}"')
+    if c.date:
+        parts.append(c.date)
+    if c.seed:
+        parts.append(f"seed {c.seed}")
+    if c.url:
+        parts.append(c.url)
+    text = ", ".join(parts)
+    return text + (f" - {c.locator}" if c.locator else "")
+
+
+def _summary(result: CheckResult, style: Styler) -> list[str]:
+    lines = [style("Summary", bold=True)]
+    for s in summarize(result):
+        bits = [f"rejects {_ids(s.rejects)}", f"concerns {_ids(s.concerns)}", f"accepts {_ids(s.accepts)}"]
+        if s.proposal_level:
+            bits.append("finds missing: " + "; ".join(f"{f.rule} {f.rule_title}" for f in s.proposal_level))
+        if s.acknowledged:
+            bits.append(f"{s.acknowledged} acknowledged")
+        lines.append(f"  {s.party.name} ({s.party.id}): " + "; ".join(bits))
+    for issue in result.acknowledgement_issues:
+        lines.append(f"  warning: clause {issue.clause} acknowledges {issue.party} {issue.rule}, "
+                     f"but the acknowledgement is {issue.problem} (line {issue.line})")
+    verdict = "at least one hard rejection" if result.has_hard_rejection() else "no hard rejection"
+    lines.append(style(f"Result: {verdict}.", bold=True))
+    return lines
+
+
+def _ids(ids: tuple[str, ...]) -> str:
+    return ", ".join(ids) if ids else "none"
