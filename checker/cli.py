@@ -13,15 +13,16 @@ from dsl.diagnostics import Diagnostic, PeaceError
 EXIT_OK, EXIT_REJECTED, EXIT_INPUT = 0, 1, 2
 
 # Renderers, imported only when used (start-up time matters).
+# One line per format: "name": "module:function(result) -> str".
 RENDERERS = {
     "text": "checker.render_text:render",
     "json": "checker.render_json:render",
-    "html": "checker.render_html:render",
-    "markdown": "checker.render_markdown:render",
 }
 
 # Subcommands that live in their own modules, imported only when invoked.
-LAZY_COMMANDS: dict[str, str] = {}
+# One line per command: "name": "module:click_command".
+LAZY_COMMANDS: dict[str, str] = {
+}
 
 
 def load_object(spec: str):

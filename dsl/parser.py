@@ -32,10 +32,7 @@ _TERMINAL_NAMES = {
     "LBRACE": "'{'", "RBRACE": "'}'", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'",
     "COMMA": "','", "DOT": "'.'", "EQUAL": "'='", "COLON": "':'", "LESSTHAN": "'<'",
     "COMP_OP": "a comparison (== != < <= > >=)", "SEVERITY": "'hard' or 'soft'",
-    "META_KEY": "a header field (version, date, drafted_by, parties, revises, note, source)",
-    "SOURCE_KEY": "a source field (title, publication, date, seed, url, author)",
 "DOT_STAR": "'.*'", "$END": "end of file",
-    "BOOL_T": "'bool'", "DATE_T": "'date'", "TEXT_T": "'text'",
 }
 
 

@@ -131,7 +131,7 @@ class Builder:
                           span=self.span(tree), **fields)
 
     def meta(self, item: Tree, fields: dict[str, Any], seen: dict[str, Span]) -> None:
-        key, value = str(item.children[0]), item.children[1]
+        key, value = str(item.children[0].children[0]), item.children[1]
         if key in ("note", "source"):
             fields[key + "s"].append(self.meta_text(key, value))
             return
@@ -257,7 +257,7 @@ class Builder:
         values: dict[str, str] = {}
         seen: dict[str, Span] = {}
         for field in fields:
-            key = str(field.children[0])
+            key = str(field.children[0].children[0])
             if self.once(seen, key, field):
                 values[key] = self.string(field.children[1])
         if "title" not in values:
