@@ -293,7 +293,7 @@ class Builder:
             wanted = "when" if kind == "rule" else "that"
             if data != wanted:
                 self.sink.error("PC001", f"a {kind} states its condition with `{wanted}`, not `{data}`", self.span(item))
-            elif self.once(seen, data, item):
+            if self.once(seen, "condition", item):
                 fields["condition"] = self.condition(item.children[0])
         elif self.once(seen, data, item):
             if data == "severity":

@@ -1,0 +1,4 @@
+"""`python -m checker ...` runs the peacecheck command line."""
+from checker.cli import run
+
+run()

@@ -1,0 +1,44 @@
+"""Shared fixtures: paths to the repository and to the small test project."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+BASIC = FIXTURES / "basic"
+
+
+class DictLoader:
+    """An in-memory Loader for the dsl: files are a dict of name -> text."""
+
+    def __init__(self, files: dict[str, str]):
+        self.files = files
+
+    def resolve(self, relative: str, from_file: str, span) -> str:
+        return os.path.normpath(os.path.join(os.path.dirname(from_file), relative))
+
+    def read(self, key: str) -> bytes:
+        if key not in self.files:
+            raise FileNotFoundError(2, "No such file or directory")
+        return self.files[key].encode("utf-8")
+
+
+@pytest.fixture
+def dict_loader():
+    return DictLoader
+
+
+@pytest.fixture
+def in_basic(monkeypatch):
+    """Run from inside the basic fixture project (paths in output are relative to it)."""
+    monkeypatch.chdir(BASIC)
+    return BASIC
+
+
+@pytest.fixture
+def in_repo(monkeypatch):
+    monkeypatch.chdir(REPO)
+    return REPO
