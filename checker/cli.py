@@ -17,6 +17,8 @@ EXIT_OK, EXIT_REJECTED, EXIT_INPUT = 0, 1, 2
 RENDERERS = {
     "text": "checker.render_text:render",
     "json": "checker.render_json:render",
+    "html": "checker.render_html:render",
+    "markdown": "checker.render_markdown:render",
 }
 
 # Subcommands that live in their own modules, imported only when invoked.

@@ -182,6 +182,7 @@ def render(result: CheckResult) -> str:
         raise ValueError("report.css / report.js must not contain '</'")
     context = {
         "result": result, "proposal": result.proposal, "parties": result.parties,
+        "party_names": {p.id: p.name for p in result.parties},
         "views": clause_views(result), "summaries": summarize(result), "totals": totals(result),
         "version": peacecheck_version(),
         # Our own static files, not input: inserted as is and pinned by hash in the CSP.

@@ -137,7 +137,7 @@ def load_redlines(key: str, loader: Loader, vocabulary: m.Vocabulary | None = No
     if not isinstance(parsed, m.RedLines):
         raise PeaceError([Diagnostic("PC023", f"'{key}' is not a red-line file (it should start with `party ID \"Name\"`)",
                                      Span(key, 1, 1))])
-    own = _vocabulary_for(parsed, loader) if parsed.vocabulary_path or vocabulary is None else vocabulary
+    own = _vocabulary_for(parsed, loader, vocabulary) if parsed.vocabulary_path or vocabulary is None else vocabulary
     if vocabulary is not None and own.file != vocabulary.file:
         raise PeaceError([Diagnostic("PC116", f"'{key}' uses vocabulary '{own.file}', the proposal uses '{vocabulary.file}'",
                                      parsed.span)])
@@ -147,12 +147,16 @@ def load_redlines(key: str, loader: Loader, vocabulary: m.Vocabulary | None = No
     return parsed, own
 
 
-def _vocabulary_for(model: m.Proposal | m.RedLines, loader: Loader) -> m.Vocabulary:
+def _vocabulary_for(model: m.Proposal | m.RedLines, loader: Loader,
+                    known: m.Vocabulary | None = None) -> m.Vocabulary:
+    """The vocabulary a file names; `known` is reused when it is that same file (no second parse)."""
     if not model.vocabulary_path:
         raise PeaceError([Diagnostic("PC113", "no vocabulary declared", Span(model.file, 1, 1),
                                      'add `vocabulary "path/to/file.vocab"` after the first line')])
     span = model.vocabulary_span
     target = loader.resolve(model.vocabulary_path, model.file, span)
+    if known is not None and known.file == target:
+        return known
     return load_vocabulary(target, loader, span)
 
 

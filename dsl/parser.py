@@ -41,7 +41,9 @@ def grammar_parser() -> "Lark":
     from lark import Lark
 
     grammar = resources.files("dsl").joinpath("peace.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    # cache=True keeps the built parser in the system temp folder, keyed by a hash of the grammar
+    # and options: building the LALR tables is most of the start-up time otherwise.
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False, cache=True)
 
 
 def decode(data: bytes, filename: str) -> str:

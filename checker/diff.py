@@ -1,0 +1,734 @@
+"""Diffs between two drafts: which clause became which, what changed in its words and
+terms, and what the change did to each party's objections.
+
+Pure: two CheckResults in (both drafts checked against the same red lines), a
+DiffResult out. Every renderer (text, JSON, Markdown, HTML) consumes a DiffResult.
+
+Clauses are aligned by id only when the two clauses are plausibly the same
+(published drafts reuse point numbers for different topics), then by content:
+shared term paths weigh most, then title, text and tags. One old clause whose
+content went into several new ones is a split; several old ones folded into one
+new clause are a merge. See docs/diff.md for the thresholds and their reasons.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Iterable, Literal
+
+from dsl import models as m
+
+from .results import CheckResult, ClauseResult, Finding, PartyInfo, Verdict
+
+DIFF_SCHEMA_VERSION = 1
+
+Method = Literal["id", "id+content", "content", "split", "merged", "added", "dropped"]
+Op = Literal["equal", "delete", "insert"]
+RuleChange = Literal["new", "resolved", "unchanged"]
+
+# Alignment thresholds (similarities are in [0, 1]).
+ID_MIN = 0.2  # a same-id pair below this is two different clauses that share a number
+ID_SAME = 0.8  # a same-id pair at or above this is "the same clause" (method `id`)
+ID_BONUS = 0.15  # an id agreement outweighs a slightly better content match elsewhere
+CONTENT_MIN = 0.3  # the least similarity for pairing clauses with different ids
+ATTACH_MIN = 0.5  # the least containment for a split or merge
+ATTACH_FAMILY_MIN = 0.3  # ... when the clause is a sub-point (or parent) of one already in the pair
+CANDIDATES = 12  # content candidates scored exactly per old clause
+WEIGHTS = {"terms": 0.4, "title": 0.25, "text": 0.25, "tags": 0.1}
+# How much each kind of term feature counts: for similarity the path matters most,
+# for containment (is this clause's content inside that one?) the exact value does.
+SIM_TERM = {"p": 1.0, "v": 0.5, "f": 0.4}
+CONTAIN_TERM = {"p": 0.5, "v": 1.0, "f": 0.3}
+VERDICT_RANK = {"reject": 3, "concern": 2, "accept": 1, "silent": 0}
+
+
+# ------------------------------------------------------------------ the model
+@dataclass(frozen=True)
+class Segment:
+    """A run of a redline. `text` keeps the whitespace before its first token."""
+
+    op: Op
+    text: str
+
+
+@dataclass(frozen=True)
+class TermValue:
+    value: str  # in the language's syntax
+    clause: str
+    option: str | None = None
+
+
+@dataclass(frozen=True)
+class TermChange:
+    path: str
+    kind: Literal["changed", "added", "removed"]
+    before: tuple[TermValue, ...]
+    after: tuple[TermValue, ...]
+
+
+@dataclass(frozen=True)
+class RuleDelta:
+    party: str
+    rule: str
+    title: str
+    severity: Literal["hard", "soft"]
+    change: RuleChange
+
+    @property
+    def label(self) -> str:
+        """'objection new', 'objection resolved', 'concern added', 'concern removed', ... ."""
+        if self.severity == "hard":
+            return "objection " + self.change
+        return "concern " + {"new": "added", "resolved": "removed", "unchanged": "unchanged"}[self.change]
+
+
+@dataclass(frozen=True)
+class PartyVerdict:
+    """One party's view of one clause diff: its verdict before and after, and which rules moved."""
+
+    party: str
+    before: Verdict | None  # None: the clause did not exist on that side
+    after: Verdict | None
+    rules: tuple[RuleDelta, ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after or any(r.change != "unchanged" for r in self.rules)
+
+    def of(self, change: RuleChange, severity: str) -> tuple[RuleDelta, ...]:
+        return tuple(r for r in self.rules if r.change == change and r.severity == severity)
+
+
+@dataclass(frozen=True)
+class ClauseDiff:
+    """A pairing of old and new clauses, or one added or dropped clause."""
+
+    key: str  # a stable, sanitised anchor: pair-21_a-14, added-9, dropped-3
+    method: Method
+    confidence: float
+    old_ids: tuple[str, ...]
+    new_ids: tuple[str, ...]
+    old_title: str
+    new_title: str
+    old_text: str
+    new_text: str
+    title_redline: tuple[Segment, ...]
+    redline: tuple[Segment, ...]
+    terms: tuple[TermChange, ...]
+    unchanged_terms: int
+    old_status: str
+    new_status: str
+    tags_added: tuple[str, ...]
+    tags_removed: tuple[str, ...]
+    verdicts: tuple[PartyVerdict, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{ids_label(self.old_ids) or '(none)'} -> {ids_label(self.new_ids) or '(none)'}"
+
+    @property
+    def renumbered(self) -> bool:
+        return bool(self.old_ids and self.new_ids) and self.old_ids != self.new_ids
+
+    @property
+    def title_changed(self) -> bool:
+        return any(s.op != "equal" for s in self.title_redline)
+
+    @property
+    def text_changed(self) -> bool:
+        return any(s.op != "equal" for s in self.redline)
+
+    @property
+    def verdict_changed(self) -> bool:
+        return any(v.changed for v in self.verdicts)
+
+    @property
+    def changed(self) -> bool:
+        return (self.method in ("added", "dropped", "split", "merged") or self.renumbered or self.title_changed
+                or self.text_changed or bool(self.terms) or self.old_status != self.new_status
+                or bool(self.tags_added or self.tags_removed) or self.verdict_changed)
+
+    def badges(self) -> tuple[str, ...]:
+        """Short words for what changed, in a fixed order."""
+        if self.method in ("added", "dropped"):
+            return (self.method,)
+        found = [("renumbered", self.renumbered), (self.method, self.method in ("split", "merged")),
+                 ("title", self.title_changed), ("text", self.text_changed), ("terms", bool(self.terms)),
+                 ("status", self.old_status != self.new_status),
+                 ("tags", bool(self.tags_added or self.tags_removed)), ("verdict", self.verdict_changed)]
+        shown = tuple(name for name, on in found if on)
+        return shown or ("unchanged",)
+
+
+@dataclass(frozen=True)
+class Mover:
+    """A clause diff that changed one party's verdict."""
+
+    key: str
+    label: str
+    before: Verdict | None
+    after: Verdict | None
+
+
+@dataclass(frozen=True)
+class PartyDelta:
+    """One party's summary: clause-level verdict counts before and after, and what moved them."""
+
+    party: str
+    name: str
+    before: dict[str, int]  # reject, concern, accept, silent, proposal_level
+    after: dict[str, int]
+    movers: tuple[Mover, ...]
+    proposal_level: tuple[RuleDelta, ...]
+
+    def line(self) -> str:
+        b, a = self.before, self.after
+        return (f"{self.name}: {_plural(b['reject'], 'rejection')} -> {a['reject']}; "
+                f"{_plural(b['concern'], 'concern')} -> {a['concern']}")
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    title: str
+    file: str
+    version: str
+    date: str
+    clauses: int
+
+
+@dataclass
+class DiffResult:
+    old: DraftInfo
+    new: DraftInfo
+    parties: list[PartyInfo]
+    pairs: list[ClauseDiff]
+    added: list[ClauseDiff]
+    dropped: list[ClauseDiff]
+    summary: list[PartyDelta]
+    proposal_level: list[RuleDelta] = field(default_factory=list)
+
+    @property
+    def changed_pairs(self) -> list[ClauseDiff]:
+        return [p for p in self.pairs if p.changed]
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.dropped or self.changed_pairs
+                    or any(r.change != "unchanged" for r in self.proposal_level))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def ids_label(ids: tuple[str, ...]) -> str:
+    """'6', '10, 10.a' or '21.a..21.d' (a run of three or more sub-points of one point)."""
+    if len(ids) >= 3 and len({_family(i) for i in ids}) == 1 and all("." in i for i in ids):
+        return f"{ids[0]}..{ids[-1]}"
+    return ", ".join(ids)
+
+
+# ------------------------------------------------------------------ tokens and redlines
+_TOKEN = re.compile(
+    r"(?P<para>[ \t]*\n[ \t]*(?:\n[ \t]*)+)"  # a blank line: a paragraph break, kept as a token
+    r"|(?P<space>\s+)"  # other whitespace (including a soft line break) separates tokens
+    r"|(?P<tok>[$€£]?\d+(?:[.,_:/-]\d+)*(?:\.[A-Za-z0-9]+)*(?:%|[A-Za-z]+)?"  # 600,000  $100bn  21.a  50:50
+    r"|\w+(?:['’-]\w+)*"  # words, with inner apostrophes and hyphens: Ukraine's, Article-5-like
+    r"|\S)")  # any other character on its own
+PARAGRAPH = "\n\n"
+
+
+def tokenize(text: str) -> list[tuple[str, str]]:
+    """(whitespace before, token) pairs; numbers, ids and amounts stay whole; paragraph breaks are tokens."""
+    out: list[tuple[str, str]] = []
+    lead = ""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "space":
+            lead = " " if out else ""
+        elif kind == "para":
+            if out:
+                out.append(("", PARAGRAPH))
+            lead = ""
+        else:
+            out.append((lead, match.group()))
+            lead = ""
+    while out and out[-1][1] == PARAGRAPH:
+        out.pop()
+    return out
+
+
+def redline(old: str, new: str) -> tuple[Segment, ...]:
+    """A word-level redline: equal, deleted and inserted runs, in reading order."""
+    a, b = tokenize(old), tokenize(new)
+    if [t for _, t in a] == [t for _, t in b]:
+        return (Segment("equal", _join(b)),) if b else ()
+    matcher = SequenceMatcher(None, [t for _, t in a], [t for _, t in b], autojunk=False)
+    if matcher.ratio() < 0.2:  # hardly anything in common: a clean replacement reads better than confetti
+        codes = [("replace", 0, len(a), 0, len(b))]
+    else:
+        codes = _absorb_short_equals(matcher.get_opcodes(), a)
+    segments: list[Segment] = []
+    for tag, i1, i2, j1, j2 in codes:
+        if tag == "equal":
+            segments.append(Segment("equal", _join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            segments.append(Segment("delete", _join(a[i1:i2])))
+        if j2 > j1:
+            segments.append(Segment("insert", _join(b[j1:j2])))
+    return tuple(_merge_segments(segments))
+
+
+def _join(tokens: list[tuple[str, str]]) -> str:
+    return "".join(lead + token for lead, token in tokens)
+
+
+def _absorb_short_equals(codes: list[tuple], a: list[tuple[str, str]]) -> list[tuple]:
+    """Fold a one-token equal run between two changes into the change ('the', ',' alone read as noise)."""
+    out: list[list] = []
+    for index, code in enumerate(codes):
+        tag, i1, i2, j1, j2 = code
+        between = 0 < index < len(codes) - 1 and tag == "equal" and i2 - i1 == 1
+        if between and a[i1][1] != PARAGRAPH and out and out[-1][0] != "equal":
+            out[-1] = ["replace", out[-1][1], i2, out[-1][3], j2]
+            continue
+        if out and tag != "equal" and out[-1][0] != "equal":
+            out[-1] = ["replace", out[-1][1], i2, out[-1][3], j2]
+            continue
+        out.append([tag, i1, i2, j1, j2])
+    return [tuple(c) for c in out]
+
+
+def _merge_segments(segments: list[Segment]) -> list[Segment]:
+    out: list[Segment] = []
+    for s in segments:
+        if out and out[-1].op == s.op:
+            out[-1] = Segment(s.op, out[-1].text + s.text)
+        elif s.text:
+            out.append(s)
+    return out
+
+
+def side(segments: Iterable[Segment], which: Literal["old", "new"]) -> list[Segment]:
+    """The segments one side of a side-by-side view shows."""
+    hide = "insert" if which == "old" else "delete"
+    return [s for s in segments if s.op != hide]
+
+
+# ------------------------------------------------------------------ clause profiles
+_WORD = re.compile(r"[$€£]?\d+(?:[.,_:/-]\d+)*(?:\.[A-Za-z0-9]+)*(?:%|[A-Za-z]+)?|[A-Za-z][A-Za-z'’]*")
+STOPWORDS = frozenset("""a an and are as at be been but by for from has have in into is it its of on or
+so such than that the their them then there these this those to was were which while who will with
+would shall should may must not no any all each every other both also once until after before""".split())
+
+
+def words(text: str) -> list[str]:
+    """Content words, lower-cased and crudely stemmed, for similarity (not for redlines)."""
+    out = []
+    for raw in _WORD.findall(text.lower()):
+        word = raw.replace("’", "'").removesuffix("'s").strip("'")
+        if word in STOPWORDS or not word:
+            continue
+        if len(word) > 4 and word.endswith("s") and not word.endswith("ss") and word[0].isalpha():
+            word = word[:-1]
+        out.append(word)
+    return out
+
+
+def _family(clause_id: str) -> str:
+    return clause_id.split(".", 1)[0]
+
+
+def prose(clause: m.Clause) -> str:
+    """A clause's text and its options' texts, as paragraphs."""
+    parts = [clause.text] if clause.text else []
+    for option in clause.options:
+        body = f"Option {option.id}: {option.title}."
+        parts.append(body + (" " + option.text if option.text else ""))
+    return PARAGRAPH.join(p.strip() for p in parts)
+
+
+def term_values(clause: m.Clause) -> dict[str, list[TermValue]]:
+    values: dict[str, list[TermValue]] = defaultdict(list)
+    for a in clause.terms:
+        values[a.path].append(TermValue(a.value.show(), clause.id))
+    for option in clause.options:
+        for a in option.terms:
+            values[a.path].append(TermValue(a.value.show(), clause.id, option.id))
+    return values
+
+
+Vector = dict[str, float]
+
+
+@dataclass
+class Profile:
+    """A clause reduced to weighted features, one vector per component."""
+
+    position: int
+    id: str
+    family: str
+    raw: dict[str, Vector]  # component -> feature -> count (before idf)
+    sim: dict[str, Vector] = field(default_factory=dict)
+    contain: dict[str, Vector] = field(default_factory=dict)
+    norm: dict[str, float] = field(default_factory=dict)
+
+
+def _raw_features(clause: m.Clause) -> dict[str, Vector]:
+    terms: Vector = {}
+    for path, values in term_values(clause).items():
+        terms["p:" + path] = 1.0
+        for v in values:
+            terms[f"v:{path}={v.value}"] = 1.0
+        if "." in path:
+            terms["f:" + path.rsplit(".", 1)[0]] = 1.0
+    text: Vector = defaultdict(float)
+    for w in words(prose(clause)):
+        text[w] += 1.0
+    return {"terms": terms, "title": dict.fromkeys(words(clause.title), 1.0), "text": dict(text),
+            "tags": dict.fromkeys(clause.tags, 1.0)}
+
+
+def profiles(old: m.Proposal, new: m.Proposal) -> tuple[list[Profile], list[Profile]]:
+    """Profiles of both drafts' clauses, weighted by inverse document frequency over both."""
+    olds = [Profile(i, c.id, _family(c.id), _raw_features(c)) for i, c in enumerate(old.clauses)]
+    news = [Profile(i, c.id, _family(c.id), _raw_features(c)) for i, c in enumerate(new.clauses)]
+    everyone = olds + news
+    for component in WEIGHTS:
+        df: dict[str, int] = defaultdict(int)
+        for p in everyone:
+            for feature in p.raw[component]:
+                df[feature] += 1
+        idf = {f: math.log(1 + len(everyone) / n) for f, n in df.items()}
+        for p in everyone:
+            _weigh(p, component, idf)
+    return olds, news
+
+
+def _weigh(p: Profile, component: str, idf: dict[str, float]) -> None:
+    raw = p.raw[component]
+    if component == "terms":
+        p.sim[component] = {f: c * idf[f] * SIM_TERM[f[0]] for f, c in raw.items()}
+        p.contain[component] = {f: c * idf[f] * CONTAIN_TERM[f[0]] for f, c in raw.items()}
+    else:
+        p.sim[component] = {f: (1 + math.log(c)) * idf[f] for f, c in raw.items()}
+        p.contain[component] = p.sim[component]
+    p.norm[component] = math.sqrt(sum(w * w for w in p.sim[component].values()))
+
+
+def similarity(a: Profile, b: Profile) -> float:
+    """Weighted cosine similarity of two clauses; a component only one side has counts half, as a mismatch."""
+    total = weight = 0.0
+    for component, w in WEIGHTS.items():
+        x, y = a.sim[component], b.sim[component]
+        if not x and not y:
+            continue
+        if not x or not y:
+            weight += w / 2
+            continue
+        if len(x) > len(y):
+            x, y = y, x
+        dot = sum(v * y[f] for f, v in x.items() if f in y)
+        total += w * dot / (a.norm[component] * b.norm[component])
+        weight += w
+    return min(1.0, total / weight) if weight else 0.0
+
+
+def containment(part: Profile, whole: Profile) -> float:
+    """How much of `part`'s content (terms with their values, words, tags) is also in `whole`."""
+    total = weight = 0.0
+    for component, w in WEIGHTS.items():
+        x, y = part.contain[component], whole.contain[component]
+        if not x:
+            continue
+        mass = sum(x.values())
+        total += w * sum(v for f, v in x.items() if f in y) / mass
+        weight += w
+    return total / weight if weight else 0.0
+
+
+# ------------------------------------------------------------------ alignment
+@dataclass
+class Match:
+    """Old and new clause positions that correspond, how they were matched, and how sure we are."""
+
+    old: list[int]
+    new: list[int]
+    method: Method
+    confidence: float
+    core_similarity: float = 0.0
+    attached: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Alignment:
+    matches: list[Match]
+    added: list[int]  # positions in the new draft
+    dropped: list[int]  # positions in the old draft
+
+
+def align(old: m.Proposal, new: m.Proposal) -> Alignment:
+    """Which old clauses became which new ones (never by list position)."""
+    olds, news = profiles(old, new)
+    scores = _candidate_scores(olds, news)
+    matches = _one_to_one(olds, news, scores)
+    _attach(olds, news, matches, "merged")
+    _attach(news, olds, matches, "split")
+    taken_old = {i for mt in matches for i in mt.old}
+    taken_new = {j for mt in matches for j in mt.new}
+    for mt in matches:
+        _finish(mt, olds, news)
+    matches.sort(key=lambda mt: (min(mt.new), min(mt.old)))
+    return Alignment(matches, [j for j in range(len(news)) if j not in taken_new],
+                     [i for i in range(len(olds)) if i not in taken_old])
+
+
+def _candidate_scores(olds: list[Profile], news: list[Profile]) -> dict[tuple[int, int], float]:
+    """Exact similarities of same-id pairs and of each old clause's best content candidates."""
+    by_id = {p.id: p.position for p in news}
+    rough = _rough_overlaps(olds, news)
+    scores: dict[tuple[int, int], float] = {}
+    for a in olds:
+        chosen = sorted(rough.get(a.position, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]
+        targets = [j for j, _ in chosen] + ([by_id[a.id]] if a.id in by_id else [])
+        for j in targets:
+            scores[(a.position, j)] = similarity(a, news[j])
+    return scores
+
+
+def _rough_overlaps(olds: list[Profile], news: list[Profile]) -> dict[int, dict[int, float]]:
+    """Dot products over the rarer features only, through an inverted index: fast candidate search."""
+    limit = max(40, int(3 * math.sqrt(len(olds) + len(news))))
+    index: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
+    for b in news:
+        for component in WEIGHTS:
+            for f, v in b.sim[component].items():
+                index[(component, f)].append((b.position, v / b.norm[component]))
+    rough: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for a in olds:
+        acc = rough[a.position]
+        for component, w in WEIGHTS.items():
+            for f, v in a.sim[component].items():
+                postings = index.get((component, f), ())
+                if len(postings) > limit:
+                    continue
+                scale = w * v / a.norm[component]
+                for j, u in postings:
+                    acc[j] += scale * u
+    return rough
+
+
+def _one_to_one(olds: list[Profile], news: list[Profile], scores: dict[tuple[int, int], float]) -> list[Match]:
+    """Greedy assignment on sorted scores; an id agreement adds a bonus if the pair is plausible."""
+    edges = []
+    for (i, j), s in scores.items():
+        same_id = olds[i].id == news[j].id
+        if (same_id and s >= ID_MIN) or s >= CONTENT_MIN:
+            drift = abs(i / max(1, len(olds)) - j / max(1, len(news)))
+            edges.append((-(s + ID_BONUS * same_id), drift, i, j, s, same_id))
+    edges.sort()
+    used_old, used_new, matches = set(), set(), []
+    for _, _, i, j, s, same_id in edges:
+        if i in used_old or j in used_new:
+            continue
+        used_old.add(i)
+        used_new.add(j)
+        method: Method = ("id" if s >= ID_SAME else "id+content") if same_id else "content"
+        matches.append(Match([i], [j], method, 0.0, s))
+    return matches
+
+
+def _attach(parts: list[Profile], wholes: list[Profile], matches: list[Match], how: Method) -> None:
+    """Fold unmatched clauses of one side into the pair holding the clause that contains them."""
+    mine, theirs = ("old", "new") if how == "merged" else ("new", "old")
+    taken = {i for mt in matches for i in getattr(mt, mine)}
+    home = {j: mt for mt in matches for j in getattr(mt, theirs) if len(getattr(mt, theirs)) == 1}
+    offers = []
+    for p in parts:
+        if p.position in taken:
+            continue
+        for j, mt in home.items():
+            families = {parts[i].family for i in getattr(mt, mine)}
+            score = containment(p, wholes[j])
+            threshold = ATTACH_FAMILY_MIN if p.family in families else ATTACH_MIN
+            if score >= threshold:
+                offers.append((-score, p.position, j, score))
+    offers.sort()
+    for _, position, j, score in offers:
+        if position in taken:
+            continue
+        taken.add(position)
+        group = getattr(home[j], mine)
+        group.append(position)
+        group.sort()
+        home[j].method = how
+        home[j].attached.append(score)
+
+
+def _finish(mt: Match, olds: list[Profile], news: list[Profile]) -> None:
+    s = mt.core_similarity
+    if mt.method == "id" or mt.method == "id+content":
+        confidence = 1 - (1 - s) * 0.6  # the shared id is evidence of its own
+    else:
+        confidence = s
+    if mt.attached:
+        confidence = (confidence + sum(mt.attached)) / (1 + len(mt.attached))
+    mt.confidence = round(min(1.0, max(0.0, confidence)), 3)
+
+
+# ------------------------------------------------------------------ term changes
+def term_changes(old: list[m.Clause], new: list[m.Clause]) -> tuple[tuple[TermChange, ...], int]:
+    """Terms changed, added and removed between two groups of clauses; and how many stayed the same."""
+    before, after = _group_terms(old), _group_terms(new)
+    changes, same = [], 0
+    for path in sorted(set(before) | set(after)):
+        b, a = tuple(before.get(path, ())), tuple(after.get(path, ()))
+        if _shown(b) == _shown(a):
+            same += 1
+            continue
+        kind = "changed" if a and b else ("added" if a else "removed")
+        changes.append(TermChange(path, kind, b, a))
+    return tuple(changes), same
+
+
+def _group_terms(clauses: list[m.Clause]) -> dict[str, list[TermValue]]:
+    out: dict[str, list[TermValue]] = defaultdict(list)
+    for clause in clauses:
+        for path, values in term_values(clause).items():
+            out[path].extend(values)
+    return out
+
+
+def _shown(values: tuple[TermValue, ...]) -> list[tuple[str, str]]:
+    return sorted((v.value, v.option or "") for v in values)
+
+
+def show_values(values: tuple[TermValue, ...]) -> str:
+    """'600000', or 'under_discussion [option us] | mirrored_pullback [option ukraine]'; '' when absent."""
+    return " | ".join(v.value + (f" [option {v.option}]" if v.option else "") for v in values)
+
+
+# ------------------------------------------------------------------ verdict deltas
+def _worst(verdicts: list[Verdict]) -> Verdict | None:
+    return max(verdicts, key=VERDICT_RANK.__getitem__) if verdicts else None
+
+
+def _active_rules(findings: Iterable[Finding], party: str) -> dict[str, Finding]:
+    return {f.rule: f for f in findings if f.party == party and not f.acknowledged}
+
+
+def rule_deltas(before: Iterable[Finding], after: Iterable[Finding], party: str) -> tuple[RuleDelta, ...]:
+    """Per rule: newly crossed, no longer crossed, or crossed on both sides (acknowledged findings excluded)."""
+    b, a = _active_rules(before, party), _active_rules(after, party)
+    out = []
+    for rule in sorted(set(b) | set(a)):
+        f = a.get(rule) or b[rule]
+        change: RuleChange = "unchanged" if rule in a and rule in b else ("new" if rule in a else "resolved")
+        out.append(RuleDelta(party, rule, f.rule_title, f.severity, change))
+    return tuple(sorted(out, key=lambda r: (r.severity != "hard", r.change != "new", r.change != "resolved", r.rule)))
+
+
+def _party_verdicts(parties: list[str], old: list[ClauseResult], new: list[ClauseResult]) -> tuple[PartyVerdict, ...]:
+    out = []
+    for party in parties:
+        before = _worst([c.verdicts[party] for c in old if party in c.verdicts])
+        after = _worst([c.verdicts[party] for c in new if party in c.verdicts])
+        rules = rule_deltas((f for c in old for f in c.findings), (f for c in new for f in c.findings), party)
+        out.append(PartyVerdict(party, before, after, rules))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------ the diff
+def diff(old: CheckResult, new: CheckResult) -> DiffResult:
+    """Compare two checked drafts (checked against the same red lines)."""
+    alignment = align(old.proposal, new.proposal)
+    parties = _parties(old, new)
+    ids = [p.id for p in parties]
+    keys: set[str] = set()
+    pairs = [_clause_diff(old, new, mt.old, mt.new, mt.method, mt.confidence, ids, keys)
+             for mt in alignment.matches]
+    added = [_clause_diff(old, new, [], [j], "added", 1.0, ids, keys) for j in alignment.added]
+    dropped = [_clause_diff(old, new, [i], [], "dropped", 1.0, ids, keys) for i in alignment.dropped]
+    proposal_level = [d for p in ids for d in rule_deltas(old.proposal_findings, new.proposal_findings, p)]
+    summary = [_party_delta(info, old, new, pairs + dropped + added, proposal_level) for info in parties]
+    return DiffResult(_draft(old), _draft(new), parties, pairs, added, dropped, summary, proposal_level)
+
+
+def diff_drafts(old: m.Proposal, new: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLines],
+                digests: dict[str, bytes] | None = None) -> DiffResult:
+    """Check both drafts against the same red lines and compare them."""
+    from .evaluate import check
+
+    return diff(check(old, vocabulary, redlines, digests), check(new, vocabulary, redlines, digests))
+
+
+def _parties(old: CheckResult, new: CheckResult) -> list[PartyInfo]:
+    known = {p.id: p for p in old.parties}
+    known.update({p.id: p for p in new.parties})
+    return [known[k] for k in sorted(known)]
+
+
+def _draft(result: CheckResult) -> DraftInfo:
+    p = result.proposal
+    return DraftInfo(p.title, p.file, p.version, p.date.isoformat() if p.date else "", len(p.clauses))
+
+
+def _clause_diff(old: CheckResult, new: CheckResult, old_pos: list[int], new_pos: list[int], method: Method,
+                 confidence: float, parties: list[str], keys: set[str]) -> ClauseDiff:
+    a = [old.proposal.clauses[i] for i in old_pos]
+    b = [new.proposal.clauses[j] for j in new_pos]
+    old_title, new_title = "; ".join(c.title for c in a), "; ".join(c.title for c in b)
+    old_text, new_text = PARAGRAPH.join(prose(c) for c in a), PARAGRAPH.join(prose(c) for c in b)
+    terms, same = term_changes(a, b)
+    old_tags = {t for c in a for t in c.tags}
+    new_tags = {t for c in b for t in c.tags}
+    verdicts = _party_verdicts(parties, [old.clauses[i] for i in old_pos], [new.clauses[j] for j in new_pos])
+    key = _unique(anchor(method, tuple(c.id for c in a), tuple(c.id for c in b)), keys)
+    return ClauseDiff(key=key, method=method, confidence=confidence,
+                      old_ids=tuple(c.id for c in a), new_ids=tuple(c.id for c in b),
+                      old_title=old_title, new_title=new_title, old_text=old_text, new_text=new_text,
+                      title_redline=redline(old_title, new_title), redline=redline(old_text, new_text),
+                      terms=terms, unchanged_terms=same,
+                      old_status=_status(a), new_status=_status(b),
+                      tags_added=tuple(sorted(new_tags - old_tags)) if a else (),
+                      tags_removed=tuple(sorted(old_tags - new_tags)) if b else (), verdicts=verdicts)
+
+
+def _status(clauses: list[m.Clause]) -> str:
+    return ", ".join(dict.fromkeys(c.status for c in clauses if c.status))
+
+
+def anchor(method: Method, old_ids: tuple[str, ...], new_ids: tuple[str, ...]) -> str:
+    """pair-21-14 style: the first id of each side, '.' as '_', anything else unusual as '-'."""
+    def clean(clause_id: str) -> str:
+        return re.sub(r"[^A-Za-z0-9_-]", "-", clause_id.replace(".", "_"))
+
+    if method == "added":
+        return "added-" + clean(new_ids[0])
+    if method == "dropped":
+        return "dropped-" + clean(old_ids[0])
+    return f"pair-{clean(old_ids[0])}-{clean(new_ids[0])}"
+
+
+def _unique(key: str, keys: set[str]) -> str:
+    candidate, n = key, 1
+    while candidate in keys:
+        n += 1
+        candidate = f"{key}-{n}"
+    keys.add(candidate)
+    return candidate
+
+
+def _party_delta(info: PartyInfo, old: CheckResult, new: CheckResult, diffs: list[ClauseDiff],
+                 proposal_level: list[RuleDelta]) -> PartyDelta:
+    movers = []
+    for d in diffs:
+        v = next(v for v in d.verdicts if v.party == info.id)
+        if v.before != v.after and {v.before, v.after} & {"reject", "concern"}:
+            movers.append(Mover(d.key, d.label, v.before, v.after))
+    return PartyDelta(info.id, info.name, old.counts(info.id), new.counts(info.id), tuple(movers),
+                      tuple(r for r in proposal_level if r.party == info.id))
