@@ -36,11 +36,12 @@ ID_BONUS = 0.15  # an id agreement outweighs a slightly better content match els
 CONTENT_MIN = 0.3  # the least similarity for pairing clauses with different ids
 ATTACH_MIN = 0.5  # the least containment for a split or merge
 ATTACH_FAMILY_MIN = 0.3  # ... when the clause is a sub-point (or parent) of one already in the pair
+ATTACH_UNIT_MIN = 0.2  # a sub-point stays in its point's pairing only if this much of it is in the other side
 CANDIDATES = 12  # content candidates scored exactly per old clause
 WEIGHTS = {"terms": 0.4, "title": 0.25, "text": 0.25, "tags": 0.1}
 # How much each kind of term feature counts: for similarity the path matters most,
 # for containment (is this clause's content inside that one?) the exact value does.
-SIM_TERM = {"p": 1.0, "v": 0.5, "f": 0.4}
+SIM_TERM = {"p": 1.0, "v": 0.5, "f": 1.0}
 CONTAIN_TERM = {"p": 0.5, "v": 1.0, "f": 0.3}
 VERDICT_RANK = {"reject": 3, "concern": 2, "accept": 1, "silent": 0}
 
@@ -324,17 +325,20 @@ _WORD = re.compile(r"[$€£]?\d+(?:[.,_:/-]\d+)*(?:\.[A-Za-z0-9]+)*(?:%|[A-Za-z
 STOPWORDS = frozenset("""a an and are as at be been but by for from has have in into is it its of on or
 so such than that the their them then there these this those to was were which while who will with
 would shall should may must not no any all each every other both also once until after before""".split())
+STEM = 6  # words are cut to this many letters: recognised/recognized/recognition, Ukraine/Ukrainian
 
 
 def words(text: str) -> list[str]:
-    """Content words, lower-cased and crudely stemmed, for similarity (not for redlines)."""
+    """Content words, lower-cased and crudely stemmed (plural s off, cut to 6 letters), for similarity."""
     out = []
     for raw in _WORD.findall(text.lower()):
         word = raw.replace("’", "'").removesuffix("'s").strip("'")
         if word in STOPWORDS or not word:
             continue
-        if len(word) > 4 and word.endswith("s") and not word.endswith("ss") and word[0].isalpha():
-            word = word[:-1]
+        if word[0].isalpha():
+            if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+                word = word[:-1]
+            word = word[:STEM]
         out.append(word)
     return out
 
@@ -363,22 +367,29 @@ def term_values(clause: m.Clause) -> dict[str, list[TermValue]]:
 
 
 Vector = dict[str, float]
+Features = dict[str, Vector]  # component -> feature -> count, before weighting
 
 
 @dataclass
 class Profile:
-    """A clause reduced to weighted features, one vector per component."""
+    """A clause (or a point with its sub-points) reduced to weighted features, one vector per component."""
 
-    position: int
     id: str
-    family: str
-    raw: dict[str, Vector]  # component -> feature -> count (before idf)
-    sim: dict[str, Vector] = field(default_factory=dict)
-    contain: dict[str, Vector] = field(default_factory=dict)
-    norm: dict[str, float] = field(default_factory=dict)
+    members: tuple[int, ...]  # positions in its draft
+    sim: dict[str, Vector]
+    contain: dict[str, Vector]
+    norm: dict[str, float]
+
+    @property
+    def position(self) -> int:
+        return self.members[0]
+
+    @property
+    def family(self) -> str:
+        return _family(self.id)
 
 
-def _raw_features(clause: m.Clause) -> dict[str, Vector]:
+def _raw_features(clause: m.Clause) -> Features:
     terms: Vector = {}
     for path, values in term_values(clause).items():
         terms["p:" + path] = 1.0
@@ -393,31 +404,65 @@ def _raw_features(clause: m.Clause) -> dict[str, Vector]:
             "tags": dict.fromkeys(clause.tags, 1.0)}
 
 
-def profiles(old: m.Proposal, new: m.Proposal) -> tuple[list[Profile], list[Profile]]:
-    """Profiles of both drafts' clauses, weighted by inverse document frequency over both."""
-    olds = [Profile(i, c.id, _family(c.id), _raw_features(c)) for i, c in enumerate(old.clauses)]
-    news = [Profile(i, c.id, _family(c.id), _raw_features(c)) for i, c in enumerate(new.clauses)]
-    everyone = olds + news
-    for component in WEIGHTS:
-        df: dict[str, int] = defaultdict(int)
-        for p in everyone:
-            for feature in p.raw[component]:
-                df[feature] += 1
-        idf = {f: math.log(1 + len(everyone) / n) for f, n in df.items()}
-        for p in everyone:
-            _weigh(p, component, idf)
-    return olds, news
+def _union(features: list[Features]) -> Features:
+    out: Features = {c: defaultdict(float) for c in WEIGHTS}
+    for f in features:
+        for component, vector in f.items():
+            for key, count in vector.items():
+                out[component][key] = count + out[component][key] if component == "text" else 1.0
+    return {c: dict(v) for c, v in out.items()}
 
 
-def _weigh(p: Profile, component: str, idf: dict[str, float]) -> None:
-    raw = p.raw[component]
-    if component == "terms":
-        p.sim[component] = {f: c * idf[f] * SIM_TERM[f[0]] for f, c in raw.items()}
-        p.contain[component] = {f: c * idf[f] * CONTAIN_TERM[f[0]] for f, c in raw.items()}
-    else:
-        p.sim[component] = {f: (1 + math.log(c)) * idf[f] for f, c in raw.items()}
-        p.contain[component] = p.sim[component]
-    p.norm[component] = math.sqrt(sum(w * w for w in p.sim[component].values()))
+class Profiler:
+    """Weighs features by inverse document frequency over the clauses of both drafts."""
+
+    def __init__(self, raw: list[Features]):
+        self.idf: dict[str, dict[str, float]] = {}
+        for component in WEIGHTS:
+            df: dict[str, int] = defaultdict(int)
+            for features in raw:
+                for key in features[component]:
+                    df[key] += 1
+            self.idf[component] = {k: math.log(1 + len(raw) / n) for k, n in df.items()}
+
+    def profile(self, clause_id: str, members: tuple[int, ...], raw: Features) -> Profile:
+        sim, contain, norm = {}, {}, {}
+        for component, vector in raw.items():
+            idf = self.idf[component]
+            if component == "terms":
+                sim[component] = {k: c * idf[k] * SIM_TERM[k[0]] for k, c in vector.items()}
+                contain[component] = {k: c * idf[k] * CONTAIN_TERM[k[0]] for k, c in vector.items()}
+            else:
+                sim[component] = contain[component] = {k: (1 + math.log(c)) * idf[k] for k, c in vector.items()}
+            norm[component] = math.sqrt(sum(w * w for w in sim[component].values()))
+        return Profile(clause_id, members, sim, contain, norm)
+
+
+@dataclass
+class Profiles:
+    """Clause profiles of both drafts, plus one per point that has sub-points (21 = 21.a..21.d)."""
+
+    old: list[Profile]
+    new: list[Profile]
+    old_units: list[Profile]
+    new_units: list[Profile]
+
+
+def profiles(old: m.Proposal, new: m.Proposal) -> Profiles:
+    raw_old = [_raw_features(c) for c in old.clauses]
+    raw_new = [_raw_features(c) for c in new.clauses]
+    profiler = Profiler(raw_old + raw_new)
+    return Profiles([profiler.profile(c.id, (i,), raw_old[i]) for i, c in enumerate(old.clauses)],
+                    [profiler.profile(c.id, (j,), raw_new[j]) for j, c in enumerate(new.clauses)],
+                    _units(old, raw_old, profiler), _units(new, raw_new, profiler))
+
+
+def _units(proposal: m.Proposal, raw: list[Features], profiler: Profiler) -> list[Profile]:
+    families: dict[str, list[int]] = defaultdict(list)
+    for i, clause in enumerate(proposal.clauses):
+        families[_family(clause.id)].append(i)
+    return [profiler.profile(name, tuple(members), _union([raw[i] for i in members]))
+            for name, members in families.items() if len(members) > 1]
 
 
 def similarity(a: Profile, b: Profile) -> float:
@@ -445,8 +490,7 @@ def containment(part: Profile, whole: Profile) -> float:
         x, y = part.contain[component], whole.contain[component]
         if not x:
             continue
-        mass = sum(x.values())
-        total += w * sum(v for f, v in x.items() if f in y) / mass
+        total += w * sum(v for f, v in x.items() if f in y) / sum(x.values())
         weight += w
     return total / weight if weight else 0.0
 
@@ -459,7 +503,7 @@ class Match:
     old: list[int]
     new: list[int]
     method: Method
-    confidence: float
+    confidence: float = 0.0
     core_similarity: float = 0.0
     attached: list[float] = field(default_factory=list)
 
@@ -471,82 +515,123 @@ class Alignment:
     dropped: list[int]  # positions in the old draft
 
 
+@dataclass(frozen=True, order=True)
+class Edge:
+    """A candidate pairing; sorted, the most convincing first."""
+
+    key: float  # minus (similarity + id bonus)
+    drift: float  # how far apart the two are in their drafts, as a tie-breaker
+    old: tuple[int, ...]
+    new: tuple[int, ...]
+    similarity: float
+    same_id: bool
+
+
 def align(old: m.Proposal, new: m.Proposal) -> Alignment:
     """Which old clauses became which new ones (never by list position)."""
-    olds, news = profiles(old, new)
-    scores = _candidate_scores(olds, news)
-    matches = _one_to_one(olds, news, scores)
-    _attach(olds, news, matches, "merged")
-    _attach(news, olds, matches, "split")
+    p = profiles(old, new)
+    edges = _edges(p.old, p.new, len(old.clauses), len(new.clauses))
+    edges += _edges(p.old_units, p.new, len(old.clauses), len(new.clauses))
+    edges += [_flip(e) for e in _edges(p.new_units, p.old, len(new.clauses), len(old.clauses))]
+    matches = _greedy(sorted(edges), p)
+    _attach(p.old, p.new, matches, "merged")
+    _attach(p.new, p.old, matches, "split")
+    for mt in matches:
+        _finish(mt)
+    matches.sort(key=lambda mt: (min(mt.new), min(mt.old)))
     taken_old = {i for mt in matches for i in mt.old}
     taken_new = {j for mt in matches for j in mt.new}
-    for mt in matches:
-        _finish(mt, olds, news)
-    matches.sort(key=lambda mt: (min(mt.new), min(mt.old)))
-    return Alignment(matches, [j for j in range(len(news)) if j not in taken_new],
-                     [i for i in range(len(olds)) if i not in taken_old])
+    return Alignment(matches, [j for j in range(len(new.clauses)) if j not in taken_new],
+                     [i for i in range(len(old.clauses)) if i not in taken_old])
 
 
-def _candidate_scores(olds: list[Profile], news: list[Profile]) -> dict[tuple[int, int], float]:
-    """Exact similarities of same-id pairs and of each old clause's best content candidates."""
-    by_id = {p.id: p.position for p in news}
-    rough = _rough_overlaps(olds, news)
-    scores: dict[tuple[int, int], float] = {}
-    for a in olds:
-        chosen = sorted(rough.get(a.position, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]
-        targets = [j for j, _ in chosen] + ([by_id[a.id]] if a.id in by_id else [])
-        for j in targets:
-            scores[(a.position, j)] = similarity(a, news[j])
-    return scores
+def _edges(queries: list[Profile], targets: list[Profile], n_query: int, n_target: int) -> list[Edge]:
+    """Scored candidate pairings: same-id pairs, and each query's best content candidates."""
+    by_id = {t.id: t for t in targets}
+    rough = _rough_overlaps(queries, targets)
+    out = []
+    for q, overlaps in zip(queries, rough):
+        chosen = sorted(overlaps.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]
+        found = {targets[k].position: targets[k] for k, _ in chosen}
+        if q.id in by_id:
+            found[by_id[q.id].position] = by_id[q.id]
+        for t in found.values():
+            s, same_id = similarity(q, t), q.id == t.id
+            if (same_id and s >= ID_MIN) or s >= CONTENT_MIN:
+                drift = abs(q.position / max(1, n_query) - t.position / max(1, n_target))
+                out.append(Edge(-(s + ID_BONUS * same_id), drift, q.members, t.members, s, same_id))
+    return out
 
 
-def _rough_overlaps(olds: list[Profile], news: list[Profile]) -> dict[int, dict[int, float]]:
-    """Dot products over the rarer features only, through an inverted index: fast candidate search."""
-    limit = max(40, int(3 * math.sqrt(len(olds) + len(news))))
+def _flip(e: Edge) -> Edge:
+    return Edge(e.key, e.drift, e.new, e.old, e.similarity, e.same_id)
+
+
+def _rough_overlaps(queries: list[Profile], targets: list[Profile]) -> list[dict[int, float]]:
+    """Dot products over the rarer features only, through an inverted index: a fast candidate search.
+
+    Keys of the result are indexes into `targets`. Features shared by many clauses are skipped
+    here (they cannot single out a candidate) but count in the exact similarity afterwards.
+    """
+    limit = max(40, int(3 * math.sqrt(len(queries) + len(targets))))
     index: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
-    for b in news:
+    for k, t in enumerate(targets):
         for component in WEIGHTS:
-            for f, v in b.sim[component].items():
-                index[(component, f)].append((b.position, v / b.norm[component]))
-    rough: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for a in olds:
-        acc = rough[a.position]
+            for f, v in t.sim[component].items():
+                index[(component, f)].append((k, v / t.norm[component]))
+    out = []
+    for q in queries:
+        acc: dict[int, float] = defaultdict(float)
         for component, w in WEIGHTS.items():
-            for f, v in a.sim[component].items():
+            for f, v in q.sim[component].items():
                 postings = index.get((component, f), ())
                 if len(postings) > limit:
                     continue
-                scale = w * v / a.norm[component]
-                for j, u in postings:
-                    acc[j] += scale * u
-    return rough
+                scale = w * v / q.norm[component]
+                for k, u in postings:
+                    acc[k] += scale * u
+        out.append(acc)
+    return out
 
 
-def _one_to_one(olds: list[Profile], news: list[Profile], scores: dict[tuple[int, int], float]) -> list[Match]:
-    """Greedy assignment on sorted scores; an id agreement adds a bonus if the pair is plausible."""
-    edges = []
-    for (i, j), s in scores.items():
-        same_id = olds[i].id == news[j].id
-        if (same_id and s >= ID_MIN) or s >= CONTENT_MIN:
-            drift = abs(i / max(1, len(olds)) - j / max(1, len(news)))
-            edges.append((-(s + ID_BONUS * same_id), drift, i, j, s, same_id))
-    edges.sort()
-    used_old, used_new, matches = set(), set(), []
-    for _, _, i, j, s, same_id in edges:
-        if i in used_old or j in used_new:
+def _greedy(edges: list[Edge], p: Profiles) -> list[Match]:
+    """Take the best remaining pairing whose clauses are all still free (a fast, stable assignment)."""
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    matches = []
+    for e in edges:
+        if used_old.intersection(e.old) or used_new.intersection(e.new):
             continue
-        used_old.add(i)
-        used_new.add(j)
-        method: Method = ("id" if s >= ID_SAME else "id+content") if same_id else "content"
-        matches.append(Match([i], [j], method, 0.0, s))
+        mt = _match(e, p)
+        used_old.update(mt.old)
+        used_new.update(mt.new)
+        matches.append(mt)
     return matches
+
+
+def _match(e: Edge, p: Profiles) -> Match:
+    """A pairing from an edge; a point's sub-points that share nothing with the other side are left out."""
+    if len(e.old) == 1 and len(e.new) == 1:
+        method: Method = ("id" if e.similarity >= ID_SAME else "id+content") if e.same_id else "content"
+        return Match([e.old[0]], [e.new[0]], method, core_similarity=e.similarity)
+    if len(e.old) > 1:
+        whole = p.new[e.new[0]]
+        kept = [(i, containment(p.old[i], whole)) for i in e.old]
+        kept = [(i, c) for i, c in kept if c >= ATTACH_UNIT_MIN] or [max(kept, key=lambda ic: ic[1])]
+        return Match([i for i, _ in kept], [e.new[0]], "merged" if len(kept) > 1 else "content",
+                      core_similarity=e.similarity, attached=[c for _, c in kept][1:])
+    whole = p.old[e.old[0]]
+    kept = [(j, containment(p.new[j], whole)) for j in e.new]
+    kept = [(j, c) for j, c in kept if c >= ATTACH_UNIT_MIN] or [max(kept, key=lambda jc: jc[1])]
+    return Match([e.old[0]], [j for j, _ in kept], "split" if len(kept) > 1 else "content",
+                 core_similarity=e.similarity, attached=[c for _, c in kept][1:])
 
 
 def _attach(parts: list[Profile], wholes: list[Profile], matches: list[Match], how: Method) -> None:
     """Fold unmatched clauses of one side into the pair holding the clause that contains them."""
     mine, theirs = ("old", "new") if how == "merged" else ("new", "old")
     taken = {i for mt in matches for i in getattr(mt, mine)}
-    home = {j: mt for mt in matches for j in getattr(mt, theirs) if len(getattr(mt, theirs)) == 1}
+    home = {getattr(mt, theirs)[0]: mt for mt in matches if len(getattr(mt, theirs)) == 1}
     offers = []
     for p in parts:
         if p.position in taken:
@@ -569,12 +654,9 @@ def _attach(parts: list[Profile], wholes: list[Profile], matches: list[Match], h
         home[j].attached.append(score)
 
 
-def _finish(mt: Match, olds: list[Profile], news: list[Profile]) -> None:
+def _finish(mt: Match) -> None:
     s = mt.core_similarity
-    if mt.method == "id" or mt.method == "id+content":
-        confidence = 1 - (1 - s) * 0.6  # the shared id is evidence of its own
-    else:
-        confidence = s
+    confidence = 1 - (1 - s) * 0.6 if mt.method in ("id", "id+content") else s  # a shared id is evidence too
     if mt.attached:
         confidence = (confidence + sum(mt.attached)) / (1 + len(mt.attached))
     mt.confidence = round(min(1.0, max(0.0, confidence)), 3)
