@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from dsl.diagnostics import Diagnostic, PeaceError
+from dsl.diagnostics import Diagnostic, PeaceError, Span
 
 EXIT_OK, EXIT_REJECTED, EXIT_INPUT = 0, 1, 2
 
@@ -19,11 +19,20 @@ RENDERERS = {
     "json": "checker.render_json:render",
     "html": "checker.render_html:render",
     "markdown": "checker.render_markdown:render",
+    "sarif": "checker.render_sarif:render",
+    "junit": "checker.render_junit:render",
+    "github": "checker.render_github:render",
 }
 
 # Subcommands that live in their own modules, imported only when invoked.
 # One line per command: "name": "module:click_command".
 LAZY_COMMANDS: dict[str, str] = {
+    "diff": "checker.cli_diff:diff",
+    "fmt": "checker.cli_tools:fmt",
+    "test": "checker.cli_tools:test",
+    "init": "checker.cli_tools:init",
+    "solve": "checker.cli_solve:solve",
+    "lint": "checker.cli_solve:lint",
 }
 
 
@@ -69,16 +78,27 @@ def report_errors(error: PeaceError, stream=None) -> None:
     from checker.files import source_line
 
     stream = stream or sys.stderr
+    files: dict[str, list[str] | None] = {}  # each file read and split once, however many errors it has
     for d in error.diagnostics:
-        click.echo(format_diagnostic(d, source_line(d.span.file, d.span.line)), file=stream)
+        line = source_line(d.span.file, d.span.line, files) if d.span.line > 0 else None
+        click.echo(format_diagnostic(d, line), file=stream)
     count = len(error.diagnostics)
     click.echo(f"{count} error{'s' if count != 1 else ''}; see `peacecheck explain CODE`", file=stream)
 
 
 def format_diagnostic(d: Diagnostic, line: str | None) -> str:
-    out = [f"{d.span.file}:{d.span.line}:{d.span.column}: {d.code} {d.message}"]
+    """`file:line:col: CODE message`, the source line and a caret under the column, and the hint.
+
+    A diagnostic about a command-line value or a whole file (line 0) prints as
+    `where: CODE message`. Control characters from the input are shown as
+    escapes, so an error message cannot drive the terminal.
+    """
+    from checker.render_text import terminal_safe
+
+    where = f"{d.span.file}:{d.span.line}:{d.span.column}" if d.span.line > 0 else d.span.file
+    out = [terminal_safe(f"{where}: {d.code} {d.message}")]
     if line is not None:
-        shown = line.replace("\t", " ")
+        shown = terminal_safe(line.replace("\t", " "), keep_width=True)
         if len(shown) > 200:  # very long lines: show the part around the caret
             start = max(0, d.span.column - 100)
             shown, caret_at = shown[start:start + 200], d.span.column - start
@@ -87,11 +107,12 @@ def format_diagnostic(d: Diagnostic, line: str | None) -> str:
         out.append(f"    {shown}")
         out.append("    " + " " * max(0, caret_at - 1) + "^")
     if d.hint:
-        out.append(f"    hint: {d.hint}")
+        out.append(terminal_safe(f"    hint: {d.hint}"))
     return "\n".join(out)
 
 
 def fail(code: str, message: str, where: str = "peacecheck") -> "NoReturn":  # type: ignore[name-defined]
+    """Stop with one diagnostic about a command-line value or a whole file (no line: printed as `where: CODE message`)."""
     from dsl.diagnostics import Span
 
     raise PeaceError([Diagnostic(code, message, Span(where, 0, 0))])
@@ -104,7 +125,7 @@ def use_colour(output: str | None) -> bool:
 
 
 def write_output(text: str, output: str | None, inputs: list[str]) -> None:
-    """Print, or write `output` atomically; never overwrite a file this run read."""
+    """Print, or write `output` atomically; never overwrite a file this run read, nor any peacecheck source file."""
     if not output or output == "-":
         click.echo(text, nl=False)
         return
@@ -113,16 +134,23 @@ def write_output(text: str, output: str | None, inputs: list[str]) -> None:
     target = Path(output)
     if target.exists() and any(_same_file(target, Path(i)) for i in inputs):
         fail("PC119", f"refusing to write '{output}': it is an input of this run", output)
+    if target.exists() and target.suffix in INPUT_SUFFIXES:
+        fail("PC119", f"refusing to write '{output}': it is a peacecheck input file ({target.suffix})", output)
     try:
         write_atomic(target, text.encode("utf-8"))
     except OSError as exc:
         fail("PC120", f"cannot write '{output}': {exc.strerror or exc}", output)
 
 
+# Report files never have these names; an existing one is some run's input.
+INPUT_SUFFIXES = (".peace", ".redlines", ".vocab")
+
+
 def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: through `..`, symlinks or hard links."""
     try:
         return a.resolve() == b.resolve() or a.samefile(b)
-    except OSError:
+    except (OSError, RuntimeError):
         return False
 
 
@@ -132,6 +160,12 @@ def run_guarded(action) -> None:
         code = action()
     except PeaceError as exc:
         report_errors(exc)
+        sys.exit(EXIT_INPUT)
+    except OSError as exc:  # the file system failed under us (a vanished file, permissions): still an input error
+        if isinstance(exc, BrokenPipeError):
+            raise
+        where = str(exc.filename) if exc.filename else "peacecheck"
+        report_errors(PeaceError([Diagnostic("PC501", f"{exc.strerror or exc}", Span(where, 0, 0))]))
         sys.exit(EXIT_INPUT)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
@@ -170,27 +204,47 @@ def load_check_inputs(proposal: str, redlines: tuple[str, ...], parties: tuple[s
 
 # ------------------------------------------------------------------ check
 @main.command()
-@click.argument("proposal", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
-              help="Report format.")
-@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout.")
+@click.argument("proposals", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="PROPOSAL...")
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default=None,
+              help="Report format (default: the config's `format`, else text).")
+@click.option("-o", "--output", "outputs", multiple=True, metavar="[FORMAT:]FILE",
+              help="Write a report to FILE (atomically), in FORMAT or --format; repeatable: "
+                   "-o json:result.json -o html:report.html. FILE - is standard output.")
 @click.option("--party", "parties", multiple=True, metavar="ID", help="Only this party (repeatable).")
 @click.option("--redlines", multiple=True, metavar="PATH",
-              help="A red-line file or folder (repeatable). Default: the redlines/ folder above the proposal.")
-def check(proposal: str, fmt: str, output: str | None, parties: tuple[str, ...], redlines: tuple[str, ...]) -> None:
+              help="A red-line file or folder (repeatable). Default: the config's `redlines`, "
+                   "else the redlines/ folder above the proposal.")
+@click.option("--fail-on", type=click.Choice(["reject", "concern", "never"]), default=None,
+              help="Exit 1 on a hard rejection (reject, the default), on any finding or acknowledgement "
+                   "issue (concern), or never.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="The date acknowledgements expire against (default: today).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Use this config file instead of looking for one.")
+def check(proposals: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], parties: tuple[str, ...],
+          redlines: tuple[str, ...], fail_on: str | None, today, config_path: str | None) -> None:
     """Check PROPOSAL against the parties' red lines.
 
-    Exit codes: 0 no hard rejection, 1 at least one hard rejection, 2 usage or input error.
+    Exit codes: 0 no hard rejection (or nothing --fail-on counts), 1 at least one hard rejection
+    (or what --fail-on counts), 2 usage or input error.
     """
     def body() -> int:
+        from checker.cli_tools import check_settings, exit_code
         from checker.evaluate import check as run_check
 
-        inputs = load_check_inputs(proposal, redlines, parties)
-        result = run_check(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests)
-        render = load_object(RENDERERS[fmt])
-        text = render(result, colour=use_colour(output)) if fmt == "text" else render(result)
-        write_output(text, output, inputs.read_files)
-        return EXIT_REJECTED if result.has_hard_rejection() else EXIT_OK
+        settings = check_settings(config_path, fmt, outputs, parties, redlines, fail_on, today, len(proposals))
+        worst = EXIT_OK
+        for proposal in proposals:
+            inputs = load_check_inputs(proposal, settings.redlines, settings.parties)
+            result = run_check(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests,
+                               today=settings.today)
+            for spec in settings.outputs:
+                render = load_object(RENDERERS[spec.format])
+                target = None if spec.path == "-" else spec.path
+                text = render(result, colour=use_colour(target)) if spec.format == "text" else render(result)
+                write_output(text, target, inputs.read_files)
+            worst = max(worst, exit_code(result, settings.fail_on))
+        return worst
 
     run_guarded(body)
 
@@ -216,11 +270,24 @@ def explain(code: str | None) -> None:
 
 def run() -> None:
     """Console-script entry point: usage errors exit 2, as click does, and nothing prints a traceback."""
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets an escape, not a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         main(standalone_mode=True)
     except SystemExit:
         raise
+    except BrokenPipeError:  # `peacecheck ... | head`: the reader left; stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_BROKEN_PIPE)
+    except RecursionError:
+        click.echo("peacecheck: internal error: input nested too deeply (please report this)", err=True)
+        sys.exit(3)
     except Exception as exc:  # a bug: say so plainly, keep the exit code distinct from verdicts
         click.echo(f"peacecheck: internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("please report this with the input that caused it", err=True)
         sys.exit(3)
+
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process its pipe closed on

@@ -35,14 +35,13 @@ ID_SAME = 0.8  # a same-id pair at or above this is "the same clause" (method `i
 ID_BONUS = 0.15  # an id agreement outweighs a slightly better content match elsewhere
 CONTENT_MIN = 0.3  # the least similarity for pairing clauses with different ids
 ATTACH_MIN = 0.5  # the least containment for a split or merge
-ATTACH_FAMILY_MIN = 0.3  # ... when the clause is a sub-point (or parent) of one already in the pair
-ATTACH_UNIT_MIN = 0.2  # a sub-point stays in its point's pairing only if this much of it is in the other side
+ATTACH_FAMILY_MIN = 0.25  # ... when it is a sub-point (or the parent) of a clause already in the pair
 CANDIDATES = 12  # content candidates scored exactly per old clause
 WEIGHTS = {"terms": 0.4, "title": 0.25, "text": 0.25, "tags": 0.1}
 # How much each kind of term feature counts: for similarity the path matters most,
 # for containment (is this clause's content inside that one?) the exact value does.
 SIM_TERM = {"p": 1.0, "v": 0.5, "f": 1.0}
-CONTAIN_TERM = {"p": 0.5, "v": 1.0, "f": 0.3}
+CONTAIN_TERM = {"p": 1.0, "v": 1.0, "f": 0.3}
 VERDICT_RANK = {"reject": 3, "concern": 2, "accept": 1, "silent": 0}
 
 
@@ -53,6 +52,7 @@ class Segment:
 
     op: Op
     text: str
+    old_text: str | None = None  # an equal run whose spacing differs in the old text: the old spacing
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,12 @@ class ClauseDiff:
 
     @property
     def label(self) -> str:
-        return f"{ids_label(self.old_ids) or '(none)'} -> {ids_label(self.new_ids) or '(none)'}"
+        """'6 -> 4', '21.a..21.d -> 14', 'dropped 7', 'added 9'."""
+        if self.method == "added":
+            return f"added {ids_label(self.new_ids)}"
+        if self.method == "dropped":
+            return f"dropped {ids_label(self.old_ids)}"
+        return f"{ids_label(self.old_ids)} -> {ids_label(self.new_ids)}"
 
     @property
     def renumbered(self) -> bool:
@@ -185,6 +190,20 @@ class PartyDelta:
     movers: tuple[Mover, ...]
     proposal_level: tuple[RuleDelta, ...]
 
+    def weight(self, side: Literal["before", "after"]) -> tuple[int, int]:
+        """(hard, soft) objections on one side: clause verdicts plus what the party finds missing."""
+        counts = self.before if side == "before" else self.after
+        present = ("resolved", "unchanged") if side == "before" else ("new", "unchanged")
+        level = [r for r in self.proposal_level if r.change in present]
+        return (counts["reject"] + sum(r.severity == "hard" for r in level),
+                counts["concern"] + sum(r.severity == "soft" for r in level))
+
+    @property
+    def trend(self) -> Literal["better", "worse", "unchanged"]:
+        """Better or worse for this party: hard objections decide, concerns break a tie."""
+        before, after = self.weight("before"), self.weight("after")
+        return "unchanged" if before == after else ("better" if after < before else "worse")
+
     def line(self) -> str:
         b, a = self.before, self.after
         return (f"{self.name}: {_plural(b['reject'], 'rejection')} -> {a['reject']}; "
@@ -226,10 +245,11 @@ def _plural(n: int, word: str) -> str:
 
 
 def ids_label(ids: tuple[str, ...]) -> str:
-    """'6', '10, 10.a' or '21.a..21.d' (a run of three or more sub-points of one point)."""
-    if len(ids) >= 3 and len({_family(i) for i in ids}) == 1 and all("." in i for i in ids):
-        return f"{ids[0]}..{ids[-1]}"
-    return ", ".join(ids)
+    """'6', '10, 10.a', '21.a..21.d' or '10..10.d': three or more clauses of one point as a range."""
+    groups: dict[str, list[str]] = {}
+    for clause_id in ids:
+        groups.setdefault(_family(clause_id), []).append(clause_id)
+    return ", ".join(f"{g[0]}..{g[-1]}" if len(g) >= 3 else ", ".join(g) for g in groups.values())
 
 
 # ------------------------------------------------------------------ tokens and redlines
@@ -266,7 +286,7 @@ def redline(old: str, new: str) -> tuple[Segment, ...]:
     """A word-level redline: equal, deleted and inserted runs, in reading order."""
     a, b = tokenize(old), tokenize(new)
     if [t for _, t in a] == [t for _, t in b]:
-        return (Segment("equal", _join(b)),) if b else ()
+        return (Segment("equal", _join(b), _join(a) if _join(a) != _join(b) else None),) if b else ()
     matcher = SequenceMatcher(None, [t for _, t in a], [t for _, t in b], autojunk=False)
     if matcher.ratio() < 0.2:  # hardly anything in common: a clean replacement reads better than confetti
         codes = [("replace", 0, len(a), 0, len(b))]
@@ -275,7 +295,8 @@ def redline(old: str, new: str) -> tuple[Segment, ...]:
     segments: list[Segment] = []
     for tag, i1, i2, j1, j2 in codes:
         if tag == "equal":
-            segments.append(Segment("equal", _join(b[j1:j2])))
+            text, before = _join(b[j1:j2]), _join(a[i1:i2])
+            segments.append(Segment("equal", text, before if before != text else None))
             continue
         if i2 > i1:
             segments.append(Segment("delete", _join(a[i1:i2])))
@@ -307,7 +328,7 @@ def _absorb_short_equals(codes: list[tuple], a: list[tuple[str, str]]) -> list[t
 def _merge_segments(segments: list[Segment]) -> list[Segment]:
     out: list[Segment] = []
     for s in segments:
-        if out and out[-1].op == s.op:
+        if out and out[-1].op == s.op and s.op != "equal":
             out[-1] = Segment(s.op, out[-1].text + s.text)
         elif s.text:
             out.append(s)
@@ -317,7 +338,16 @@ def _merge_segments(segments: list[Segment]) -> list[Segment]:
 def side(segments: Iterable[Segment], which: Literal["old", "new"]) -> list[Segment]:
     """The segments one side of a side-by-side view shows."""
     hide = "insert" if which == "old" else "delete"
-    return [s for s in segments if s.op != hide]
+    out: list[Segment] = []
+    for s in segments:
+        if s.op == hide:
+            continue
+        if which == "old" and s.old_text is not None:
+            s = Segment("equal", s.old_text)
+        elif s.old_text is not None:
+            s = Segment("equal", s.text)
+        out.append(s)
+    return out
 
 
 # ------------------------------------------------------------------ clause profiles
@@ -617,12 +647,12 @@ def _match(e: Edge, p: Profiles) -> Match:
     if len(e.old) > 1:
         whole = p.new[e.new[0]]
         kept = [(i, containment(p.old[i], whole)) for i in e.old]
-        kept = [(i, c) for i, c in kept if c >= ATTACH_UNIT_MIN] or [max(kept, key=lambda ic: ic[1])]
+        kept = [(i, c) for i, c in kept if c >= ATTACH_FAMILY_MIN] or [max(kept, key=lambda ic: ic[1])]
         return Match([i for i, _ in kept], [e.new[0]], "merged" if len(kept) > 1 else "content",
                       core_similarity=e.similarity, attached=[c for _, c in kept][1:])
     whole = p.old[e.old[0]]
     kept = [(j, containment(p.new[j], whole)) for j in e.new]
-    kept = [(j, c) for j, c in kept if c >= ATTACH_UNIT_MIN] or [max(kept, key=lambda jc: jc[1])]
+    kept = [(j, c) for j, c in kept if c >= ATTACH_FAMILY_MIN] or [max(kept, key=lambda jc: jc[1])]
     return Match([e.old[0]], [j for j, _ in kept], "split" if len(kept) > 1 else "content",
                  core_similarity=e.similarity, attached=[c for _, c in kept][1:])
 
@@ -763,8 +793,8 @@ def _clause_diff(old: CheckResult, new: CheckResult, old_pos: list[int], new_pos
                  confidence: float, parties: list[str], keys: set[str]) -> ClauseDiff:
     a = [old.proposal.clauses[i] for i in old_pos]
     b = [new.proposal.clauses[j] for j in new_pos]
-    old_title, new_title = "; ".join(c.title for c in a), "; ".join(c.title for c in b)
-    old_text, new_text = PARAGRAPH.join(prose(c) for c in a), PARAGRAPH.join(prose(c) for c in b)
+    old_title, new_title = _group_title(a), _group_title(b)
+    old_text, new_text = _group_prose(a), _group_prose(b)
     terms, same = term_changes(a, b)
     old_tags = {t for c in a for t in c.tags}
     new_tags = {t for c in b for t in c.tags}
@@ -778,6 +808,19 @@ def _clause_diff(old: CheckResult, new: CheckResult, old_pos: list[int], new_pos
                       old_status=_status(a), new_status=_status(b),
                       tags_added=tuple(sorted(new_tags - old_tags)) if a else (),
                       tags_removed=tuple(sorted(old_tags - new_tags)) if b else (), verdicts=verdicts)
+
+
+def _group_title(clauses: list[m.Clause]) -> str:
+    if len(clauses) == 1:
+        return clauses[0].title
+    return "; ".join(f"{c.id} {c.title}" for c in clauses)
+
+
+def _group_prose(clauses: list[m.Clause]) -> str:
+    """The prose of one clause, or of several, each paragraph led by its clause id: (21.a) ..."""
+    if len(clauses) == 1:
+        return prose(clauses[0])
+    return PARAGRAPH.join(f"({c.id}) {prose(c)}" for c in clauses if prose(c))
 
 
 def _status(clauses: list[m.Clause]) -> str:

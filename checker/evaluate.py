@@ -39,6 +39,17 @@ class Environment:
         for binding in bindings:
             self.by_path.setdefault(binding.path, []).append(binding)
         self._wildcards: dict[str, list[Binding]] = {}
+        self._clauses: dict[str, list[Binding]] | None = None
+        self._prefixes: dict[str, list[str]] = {}
+
+    def of_clause(self, clause: str) -> list[Binding]:
+        """The bindings one clause supplies."""
+        if self._clauses is None:
+            self._clauses = {}
+            for bindings in self.by_path.values():
+                for binding in bindings:
+                    self._clauses.setdefault(binding.clause, []).append(binding)
+        return self._clauses.get(clause, [])
 
     def lookup(self, pattern: str) -> list[Binding]:
         if not pattern.endswith(".*"):
@@ -47,6 +58,38 @@ class Environment:
             prefix = pattern[:-1]
             self._wildcards[pattern] = [b for path in sorted(self.by_path) if path.startswith(prefix)
                                         for b in self.by_path[path]]
+        return self._wildcards[pattern]
+
+    def paths_with(self, prefix: str) -> list[str]:
+        """The bound paths that start with `prefix`, sorted."""
+        if prefix not in self._prefixes:
+            self._prefixes[prefix] = sorted(path for path in self.by_path if path.startswith(prefix))
+        return self._prefixes[prefix]
+
+
+class ClauseReading(Environment):
+    """A reading of the proposal in which one clause states other bindings (an option): the base
+    environment with that clause's bindings replaced, without copying the rest."""
+
+    def __init__(self, base: Environment, clause: str, bindings: list[Binding]):
+        self.base = base
+        new: dict[str, list[Binding]] = {}
+        for binding in bindings:
+            new.setdefault(binding.path, []).append(binding)
+        changed = set(new) | {b.path for b in base.of_clause(clause)}
+        self.changed = {path: [b for b in base.by_path.get(path, []) if b.clause != clause] + new.get(path, [])
+                        for path in changed}
+        self._wildcards = {}
+
+    def lookup(self, pattern: str) -> list[Binding]:
+        if not pattern.endswith(".*"):
+            return self.changed[pattern] if pattern in self.changed else self.base.lookup(pattern)
+        prefix = pattern[:-1]
+        if not any(path.startswith(prefix) for path in self.changed):
+            return self.base.lookup(pattern)
+        if pattern not in self._wildcards:
+            paths = sorted(set(self.base.paths_with(prefix)) | {p for p in self.changed if p.startswith(prefix)})
+            self._wildcards[pattern] = [b for path in paths for b in self.lookup(path)]
         return self._wildcards[pattern]
 
 
@@ -150,10 +193,11 @@ def _option(clause: m.Clause, option_id: str | None) -> m.Option:
     return next((o for o in clause.options if o.id == option_id), clause.options[0])
 
 
-def rule_findings(redlines: m.RedLines, env: Environment, evaluator: Evaluator) -> list[Finding]:
-    """Every finding one party's red lines produce on one reading of a proposal."""
+def rule_findings(redlines: m.RedLines, env: Environment, evaluator: Evaluator,
+                  rules: list[m.Rule] | None = None) -> list[Finding]:
+    """Every finding one party's red lines (or just `rules` of them) produce on one reading of a proposal."""
     findings: list[Finding] = []
-    for rule in redlines.rules:
+    for rule in redlines.rules if rules is None else rules:
         if rule.condition is None:
             continue
         value, evidence = evaluator.evaluate(rule.condition, env)
@@ -220,9 +264,23 @@ class Relevance:
     def __init__(self, redlines: m.RedLines, vocabulary: m.Vocabulary):
         self.paths = {term.path for rule in redlines.rules if rule.condition
                       for leaf in leaves(rule.condition) for term in leaf_terms(leaf, vocabulary)}
+        # Every path a rule's lookups can return bindings for (a wildcard: all terms under it),
+        # so a clause's findings need only the rules that look at what the clause states.
+        self.rules_by_path: dict[str, list[int]] = {}
+        for index, rule in enumerate(redlines.rules):
+            looked_at = {path for leaf in (leaves(rule.condition) if rule.condition else [])
+                         for path in vocabulary.matching(leaf.pattern)}
+            for path in looked_at:
+                self.rules_by_path.setdefault(path, []).append(index)
+        self.redlines = redlines
 
     def reads(self, path: str) -> bool:
         return path in self.paths
+
+    def rules_looking_at(self, paths: list[str]) -> list[m.Rule]:
+        """The party's rules whose conditions look at any of `paths`, in file order."""
+        indexes = sorted({i for path in paths for i in self.rules_by_path.get(path, ())})
+        return [self.redlines.rules[i] for i in indexes]
 
 
 def verdict(findings: list[Finding], bears: bool) -> Verdict:
@@ -271,13 +329,16 @@ def _clause_result(proposal: m.Proposal, clause: m.Clause, parties: list[m.RedLi
 def _option_result(proposal: m.Proposal, clause: m.Clause, option: m.Option, parties: list[m.RedLines],
                    relevance: dict[str, Relevance], evaluator: Evaluator, base: Environment,
                    today: dt.date | None) -> OptionResult:
-    bindings = [b for path_bindings in base.by_path.values() for b in path_bindings if b.clause != clause.id]
-    bindings += [Binding(a.path, a.value, clause.id, None, a.span.line) for a in clause.terms]
+    bindings = [Binding(a.path, a.value, clause.id, None, a.span.line) for a in clause.terms]
     bindings += [Binding(a.path, a.value, clause.id, option.id, a.span.line) for a in option.terms]
-    env = Environment(bindings)
+    env = ClauseReading(base, clause.id, bindings)
     stated = [a.path for a in clause.terms] + [a.path for a in option.terms]
-    findings = [f for r in parties for f in rule_findings(r, env, evaluator) if f.clause == clause.id]
-    findings = _acknowledge(proposal, findings, today)
+    # A finding is the clause's only if its evidence comes from the clause: only rules looking at
+    # what the clause states can give one.
+    findings = [f for r in parties
+                for f in rule_findings(r, env, evaluator, relevance[r.party].rules_looking_at(stated))
+                if f.clause == clause.id]
+    findings = _acknowledge(proposal, findings, today, clause)
     verdicts = {p.party: verdict([f for f in findings if f.party == p.party],
                                  any(relevance[p.party].reads(path) for path in stated)) for p in parties}
     findings = [_with_option(f, option.id) for f in findings]
@@ -290,11 +351,18 @@ def _with_option(finding: Finding, option_id: str) -> Finding:
     return replace(finding, option=option_id)
 
 
-def _acknowledge(proposal: m.Proposal, findings: list[Finding], today: dt.date | None) -> list[Finding]:
-    """Mark findings that their clause acknowledges (and whose acknowledgement has not expired)."""
+def _acknowledge(proposal: m.Proposal, findings: list[Finding], today: dt.date | None,
+                 clause: m.Clause | None = None) -> list[Finding]:
+    """Mark findings that their clause acknowledges (and whose acknowledgement has not expired).
+
+    Given `clause`, the findings are all that clause's: only its acknowledgements are read.
+    """
     from dataclasses import replace
 
-    acks = {(c.id, a.party, a.rule): a.reason for c in proposal.clauses for a in c.acknowledgements
+    if not findings:
+        return findings
+    acks = {(c.id, a.party, a.rule): a.reason for c in ([clause] if clause else proposal.clauses)
+            for a in c.acknowledgements
             if not (today and a.until and a.until < today)}
     return [replace(f, acknowledged=acks[(f.clause, f.party, f.rule)]) if (f.clause, f.party, f.rule) in acks else f
             for f in findings]

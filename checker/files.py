@@ -30,25 +30,62 @@ def project_root(start: Path) -> Path:
 
 
 class DiskLoader:
-    """Reads files for the dsl, refusing any path that resolves outside `root`."""
+    """Reads files for the dsl, refusing any path that resolves outside `root`.
 
-    def __init__(self, root: Path):
+    Reads only regular files, and at most `max_bytes` of them (PC013 beyond), so
+    a device, a FIFO or a huge file cannot hang the run or exhaust memory.
+    """
+
+    def __init__(self, root: Path, max_bytes: int | None = None):
+        from dsl.parser import MAX_FILE_BYTES
+
         self.root = root.resolve()
+        self.max_bytes = max_bytes if max_bytes is not None else MAX_FILE_BYTES
         self.read_keys: list[str] = []
+        self.data: dict[str, bytes] = {}
 
     def resolve(self, relative: str, from_file: str, span: Span) -> str:
         base = Path(from_file).parent
         target = Path(relative) if Path(relative).is_absolute() else base / relative
-        real = target.resolve()
+        try:
+            real = target.resolve()
+        except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
+            raise PeaceError([Diagnostic("PC020", f"cannot resolve '{relative}': {exc}", span)]) from None
         if not real.is_relative_to(self.root):
             raise PeaceError([Diagnostic("PC021", f"'{relative}' resolves outside the project ({self.root})", span,
                                          "paths must stay inside the project folder")])
-        return display_path(target)
+        # The real path is the file's key: two paths to one file (a symlink, `a/../b`) are one file,
+        # so include cycles through symlinks are found.
+        return display_path(real)
 
     def read(self, key: str) -> bytes:
-        data = Path(key).read_bytes()
+        if key in self.data:
+            return self.data[key]
+        data = read_limited(Path(key), self.max_bytes)
         self.read_keys.append(key)
+        self.data[key] = data
         return data
+
+
+def read_limited(path: Path, max_bytes: int) -> bytes:
+    """A regular file's bytes; OSError if it is not one, PeaceError (PC013) if it is larger than `max_bytes`."""
+    import errno
+    import stat
+
+    from dsl.parser import too_large
+
+    # O_NONBLOCK: opening a FIFO must not wait for a writer. Open first, then fstat: no window to swap the file.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if info.st_size > max_bytes:
+            raise PeaceError([too_large(str(path), info.st_size, max_bytes)])
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise PeaceError([too_large(str(path), len(data), max_bytes)])
+    return data
 
 
 def display_path(path: Path) -> str:
@@ -114,38 +151,42 @@ class Inputs:
 
 def load_inputs(proposal_path: Path, redline_paths: list[Path], loader: "DiskLoader") -> Inputs:
     """Load and validate everything; raise PeaceError with every diagnostic of every file."""
-    from dsl.api import check_acknowledgements, load_proposal, load_redlines
+    from dsl.api import collect_proposal, collect_redlines
+    from dsl.diagnostics import DiagnosticSink
 
-    diagnostics: list[Diagnostic] = []
-    proposal = vocabulary = None
-    try:
-        proposal, vocabulary = load_proposal(display_path(proposal_path), loader)
-    except PeaceError as exc:
-        diagnostics += exc.diagnostics
-    redlines, digests = [], {}
+    sink = DiagnosticSink()
+    proposal, vocabulary = collect_proposal(display_path(proposal_path), loader, sink)
+    redlines, digests, complete = [], {}, True
     files = redline_files(redline_paths)
     for path in files:
         key = display_path(path)
-        try:
-            loaded, _ = load_redlines(key, loader, vocabulary)
-        except PeaceError as exc:
-            diagnostics += exc.diagnostics
+        loaded, _ = collect_redlines(key, loader, sink, vocabulary)
+        if loaded is None:
+            complete = False
             continue
         redlines.append(loaded)
-        digests[loaded.party] = Path(key).read_bytes()
+        digests[loaded.party] = loader.data.get(key, b"")
+    diagnostics = sink.items
     _check_parties(redlines, diagnostics)
     if not files and not diagnostics:
         where = Span(display_path(proposal_path), 1, 1)
         diagnostics.append(Diagnostic("PC118", "no red-line files found", where,
                                       "put *.redlines files in a redlines/ folder above the proposal, or pass --redlines"))
-    if proposal is not None and not diagnostics:
-        try:
-            check_acknowledgements(proposal, redlines)
-        except PeaceError as exc:
-            diagnostics += exc.diagnostics
+    if proposal is not None and files:
+        _check_acknowledgements(proposal, redlines, complete, diagnostics)
     if diagnostics:
         raise PeaceError(diagnostics)
     return Inputs(proposal, vocabulary, redlines, digests)
+
+
+def _check_acknowledgements(proposal, redlines: list, complete: bool, diagnostics: list[Diagnostic]) -> None:
+    """Acknowledgements name known parties and rules; an unknown party only counts if every red-line file parsed."""
+    from dsl.diagnostics import DiagnosticSink
+    from dsl.validate import validate_acknowledgements
+
+    sink = DiagnosticSink()
+    validate_acknowledgements(proposal, redlines, sink)
+    diagnostics.extend(d for d in sink.items if complete or d.code != "PC107")
 
 
 def _check_parties(redlines: list, diagnostics: list[Diagnostic]) -> None:
@@ -157,12 +198,21 @@ def _check_parties(redlines: list, diagnostics: list[Diagnostic]) -> None:
         seen.setdefault(r.party, r.file)
 
 
-def source_line(key: str, line: int) -> str | None:
-    """The text of one line of a file, for showing under a diagnostic."""
+def source_line(key: str, line: int, cache: dict[str, list[str] | None] | None = None) -> str | None:
+    """The text of one line of a file, for showing under a diagnostic (`cache` keeps files split into lines)."""
+    cache = cache if cache is not None else {}
+    if key not in cache:
+        cache[key] = _source_lines(key)
+    lines = cache[key]
+    return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
+
+
+def _source_lines(key: str) -> list[str] | None:
+    from dsl.parser import MAX_FILE_BYTES
+
     try:
-        data = Path(key).read_bytes()
-    except OSError:
+        data = read_limited(Path(key), MAX_FILE_BYTES)
+    except (OSError, PeaceError):
         return None
     text = data.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    return lines[line - 1] if 0 < line <= len(lines) else None
+    return text.split("\n")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from dsl import models as m
 
-from .results import VERDICT_ORDER, CheckResult, ClauseResult, Evidence, Finding, OptionResult, Verdict, summarize
+from .results import VERDICT_ORDER, CheckResult, ClauseResult, Evidence, Finding, OptionResult, summarize
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,12 @@ def paragraphs(text: str) -> list[list[str]]:
     return out
 
 
-def evidence_text(e: Evidence) -> tuple[str, str]:
-    """(what the draft says, what it was tested against), e.g. ('army.cap = 600000', '< 800000')."""
+def evidence_text(e: Evidence) -> tuple[str, str, str]:
+    """(what the draft says, a joining word, what it was tested against):
+    ('army.cap = 600000', 'against', '< 800000') or ('settlement.referendum', 'is absent; needs', '== true')."""
     if not e.value:
-        return f"{e.path} is absent", "" if e.test == "absent" else e.test
-    return f"{e.path} = {e.value}", e.test
+        return (e.path, "is absent", "") if e.test == "absent" else (e.path, "is absent; needs", e.test)
+    return f"{e.path} = {e.value}", "against", e.test
 
 
 def option_only_findings(clause: ClauseResult, option: OptionResult) -> tuple[list[Finding], list[Finding]]:
@@ -169,8 +170,9 @@ def environment():
     env = jinja2.Environment(loader=jinja2.PackageLoader("checker", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.globals.update(anchor=anchor, missing_anchor=missing_anchor, link_url=link_url, paragraphs=paragraphs, evidence_text=evidence_text,
-                       finding_verdict=finding_verdict, VERDICTS=VERDICTS, VERDICT_ORDER=VERDICT_ORDER)
+    env.globals.update(anchor=anchor, missing_anchor=missing_anchor, link_url=link_url, paragraphs=paragraphs,
+                       evidence_text=evidence_text, finding_verdict=finding_verdict,
+                       VERDICTS=VERDICTS, VERDICT_ORDER=VERDICT_ORDER)
     return env
 
 

@@ -40,10 +40,15 @@ def result_dict(result: CheckResult) -> dict[str, Any]:
                                   "findings": [finding_dict(f) for f in o.findings]} for o in c.options]}
                     for c in result.clauses],
         "findings": [finding_dict(f) for f in result.findings],
-        "summary": {p.id: result.counts(p.id) for p in result.parties},
+        "summary": {p.id: {**result.counts(p.id), "acknowledged": _acknowledged(result, p.id)} for p in result.parties},
         "acknowledgements": [asdict(a) for a in result.acknowledgement_issues],
         "hard_rejection": result.has_hard_rejection(),
     }
+
+
+def _acknowledged(result: CheckResult, party: str) -> int:
+    """Findings of the party that a clause acknowledges: counted apart, never in the verdicts."""
+    return sum(1 for f in result.findings if f.party == party and f.acknowledged)
 
 
 def render(result: CheckResult) -> str:

@@ -1,6 +1,8 @@
 """The terminal report: readable without colour, coloured when asked to."""
 from __future__ import annotations
 
+import re
+
 from .results import CheckResult, Finding, summarize
 
 SYMBOL = {"reject": "REJECT", "concern": "concern", "accept": "accept", "silent": "-"}
@@ -20,7 +22,50 @@ class Styler:
 
 
 def render(result: CheckResult, colour: bool = False, parties: list[str] | None = None) -> str:
-    style = Styler(colour)
+    """The report; input text never reaches the terminal with its control characters (see terminal_safe)."""
+    plain = _compose(result, Styler(False))
+    if not colour:
+        return terminal_safe(plain)  # uncoloured, every control character in it came from the input
+    if _UNSAFE.search(plain):
+        result = _inert(result)
+    return _compose(result, Styler(True))
+
+
+# C0 controls but newline and tab, DEL, C1 controls (0x9b is a one-byte CSI), and the bidirectional
+# embeddings, overrides and isolates that can make text display in another order than it reads.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str, keep_width: bool = False) -> str:
+    """`text` with its terminal control characters shown as escapes (\\x1b), or as U+FFFD to keep columns."""
+    if not _UNSAFE.search(text):
+        return text
+    if keep_width:
+        return _UNSAFE.sub("\ufffd", text)
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def _inert(value):
+    """A copy of a result (dataclasses, pydantic models, containers) with every string made terminal_safe."""
+    import dataclasses
+
+    from pydantic import BaseModel
+
+    if isinstance(value, str):
+        return terminal_safe(value)
+    if isinstance(value, (tuple, list, frozenset)):
+        return type(value)(_inert(v) for v in value)
+    if isinstance(value, dict):
+        return {_inert(k): _inert(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: _inert(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    if isinstance(value, BaseModel):
+        return value.model_copy(update={name: _inert(getattr(value, name)) for name in type(value).model_fields})
+    return value
+
+
+def _compose(result: CheckResult, style: Styler) -> str:
     lines: list[str] = []
     lines += _header(result, style)
     lines += _matrix(result, style)
@@ -72,7 +117,9 @@ def _findings(result: CheckResult, style: Styler) -> list[str]:
     if not result.findings and not any(o.findings for c in result.clauses for o in c.options if not o.default):
         return lines + ["  none: no party's red line is crossed", ""]
     for clause in result.clauses:
-        extra = [f for o in clause.options if not o.default for f in o.findings]
+        # Findings that come from the clause's own terms repeat under every option: show them once.
+        shown = {(f.party, f.rule) for f in clause.findings}
+        extra = [f for o in clause.options if not o.default for f in o.findings if (f.party, f.rule) not in shown]
         if not clause.findings and not extra:
             continue
         lines.append(style(f"clause {clause.id}: {clause.title}", bold=True))

@@ -11,6 +11,7 @@ OR-tools is imported lazily, only when a problem is compiled.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -111,6 +112,7 @@ class Conflict:
     rules: tuple[RuleRef, ...]
     clauses: tuple[ClauseRef, ...]  # the clauses whose terms these red lines read
     summary: str
+    contested: tuple[ClauseRef, ...] = ()  # the clauses two or more of them read (all of `clauses` for one rule)
 
     @property
     def parties(self) -> tuple[str, ...]:
@@ -298,21 +300,89 @@ class CompiledRule:
     weight: int = 0  # soft rules: the scaled weight
 
 
-class Problem:
+class Solvable:
+    """A CP-SAT model with guarded red lines, and the queries the analyses ask of it."""
+
+    def __init__(self, subject: str):
+        self.cp = cp_model()
+        self.model = self.cp.CpModel()
+        self.subject = subject  # the file a solver failure is reported against
+        self.last_core: list[int] = []
+
+    def guard(self, compiled: CompiledRule) -> CompiledRule:
+        """Give a hard red line an assumption literal: when it is true, the line must not be crossed."""
+        compiled.guard = self.model.new_bool_var(f"guard {compiled.ref.party} {compiled.ref.rule}")
+        if compiled.crossed is True:
+            self.model.add_bool_or([~compiled.guard])
+        elif compiled.crossed is not False:
+            self.model.add_implication(compiled.guard, negate(compiled.crossed))
+        return compiled
+
+    def query(self, constraints: Iterable[Callable]) -> Any:
+        model = self.model.clone()
+        for add in constraints:
+            add(model)
+        return model
+
+    def run(self, model, assumptions: list[Lit] | None = None):
+        """Solve; the solver when a solution was found, None when infeasible."""
+        solver = self.cp.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = SEED
+        if assumptions is not None:
+            model.clear_assumptions()
+            model.add_assumptions(assumptions)
+        status = solver.solve(model)
+        if status in (self.cp.OPTIMAL, self.cp.FEASIBLE):
+            return solver
+        if status == self.cp.INFEASIBLE:
+            self.last_core = list(solver.sufficient_assumptions_for_infeasibility())
+            return None
+        raise PeaceError([Diagnostic("PC735", f"the solver stopped without an answer ({solver.status_name(status)})",
+                                     Span(self.subject, 1, 1))])
+
+    def lexmin(self, constraints: list[Callable], objectives: list[Any]):
+        """Minimise the objectives one after the other; the solver of the last stage, or None."""
+        fixed = list(constraints)
+        solver = None
+        for objective in (o for o in objectives if not isinstance(o, int)):
+            model = self.query(fixed)
+            model.minimize(objective)
+            solver = self.run(model)
+            if solver is None:
+                return None
+            value = round(solver.objective_value)
+            fixed.append(lambda md, o=objective, v=value: md.add(o <= v))
+        if solver is None:  # no objectives: plain feasibility
+            solver = self.run(self.query(fixed))
+        return solver
+
+    def feasible_with(self, rules: list[CompiledRule], extra: Iterable[Callable] = ()
+                      ) -> tuple[bool, list[CompiledRule]]:
+        """Whether these hard red lines can all be met; if not, a subset that already fails."""
+        solver = self.run(self.query(extra), [r.guard for r in rules])
+        if solver is not None:
+            return True, []
+        core = set(self.last_core)
+        return False, [r for r in rules if r.guard.index in core] or list(rules)
+
+
+class Problem(Solvable):
     """A proposal's options and the parties' red lines, compiled into one CP-SAT model."""
 
-    def __init__(self, proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLines]):
-        self.cp = cp_model()
-        self.proposal, self.vocabulary = proposal, vocabulary
+    def __init__(self, proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLines],
+                 today: dt.date | None = None):
+        super().__init__(proposal.file)
+        self.proposal, self.vocabulary, self.today = proposal, vocabulary, today
         self.redlines = sorted(redlines, key=lambda r: r.party)
-        self.model = self.cp.CpModel()
         self.clauses = [c for c in proposal.clauses if c.options]
         self.choice = {(c.id, o.id): self.model.new_bool_var(f"{c.id}={o.id}") for c in self.clauses
                        for o in c.options}
         for clause in self.clauses:
             self.model.add_exactly_one(self.choice[(clause.id, o.id)] for o in clause.options)
         self.compiler = ConditionCompiler(self.model, vocabulary, self._fixed_bindings(), self._sources())
-        acknowledged = {(a.party, a.rule) for c in proposal.clauses for a in c.acknowledgements}
+        acknowledged = {(a.party, a.rule) for c in proposal.clauses for a in c.acknowledgements
+                        if not (today and a.until and a.until < today)}
         self.rules: list[CompiledRule] = []
         self.waived: list[RuleRef] = []
         for red in self.redlines:
@@ -339,11 +409,7 @@ class Problem:
         crossed = holds if rule.kind == "rule" else negate(holds)
         compiled = CompiledRule(ref, crossed, frozenset(self.compiler.reads(rule.condition)))
         if rule.severity == "hard":
-            compiled.guard = self.model.new_bool_var(f"guard {red.party} {rule.id}")
-            if crossed is True:
-                self.model.add_bool_or([~compiled.guard])
-            elif crossed is not False:
-                self.model.add_implication(compiled.guard, negate(crossed))
+            self.guard(compiled)
         else:
             compiled.weight = max(0, round(rule.weight * WEIGHT_SCALE))
         self.rules.append(compiled)
@@ -389,57 +455,10 @@ class Problem:
         guards = [r.guard for r in self.hard]
         return lambda model: [model.add(g == 1) for g in guards]
 
-    # -------------------------------------------------------------- solving
-    def query(self, constraints: Iterable[Callable]) -> Any:
-        model = self.model.clone()
-        for add in constraints:
-            add(model)
-        return model
-
-    def run(self, model, assumptions: list[Lit] | None = None):
-        """Solve; the solver when a solution was found, None when infeasible."""
-        solver = self.cp.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = SEED
-        if assumptions is not None:
-            model.clear_assumptions()
-            model.add_assumptions(assumptions)
-        status = solver.solve(model)
-        if status in (self.cp.OPTIMAL, self.cp.FEASIBLE):
-            return solver
-        if status == self.cp.INFEASIBLE:
-            self.last_core = solver.sufficient_assumptions_for_infeasibility()
-            return None
-        raise PeaceError([Diagnostic("PC735", f"the solver stopped without an answer ({solver.status_name(status)})",
-                                     Span(self.proposal.file, 1, 1))])
-
-    def lexmin(self, constraints: list[Callable], objectives: list[Any]):
-        """Minimise the objectives one after the other; the solver of the last stage, or None."""
-        fixed = list(constraints)
-        solver = None
-        for objective in objectives:
-            model = self.query(fixed)
-            model.minimize(objective)
-            solver = self.run(model)
-            if solver is None:
-                return None
-            value = round(solver.objective_value)
-            fixed.append(lambda md, o=objective, v=value: md.add(o <= v))
-        if solver is None:  # no objectives: plain feasibility
-            solver = self.run(self.query(fixed))
-        return solver
-
+    # -------------------------------------------------------------- reading a solution
     def package_of(self, solver) -> dict[str, str]:
         return {c.id: next(o.id for o in c.options if solver.boolean_value(self.choice[(c.id, o.id)]))
                 for c in self.clauses}
-
-    def feasible_with(self, rules: list[CompiledRule]) -> tuple[bool, list[CompiledRule]]:
-        """Whether some package meets all these hard red lines; if not, a subset that already fails."""
-        solver = self.run(self.model.clone(), [r.guard for r in rules])
-        if solver is not None:
-            return True, []
-        core = set(self.last_core)
-        return False, [r for r in rules if r.guard.index in core] or list(rules)
 
 
 def _as_int(lit: Lit) -> Any:
@@ -473,7 +492,7 @@ class Verifier:
 
     def package(self, choice: dict[str, str], rank: int) -> Package:
         p = self.problem
-        result = check(with_choice(p.proposal, choice), p.vocabulary, p.redlines)
+        result = check(with_choice(p.proposal, choice), p.vocabulary, p.redlines, today=p.today)
         verdicts = tuple(self._verdict(red, result.active_findings) for red in p.redlines)
         concern = [v.concern_weight for v in verdicts]
         return Package(rank, self._choices(choice), max(concern, default=0.0), sum(concern), verdicts)
@@ -546,13 +565,13 @@ def count_acceptable(problem: Problem, cap: int = COUNT_CAP) -> tuple[int, bool]
 
 
 # ------------------------------------------------------------------ conflicts: minimal unsatisfiable sets
-def shrink(problem: Problem, core: list[CompiledRule]) -> list[CompiledRule]:
+def shrink(problem: Solvable, core: list[CompiledRule], extra: tuple[Callable, ...] = ()) -> list[CompiledRule]:
     """Deletion: drop each red line in turn; keep it only if the rest can then be met."""
     mus = sorted(core, key=lambda r: r.ref.key)
     i = 0
     while i < len(mus):
         trial = mus[:i] + mus[i + 1:]
-        feasible, smaller = problem.feasible_with(trial)
+        feasible, smaller = problem.feasible_with(trial, extra)
         if feasible:
             i += 1
         else:  # every red line already found necessary is in any failing subset, so i stays valid
@@ -561,9 +580,14 @@ def shrink(problem: Problem, core: list[CompiledRule]) -> list[CompiledRule]:
     return mus
 
 
-def conflict_sets(problem: Problem, limit: int, budget: int = MUS_SOLVE_BUDGET) -> list[list[CompiledRule]]:
-    """Several distinct minimal conflict sets: a breadth-first hitting-set tree (Reiter) over removed red lines."""
-    hard = sorted(problem.hard, key=lambda r: r.ref.key)
+def conflict_sets(problem: Solvable, rules: list[CompiledRule], limit: int,
+                  budget: int = MUS_SOLVE_BUDGET) -> list[list[CompiledRule]]:
+    """Several distinct minimal conflict sets among guarded red lines.
+
+    A breadth-first hitting-set tree (Reiter): after finding a set, each of its red lines is
+    removed in turn and the rest searched again, so every set found differs from the others.
+    """
+    hard = sorted(rules, key=lambda r: r.ref.key)
     found: list[list[CompiledRule]] = []
     feasible_removals: list[frozenset[int]] = []
     queue: list[frozenset[int]] = [frozenset()]
@@ -593,22 +617,23 @@ def describe_conflict(problem: Problem, rules: list[CompiledRule]) -> Conflict:
     refs = tuple(sorted((r.ref for r in rules), key=lambda r: r.key))
     read = set().union(*(r.reads for r in rules))
     clauses = tuple(ClauseRef(c.id, c.title) for c in problem.proposal.clauses if c.id in read)
-    return Conflict(refs, clauses, conflict_words(refs, clauses))
+    contested = tuple(c for c in clauses if sum(c.id in r.reads for r in rules) > 1) if len(rules) > 1 else clauses
+    return Conflict(refs, clauses, conflict_words(refs, contested or clauses), contested)
 
 
 def conflict_words(refs: tuple[RuleRef, ...], clauses: tuple[ClauseRef, ...]) -> str:
-    """'Russia RU-TERR-1 'Donbas...' vs Ukraine UA-TERR-1 '...' on clause 14'."""
+    """'Russia RU-TERR-1 'Donbas ...' vs Ukraine UA-TERR-1 '...' on clause 14 (Territory)'."""
     by_party: dict[str, list[RuleRef]] = {}
     for ref in refs:
         by_party.setdefault(ref.party, []).append(ref)
     sides = [f"{group[0].party_name} " + " and ".join(f"{r.rule} '{r.title}'" for r in group)
              for group in by_party.values()]
-    where = clause_words(clauses)
     if len(refs) == 1:
-        return f"{sides[0]} cannot be met by any package" + (f" ({where})" if clauses else
-                                                               ": no clause states what it needs")
-    joined = " vs ".join(sides) if len(sides) > 1 else sides[0] + " (they cannot all be met)"
-    return joined + (f" on {where}" if clauses else "")
+        if not clauses:
+            return f"{sides[0]} is crossed whatever the options: no clause states what it needs"
+        return f"{sides[0]} is crossed whatever the options, on {clause_words(clauses)}"
+    joined = " vs ".join(sides) if len(sides) > 1 else sides[0] + " cannot all be met"
+    return joined + (f" on {clause_words(clauses)}" if clauses else "")
 
 
 def clause_words(clauses: tuple[ClauseRef, ...]) -> str:
@@ -638,7 +663,7 @@ def _pick(clause: m.Clause, own: m.Clause | None, stated: dict[str, set[str]]) -
 
     def agreement(option: m.Option) -> int:
         mine = {a.path: a.value.show() for a in option.terms}
-        return sum(1 for p in paths if (mine[p] in stated.get(p, ())) if p in mine else p not in stated)
+        return sum(1 for p in paths if (mine[p] in stated.get(p, ()) if p in mine else p not in stated))
 
     scores = [agreement(o) for o in clause.options]
     best = scores.index(max(scores))
@@ -663,13 +688,13 @@ def fix_draft(problem: Problem, verifier: Verifier, reading: tuple[DraftPick, ..
 
 
 def _relaxation(problem: Problem, base: dict[str, str], top: int):
-    """Fewest red lines to relax (then the lightest, then by id), and the switches that then suffice."""
+    """Fewest red lines to relax (then the lightest, then the fewest switches, then by id), and the switches."""
     hard = sorted(problem.hard, key=lambda r: r.ref.key)
     relaxed = {r.ref.key: ~r.guard for r in hard}
     count = sum(relaxed.values())
     weight = sum(max(0, round(r.ref.weight * WEIGHT_SCALE)) * relaxed[r.ref.key] for r in hard)
     order = sum(i * relaxed[r.ref.key] for i, r in enumerate(hard))
-    objectives = [count, weight, order, problem.changes(base), problem.worst, problem.total]
+    objectives = [count, weight, problem.changes(base), order, problem.worst, problem.total]
     solver = problem.lexmin([], objectives)
     chosen = tuple(r.ref for r in hard if solver.boolean_value(relaxed[r.ref.key]))
     alternatives = _other_relaxations(problem, hard, relaxed, len(chosen), [chosen], top)
@@ -705,11 +730,15 @@ def _switches(problem: Problem, base: dict[str, str], choice: dict[str, str]) ->
 # ------------------------------------------------------------------ the whole analysis
 def solve(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLines],
           parties: list[PartyInfo] | None = None, top: int = DEFAULT_TOP, draft: m.Proposal | None = None,
-          draft_file: str = "") -> SolveResult:
-    """Find the best packages every party can accept; if there are none, the red lines that conflict."""
+          draft_file: str = "", today: dt.date | None = None) -> SolveResult:
+    """Find the best packages every party can accept; if there are none, the red lines that conflict.
+
+    `draft` is the draft to repair (default: the proposal's first options); `today` is the date
+    acknowledgements expire against, as in `check` (None: they never expire).
+    """
     from .evaluate import party_info
 
-    problem = Problem(proposal, vocabulary, redlines)
+    problem = Problem(proposal, vocabulary, redlines, today)
     reading = read_draft(proposal, draft)
     verifier = Verifier(problem, {p.clause: p.option for p in reading})
     result = SolveResult(proposal, parties or [party_info(r) for r in problem.redlines],
@@ -719,7 +748,7 @@ def solve(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     if result.packages:
         result.acceptable_count, result.count_capped = count_acceptable(problem)
     else:
-        result.conflicts = sorted((describe_conflict(problem, s) for s in conflict_sets(problem, top)),
+        result.conflicts = sorted((describe_conflict(problem, s) for s in conflict_sets(problem, problem.hard, top)),
                                   key=lambda c: (len(c.rules), [r.key for r in c.rules]))
     result.draft = fix_draft(problem, verifier, reading, draft_file or proposal.file, top)
     return result

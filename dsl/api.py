@@ -10,7 +10,7 @@ from typing import Protocol
 
 from . import models as m
 from .diagnostics import Diagnostic, DiagnosticSink, PeaceError, Span
-from .parser import decode, parse_tree
+from .parser import MAX_FILE_BYTES, decode, normalise, parse_tree
 from .transform import Builder, VocabularyFile
 from .validate import validate_acknowledgements, validate_proposal, validate_redlines
 
@@ -25,65 +25,84 @@ class Loader(Protocol):
         """The file's bytes; OSError if it cannot be read."""
 
 
-def parse(data: bytes | str, filename: str) -> ParsedFile:
+def parse(data: bytes | str, filename: str, max_bytes: int = MAX_FILE_BYTES) -> ParsedFile:
     """Parse one file's text into its (unvalidated) model."""
-    text = decode(data, filename) if isinstance(data, bytes) else _normalised(data, filename)
-    tree = parse_tree(text, filename)
     sink = DiagnosticSink()
-    model = Builder(filename, sink).build(tree)
+    model = parse_into(data, filename, sink, max_bytes)
     sink.raise_if_any()
     return model
 
 
-def _normalised(text: str, filename: str) -> str:
-    from .parser import normalise
-
-    return normalise(text, filename)
+def parse_into(data: bytes | str, filename: str, sink: DiagnosticSink, max_bytes: int = MAX_FILE_BYTES) -> ParsedFile:
+    """Parse one file; syntax errors raise PeaceError, later problems go to `sink` and a model is still returned."""
+    text = decode(data, filename, max_bytes) if isinstance(data, bytes) else normalise(data, filename)
+    tree = parse_tree(text, filename)
+    return Builder(filename, sink).build(tree)
 
 
 def read_parsed(key: str, loader: Loader, span: Span | None = None) -> ParsedFile:
+    sink = DiagnosticSink()
+    model = _read_into(key, loader, span, sink)
+    sink.raise_if_any()
+    return model
+
+
+def _read_into(key: str, loader: Loader, span: Span | None, sink: DiagnosticSink) -> ParsedFile:
     try:
         data = loader.read(key)
     except OSError as exc:
         where = span or Span(key, 1, 1)
         raise PeaceError([Diagnostic("PC020", f"cannot read '{key}': {exc.strerror or exc}", where)]) from None
-    return parse(data, key)
+    return parse_into(data, key, sink, getattr(loader, "max_bytes", MAX_FILE_BYTES))
 
 
 # ------------------------------------------------------------------ vocabulary
 def load_vocabulary(key: str, loader: Loader, span: Span | None = None) -> m.Vocabulary:
     """Read a vocabulary and everything it includes into one Vocabulary."""
     sink = DiagnosticSink()
-    files: list[VocabularyFile] = []
-    _collect_vocabulary(key, loader, span, [], files, sink)
+    files = _collect_vocabulary(key, loader, span, sink)
     sink.raise_if_any()
     return _merge(files, sink, key)
 
 
-def _collect_vocabulary(key: str, loader: Loader, span: Span | None, chain: list[str],
-                        out: list[VocabularyFile], sink: DiagnosticSink) -> None:
-    if key in chain:
-        cycle = " -> ".join(chain[chain.index(key):] + [key])
-        sink.error("PC022", f"include cycle: {cycle}", span or Span(key, 1, 1))
-        return
-    if any(f.file == key for f in out):
-        return
+def _collect_vocabulary(key: str, loader: Loader, span: Span | None, sink: DiagnosticSink) -> list[VocabularyFile]:
+    """The vocabulary file and its includes, depth first; iterative, so no include chain can overflow the stack."""
+    out: list[VocabularyFile] = []
+    done: set[str] = set()
+    stack: list[tuple[str, Span | None, tuple[str, ...]]] = [(key, span, ())]
+    while stack:
+        current, where, chain = stack.pop()
+        if current in chain:
+            cycle = " -> ".join(chain[chain.index(current):] + (current,))
+            sink.error("PC022", f"include cycle: {cycle}", where or Span(current, 1, 1))
+            continue
+        if current in done:
+            continue
+        done.add(current)
+        parsed = _vocabulary_file(current, loader, where, sink)
+        if parsed is None:
+            continue
+        out.append(parsed)
+        targets = []
+        for relative, include_span in parsed.includes:
+            try:
+                targets.append((loader.resolve(relative, current, include_span), include_span, chain + (current,)))
+            except PeaceError as exc:
+                sink.items.extend(exc.diagnostics)
+        stack.extend(reversed(targets))
+    return out
+
+
+def _vocabulary_file(key: str, loader: Loader, span: Span | None, sink: DiagnosticSink) -> VocabularyFile | None:
     try:
-        parsed = read_parsed(key, loader, span)
+        parsed = _read_into(key, loader, span, sink)
     except PeaceError as exc:
         sink.items.extend(exc.diagnostics)
-        return
+        return None
     if not isinstance(parsed, VocabularyFile):
         sink.error("PC023", f"'{key}' is not a vocabulary file", span or Span(key, 1, 1))
-        return
-    out.append(parsed)
-    for relative, include_span in parsed.includes:
-        try:
-            target = loader.resolve(relative, key, include_span)
-        except PeaceError as exc:
-            sink.items.extend(exc.diagnostics)
-            continue
-        _collect_vocabulary(target, loader, include_span, chain + [key], out, sink)
+        return None
+    return parsed
 
 
 def _merge(files: list[VocabularyFile], sink: DiagnosticSink, key: str) -> m.Vocabulary:
@@ -120,36 +139,78 @@ def _resolve_type_ref(term: m.TermDef, ref: tuple[str, Span] | None, types: dict
 # ------------------------------------------------------------------ proposals and red lines
 def load_proposal(key: str, loader: Loader) -> tuple[m.Proposal, m.Vocabulary]:
     """Read and validate a proposal and the vocabulary it names."""
-    parsed = read_parsed(key, loader)
-    if not isinstance(parsed, m.Proposal):
-        raise PeaceError([Diagnostic("PC023", f"'{key}' is not a proposal (it should start with `proposal \"Title\"`)",
-                                     Span(key, 1, 1))])
-    vocabulary = _vocabulary_for(parsed, loader)
     sink = DiagnosticSink()
-    validate_proposal(parsed, vocabulary, sink)
+    proposal, vocabulary = collect_proposal(key, loader, sink)
     sink.raise_if_any()
+    assert proposal is not None and vocabulary is not None
+    return proposal, vocabulary
+
+
+def collect_proposal(key: str, loader: Loader, sink: DiagnosticSink) -> tuple[m.Proposal | None, m.Vocabulary | None]:
+    """Like load_proposal, but every problem goes to `sink` and whatever could be built is returned.
+
+    The proposal comes back even when it has semantic errors (so that, say, its
+    acknowledgements can still be checked); it is None only if it did not parse.
+    """
+    try:
+        parsed = _read_into(key, loader, None, sink)
+    except PeaceError as exc:
+        sink.items.extend(exc.diagnostics)
+        return None, None
+    if not isinstance(parsed, m.Proposal):
+        sink.error("PC023", f"'{key}' is not a proposal (it should start with `proposal \"Title\"`)", Span(key, 1, 1))
+        return None, None
+    vocabulary = _vocabulary_into(parsed, loader, sink)
+    if vocabulary is not None:
+        validate_proposal(parsed, vocabulary, sink)
     return parsed, vocabulary
 
 
 def load_redlines(key: str, loader: Loader, vocabulary: m.Vocabulary | None = None) -> tuple[m.RedLines, m.Vocabulary]:
     """Read and validate one party's red lines, against its own vocabulary or the one given."""
-    parsed = read_parsed(key, loader)
-    if not isinstance(parsed, m.RedLines):
-        raise PeaceError([Diagnostic("PC023", f"'{key}' is not a red-line file (it should start with `party ID \"Name\"`)",
-                                     Span(key, 1, 1))])
-    own = _vocabulary_for(parsed, loader, vocabulary) if parsed.vocabulary_path or vocabulary is None else vocabulary
-    if vocabulary is not None and own.file != vocabulary.file:
-        raise PeaceError([Diagnostic("PC116", f"'{key}' uses vocabulary '{own.file}', the proposal uses '{vocabulary.file}'",
-                                     parsed.span)])
     sink = DiagnosticSink()
-    validate_redlines(parsed, own, sink)
+    redlines, own = collect_redlines(key, loader, sink, vocabulary)
     sink.raise_if_any()
+    assert redlines is not None and own is not None
+    return redlines, own
+
+
+def collect_redlines(key: str, loader: Loader, sink: DiagnosticSink, vocabulary: m.Vocabulary | None = None
+                     ) -> tuple[m.RedLines | None, m.Vocabulary | None]:
+    """Like load_redlines, but every problem goes to `sink`; the red lines are None only if they did not parse."""
+    try:
+        parsed = _read_into(key, loader, None, sink)
+    except PeaceError as exc:
+        sink.items.extend(exc.diagnostics)
+        return None, None
+    if not isinstance(parsed, m.RedLines):
+        sink.error("PC023", f"'{key}' is not a red-line file (it should start with `party ID \"Name\"`)", Span(key, 1, 1))
+        return None, None
+    if parsed.vocabulary_path or vocabulary is None:
+        own = _vocabulary_into(parsed, loader, sink, vocabulary)
+    else:
+        own = vocabulary
+    if own is None:
+        return parsed, None
+    if vocabulary is not None and own.file != vocabulary.file:
+        sink.error("PC116", f"'{key}' uses vocabulary '{own.file}', the proposal uses '{vocabulary.file}'",
+                   parsed.span)
+        return parsed, own
+    validate_redlines(parsed, own, sink)
     return parsed, own
 
 
-def _vocabulary_for(model: m.Proposal | m.RedLines, loader: Loader,
-                    known: m.Vocabulary | None = None) -> m.Vocabulary:
-    """The vocabulary a file names; `known` is reused when it is that same file (no second parse)."""
+def _vocabulary_into(model: m.Proposal | m.RedLines, loader: Loader, sink: DiagnosticSink,
+                     known: m.Vocabulary | None = None) -> m.Vocabulary | None:
+    """The vocabulary a file names (`known` if it names that one, to avoid reading it again), or None."""
+    try:
+        return _vocabulary_for(model, loader, known)
+    except PeaceError as exc:
+        sink.items.extend(exc.diagnostics)
+        return None
+
+
+def _vocabulary_for(model: m.Proposal | m.RedLines, loader: Loader, known: m.Vocabulary | None = None) -> m.Vocabulary:
     if not model.vocabulary_path:
         raise PeaceError([Diagnostic("PC113", "no vocabulary declared", Span(model.file, 1, 1),
                                      'add `vocabulary "path/to/file.vocab"` after the first line')])

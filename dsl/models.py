@@ -59,9 +59,23 @@ class Vocabulary(Node):
     def matching(self, pattern: str) -> list[str]:
         """Declared term paths a pattern (exact path or `prefix.*`) covers, sorted."""
         if pattern.endswith(".*"):
-            prefix = pattern[:-1]
-            return sorted(p for p in self.terms if p.startswith(prefix))
+            import bisect
+
+            prefix, paths = pattern[:-1], self._sorted_paths
+            start = bisect.bisect_left(paths, prefix)
+            end = bisect.bisect_left(paths, prefix[:-1] + chr(ord(prefix[-1]) + 1), start)  # just past the prefix
+            return paths[start:end]
         return [pattern] if pattern in self.terms else []
+
+    @property
+    def _sorted_paths(self) -> list[str]:
+        # Sorted once per terms dict (a copy with other terms sorts again): a wildcard is then a binary
+        # search, not a scan of every term.
+        cached = self.__dict__.get("_paths_cache")
+        if cached is None or cached[0] is not self.terms:
+            cached = (self.terms, sorted(self.terms))
+            self.__dict__["_paths_cache"] = cached
+        return cached[1]
 
 
 # ------------------------------------------------------------------ values

@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, DiagnosticSink, PeaceError, Span
+from .diagnostics import Diagnostic, DiagnosticSink, PeaceError, Span, did_you_mean
 
 if TYPE_CHECKING:
     from lark import Lark, Tree
@@ -19,6 +19,9 @@ MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_LINE_CHARS = 100_000
 MAX_DEPTH = 50
 MAX_SYNTAX_ERRORS = 20
+# Recovery re-parses the file once per error: on very large files fewer errors are collected,
+# so that reporting stays about as fast as parsing (the budget is in characters parsed).
+RECOVERY_CHARS = 40_000_000
 
 # A line that opens a top-level block; syntax recovery resumes at the next one.
 _BLOCK_START = re.compile(
@@ -32,8 +35,24 @@ _TERMINAL_NAMES = {
     "LBRACE": "'{'", "RBRACE": "'}'", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'",
     "COMMA": "','", "DOT": "'.'", "EQUAL": "'='", "COLON": "':'", "LESSTHAN": "'<'",
     "COMP_OP": "a comparison (== != < <= > >=)", "SEVERITY": "'hard' or 'soft'",
-"DOT_STAR": "'.*'", "$END": "end of file",
+    "DOT_STAR": "'.*'", "$END": "end of file",
 }
+
+
+_WORD_TERMINALS = {"NAME", "CLAUSE_ID", "RULE_ID"}
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Keywords that open a block: met where a statement of the block above belongs, they mean a missing '}'.
+_BLOCK_KEYWORDS = {"clause", "rule", "require", "source", "term", "type", "include", "option"}
+# Every keyword that begins a statement, for "did you mean" on a misspelt one.
+_STATEMENT_KEYWORDS = {
+    "proposal", "party", "vocabulary", "version", "date", "drafted_by", "parties", "revises", "note", "source",
+    "clause", "text", "tags", "status", "option", "acknowledge", "rule", "require", "severity", "weight",
+    "when", "that", "because", "cite", "title", "publication", "seed", "url", "author", "type", "term", "include",
+}
+# Braces outside strings and comments.
+_BRACES = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{}]')
+# What makes a condition deeper: parentheses and `not`; any other word ends a run of `not`s.
+_NESTING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[()]|(?<![\w.])not(?![\w.])|[A-Za-z_][\w.]*')
 
 
 @lru_cache(maxsize=1)
@@ -46,21 +65,22 @@ def grammar_parser() -> "Lark":
     return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False, cache=True)
 
 
-def decode(data: bytes, filename: str) -> str:
+def decode(data: bytes, filename: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Bytes -> normalised text (no BOM, LF line ends), or PeaceError."""
-    sink = DiagnosticSink()
-    if len(data) > MAX_FILE_BYTES:
-        sink.error("PC013", f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                   Span(filename, 1, 1))
-        sink.raise_if_any()
+    if len(data) > max_bytes:
+        raise PeaceError([too_large(filename, len(data), max_bytes)])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _line_col_of_byte(data, exc.start)
-        sink.error("PC011", f"invalid UTF-8 byte 0x{data[exc.start]:02x}", Span(filename, line, col),
-                   "save the file as UTF-8")
-        sink.raise_if_any()
+        raise PeaceError([Diagnostic("PC011", f"invalid UTF-8 byte 0x{data[exc.start]:02x}",
+                                     Span(filename, line, col), "save the file as UTF-8")]) from None
     return normalise(text, filename)
+
+
+def too_large(filename: str, size: int, limit: int) -> Diagnostic:
+    return Diagnostic("PC013", f"file is {size:,} bytes; the limit is {limit:,}", Span(filename, 1, 1),
+                      "split the file, or raise the limit with --max-size")
 
 
 def normalise(text: str, filename: str) -> str:
@@ -85,19 +105,20 @@ def parse_tree(text: str, filename: str) -> "Tree":
         raise PeaceError([Diagnostic("PC010", "file is empty", Span(filename, 1, 1),
                                      'start with `proposal "Title"`, `party ID "Name"` or `vocabulary "Title"`')])
     errors: list[Diagnostic] = []
+    budget = min(MAX_SYNTAX_ERRORS, max(1, RECOVERY_CHARS // max(len(text), 1)))
     while True:
         try:
             tree = grammar_parser().parse(text)
         except Exception as exc:  # lark's UnexpectedInput family
-            diagnostic, offset = _syntax_diagnostic(exc, text, filename)
+            diagnostic, blank = _syntax_diagnostic(exc, text, filename)
             errors.append(diagnostic)
-            text = _blank_broken_block(text, offset)
-            if text is None or len(errors) >= MAX_SYNTAX_ERRORS:
+            text = _blank(text, *blank) if blank else None
+            if text is None or len(errors) >= budget or not _has_content(text):
                 raise PeaceError(errors) from None
             continue
         if errors:
             raise PeaceError(errors)
-        _check_depth(tree, filename)
+        check_nesting(tree, text, filename)
         return tree
 
 
@@ -105,30 +126,121 @@ def _has_content(text: str) -> bool:
     return any(line.strip() and not line.strip().startswith("#") for line in text.split("\n"))
 
 
-def _syntax_diagnostic(exc: Exception, text: str, filename: str) -> tuple[Diagnostic, int]:
+# ------------------------------------------------------------------ syntax errors
+def _syntax_diagnostic(exc: Exception, text: str, filename: str) -> tuple[Diagnostic, tuple[int, int] | None]:
+    """A lark error -> a Diagnostic, and the (start, end) range to blank so that parsing can resume."""
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
-        token = exc.token
-        expected = _expected(exc.expected)
-        shown = str(token.value)[:40]
-        described = _TERMINAL_NAMES.get(token.type, "")
-        message = f"unexpected {described[2:]} '{shown}'" if described.startswith("a ") else f"unexpected '{shown}'"
-        span = Span(filename, token.line, token.column)
-        return Diagnostic("PC001", f"{message}; expected {expected}", span, _keyword_hint(shown, exc.expected)), token.start_pos
+        return _unexpected_token(exc, text, filename)
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
-        what = "unterminated string" if char == '"' else f"unexpected character {char!r}"
-        expected = _expected(exc.allowed or set())
-        span = Span(filename, exc.line, exc.column)
-        return Diagnostic("PC002", f"{what}; expected {expected}", span), exc.pos_in_stream
+        return _unexpected_character(exc, text, filename)
     if isinstance(exc, (UnexpectedEOF, UnexpectedToken)):
-        line = text.count("\n") + 1
-        column = len(text.rsplit("\n", 1)[-1]) + 1
-        expected = _expected(getattr(exc, "expected", set()))
-        return Diagnostic("PC003", f"unexpected end of file; expected {expected}",
-                          Span(filename, line, column), "is a closing '}' missing?"), len(text)
+        return _unexpected_end(exc, text, filename), None
     raise exc
+
+
+def _unexpected_token(exc, text: str, filename: str) -> tuple[Diagnostic, tuple[int, int] | None]:
+    token = exc.token
+    expected = _accepted(exc)
+    previous = _previous_word(exc, text, token.start_pos)
+    if previous is not None:
+        word, start = previous
+        if word in _BLOCK_KEYWORDS:
+            return _unclosed_block(word, start, text, filename)
+        line, col = _line_col(text, start)
+        if word in _STATEMENT_KEYWORDS:
+            message = f"`{word}` cannot be used here"
+            return Diagnostic("PC001", message, Span(filename, line, col)), _block_range(text, start)
+        hint = did_you_mean(word, _STATEMENT_KEYWORDS)
+        if hint:
+            diagnostic = Diagnostic("PC001", f"unknown keyword '{word}'", Span(filename, line, col), hint)
+            return diagnostic, _block_range(text, start)
+    message = f"unexpected {_describe(token)}; expected {_expected(expected)}"
+    hint = _keyword_hint(str(token.value), expected) if token.type in _WORD_TERMINALS else ""
+    span = Span(filename, token.line, token.column)
+    return Diagnostic("PC001", message, span, hint), _block_range(text, token.start_pos)
+
+
+def _unexpected_character(exc, text: str, filename: str) -> tuple[Diagnostic, tuple[int, int] | None]:
+    pos = exc.pos_in_stream
+    char = text[pos] if pos < len(text) else ""
+    span = Span(filename, exc.line, exc.column)
+    if char == '"':
+        if text[max(0, pos - 2):pos + 1] == '"""':  # the lexer took the first two quotes as an empty string
+            line, col = _line_col(text, pos - 2)
+            return (Diagnostic("PC002", 'unterminated triple-quoted string', Span(filename, line, col),
+                               'close it with """'), _block_range(text, pos))
+        return (Diagnostic("PC002", "unterminated string", span,
+                           'close it with " on the same line; use """...""" for text over several lines'),
+                _block_range(text, pos))
+    message = f"unexpected character {char!r}; expected {_expected(exc.allowed or set())}"
+    return Diagnostic("PC002", message, span), _block_range(text, pos)
+
+
+def _unexpected_end(exc, text: str, filename: str) -> Diagnostic:
+    line = text.count("\n") + 1
+    column = len(text.rsplit("\n", 1)[-1]) + 1
+    expected = _expected(getattr(exc, "expected", None) or set())
+    unclosed = _unclosed_braces(text, len(text))
+    hint = "is a closing '}' missing?"
+    if unclosed:
+        opened = _line_col(text, unclosed[-1])[0]
+        hint = f"the block opened at line {opened} is not closed: add '}}'"
+    return Diagnostic("PC003", f"unexpected end of file; expected {expected}", Span(filename, line, column), hint)
+
+
+def _unclosed_block(word: str, start: int, text: str, filename: str) -> tuple[Diagnostic, tuple[int, int] | None]:
+    """`clause` (or `rule`, ...) read as a term inside the block above: that block lacks its '}'."""
+    line, col = _line_col(text, start)
+    unclosed = _unclosed_braces(text, start)
+    if not unclosed:
+        return Diagnostic("PC001", f"'{word}' cannot start a statement here", Span(filename, line, col)), None
+    opened = _line_col(text, unclosed[0])[0]
+    message = f"missing '}}' before `{word}`: the block opened at line {opened} is not closed"
+    begin = _block_start(text, unclosed[0])
+    line_start = text.rfind("\n", 0, start) + 1
+    return Diagnostic("PC500", message, Span(filename, line, col), "close the block with '}'"), (begin, line_start)
+
+
+def _accepted(exc) -> set[str]:
+    """The terminals the parser could take here: exact (lark's `expected` merges LALR states)."""
+    try:
+        return set(exc.interactive_parser.accepts())
+    except Exception:  # no interactive parser on this error: fall back to lark's list
+        return set(exc.expected)
+
+
+def _previous_word(exc, text: str, offset: int) -> tuple[str, int] | None:
+    """The single word the parser just took as a term path, when it begins a line: `txt "..."`."""
+    try:
+        stack = exc.interactive_parser.parser_state.value_stack
+    except AttributeError:
+        return None
+    last = stack[-1] if stack else None
+    if not (isinstance(last, str) and getattr(last, "type", "") == "NAME"):
+        return None
+    start = last.start_pos
+    if text[text.rfind("\n", 0, start) + 1:start].strip() or "\n" in text[start:offset]:
+        return None
+    return str(last), start
+
+
+def _describe(token) -> str:
+    shown = _escaped(str(token.value)[:40])
+    if token.type in _WORD_TERMINALS and _WORD.fullmatch(str(token.value)):
+        return f"word '{shown}'"
+    described = _TERMINAL_NAMES.get(token.type, "")
+    if described.startswith("a "):
+        return f"{described[2:]} '{shown}'"
+    if _WORD.fullmatch(str(token.value)):
+        return f"keyword '{shown}'"
+    return f"'{shown}'"
+
+
+def _escaped(text: str) -> str:
+    """Control characters shown as escapes, so a message never carries them raw."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def _expected(names) -> str:
@@ -149,35 +261,87 @@ def _keyword_name(terminal: str) -> str:
 
 
 def _keyword_hint(word: str, expected) -> str:
-    from .diagnostics import did_you_mean
-
     keywords = [_keyword_name(n).strip("'") for n in expected if n not in _TERMINAL_NAMES]
     return did_you_mean(word, keywords) if keywords else ""
 
 
-def _blank_broken_block(text: str, offset: int) -> str | None:
-    """Blank the block holding `offset` (keeping line numbers) so parsing can resume."""
-    starts = [m.start() for m in _BLOCK_START.finditer(text)]
-    before = [s for s in starts if s <= offset]
-    after = [s for s in starts if s > offset]
-    if not before:
-        return None  # the error is in the header: nothing safe to resume from
-    begin, end = before[-1], (after[0] if after else len(text))
+# ------------------------------------------------------------------ recovery
+def _unclosed_braces(text: str, offset: int) -> list[int]:
+    """Offsets of the '{' still open at `offset`, outermost first (strings and comments skipped)."""
+    stack: list[int] = []
+    for match in _BRACES.finditer(text, 0, offset):
+        if match.group() == "{":
+            stack.append(match.start())
+        elif match.group() == "}" and stack:
+            stack.pop()
+    return stack
+
+
+def _block_start(text: str, offset: int) -> int:
+    starts = [m.start() for m in _BLOCK_START.finditer(text, 0, offset + 1)]
+    return starts[-1] if starts else text.rfind("\n", 0, offset) + 1
+
+
+def _block_range(text: str, offset: int) -> tuple[int, int] | None:
+    """The block holding `offset`, to blank; in the header, the rest of the header from the error's line."""
+    before = None
+    for match in _BLOCK_START.finditer(text, 0, offset + 1):
+        before = match.start()
+    after = _BLOCK_START.search(text, offset + 1)
+    end = after.start() if after else len(text)
+    if before is not None:
+        return before, end
+    line_start = text.rfind("\n", 0, offset) + 1
+    if line_start == 0:
+        return None  # the first line says what kind of file this is: nothing to resume from
+    return line_start, end
+
+
+def _blank(text: str, begin: int, end: int) -> str | None:
+    """Blank text[begin:end], keeping line breaks so that later positions stay right."""
+    if begin >= end:
+        return None
     blanked = re.sub(r"[^\n]", " ", text[begin:end])
     return text[:begin] + blanked + text[end:]
 
 
-def _check_depth(tree: "Tree", filename: str) -> None:
+# ------------------------------------------------------------------ nesting
+def check_nesting(tree: "Tree", text: str, filename: str) -> None:
+    """PC015 when a condition nests parentheses or `not` deeper than MAX_DEPTH.
+
+    Done on the text of each condition before anything walks it recursively;
+    parentheses leave no trace in the tree, so the tree alone cannot tell.
+    """
     from lark import Tree
 
-    stack = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            meta = node.meta
-            raise PeaceError([Diagnostic("PC015", f"nesting deeper than {MAX_DEPTH} levels",
-                                         Span(filename, getattr(meta, "line", 1), getattr(meta, "column", 1)))])
-        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+    body = tree.children[0] if tree.children else None
+    if not isinstance(body, Tree) or body.data != "redline_file":
+        return
+    for item in body.children:
+        if isinstance(item, Tree) and item.data in ("rule", "require"):
+            for part in item.children:
+                if isinstance(part, Tree) and part.data in ("when", "that") and not part.meta.empty:
+                    _check_condition_text(text, part.meta.start_pos, part.meta.end_pos, filename)
+
+
+def _check_condition_text(text: str, start: int, end: int, filename: str) -> None:
+    opened: list[int] = [0]  # `not`s in force, one count per open parenthesis
+    for match in _NESTING.finditer(text, start, end):
+        token = match.group()
+        if token == "not":
+            opened[-1] += 1
+        elif token == "(":
+            opened.append(0)
+        elif token == ")":
+            if len(opened) > 1:
+                opened.pop()
+            opened[-1] = 0
+        elif token[0] not in "\"#":
+            opened[-1] = 0  # an atom ends the `not`s before it
+        if len(opened) - 1 + sum(opened) > MAX_DEPTH:
+            line, col = _line_col(text, match.start())
+            raise PeaceError([Diagnostic("PC015", f"condition nested deeper than {MAX_DEPTH} levels",
+                                         Span(filename, line, col), "split the rule, or drop redundant parentheses")])
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -188,4 +352,6 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
     line = data.count(b"\n", 0, offset) + 1
     start = data.rfind(b"\n", 0, offset) + 1
+    if start == 0 and data.startswith(b"\xef\xbb\xbf"):
+        start = 3  # the byte-order mark is not a column
     return line, len(data[start:offset].decode("utf-8", "replace")) + 1

@@ -42,7 +42,19 @@ class Builder:
         return Span(self.filename, meta.line, meta.column, meta.end_line, meta.end_column)
 
     def string(self, token: Token) -> str:
-        return unquote(str(token))
+        text = str(token)
+        if "\\u" in text and _SURROGATE.search(text):
+            self.sink.error("PC117", "a \\u escape names a surrogate, not a character", self.span(token),
+                            "write the character itself, or its \\uXXXX code outside D800-DFFF")
+        return unquote(text)
+
+    def number(self, token: Token) -> int | float:
+        try:
+            return parse_number(str(token))
+        except ValueError:
+            self.sink.error("PC117", f"the number {str(token)[:20]}... is too large", self.span(token),
+                            f"numbers have at most {MAX_NUMBER_DIGITS} digits")
+            return 0
 
     def once(self, seen: dict[str, Span], key: str, node: Tree | Token) -> bool:
         """Record a field; report PC112 and return False if it was given before."""
@@ -216,7 +228,7 @@ class Builder:
         kind = node.data
         token = node.children[0] if node.children else None
         if kind == "number":
-            return m.Value(kind="number", raw=parse_number(str(token)), span=span)
+            return m.Value(kind="number", raw=self.number(token), span=span)
         if kind == "date":
             return m.Value(kind="date", raw=self.date(token) or dt.date.min, span=span)
         if kind == "string":
@@ -299,7 +311,7 @@ class Builder:
             if data == "severity":
                 fields["severity"] = str(item.children[0])
             elif data == "weight":
-                fields["weight"] = float(parse_number(str(item.children[0])))
+                fields["weight"] = float(self.number(item.children[0]))
             elif data == "because":
                 fields["because"] = self.string(item.children[0])
             elif data == "tags":
@@ -337,8 +349,14 @@ def pattern_text(node: Tree) -> str:
     return "".join(("" if t.type == "DOT_STAR" or i == 0 else ".") + str(t) for i, t in enumerate(node.children))
 
 
+MAX_NUMBER_DIGITS = 100
+
+
 def parse_number(text: str) -> int | float:
+    """A NUMBER token's value; ValueError when it has more than MAX_NUMBER_DIGITS digits."""
     text = text.replace("_", "")
+    if sum(c.isdigit() for c in text) > MAX_NUMBER_DIGITS:
+        raise ValueError(f"more than {MAX_NUMBER_DIGITS} digits")
     return float(text) if "." in text else int(text)
 
 
@@ -352,6 +370,7 @@ def unquote(token: str) -> str:
 
 
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
+_SURROGATE = re.compile(r"(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -360,7 +379,8 @@ def _unescape(text: str) -> str:
     def replace(match: re.Match) -> str:
         code = match.group(1)
         if len(code) == 5:
-            return chr(int(code[1:], 16))
+            point = int(code[1:], 16)
+            return "\ufffd" if 0xD800 <= point <= 0xDFFF else chr(point)
         return _SIMPLE_ESCAPES.get(code, code)
 
     return _ESCAPE.sub(replace, text) if "\\" in text else text

@@ -1,0 +1,120 @@
+"""`peacecheck diff OLD NEW`: what changed between two drafts, and what it did to each party's objections.
+
+Both drafts are checked against the same red lines: those found for NEW (the
+redlines/ folder above it) unless --redlines is given.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dsl.diagnostics import Diagnostic, PeaceError
+
+from .cli import EXIT_OK, fail, load_check_inputs, run_guarded, use_colour, write_output
+
+FORMATS = ("html", "json", "markdown", "text")
+SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".json": "json"}
+
+
+def format_for(output: str | None) -> str:
+    """The format -o implies: .html/.htm -> html, .md -> markdown, .json -> json, anything else text."""
+    if not output or output == "-":
+        return "text"
+    return SUFFIX_FORMAT.get(Path(output).suffix.lower(), "text")
+
+
+@click.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", metavar="FILE", help="Write the diff to FILE (atomically) instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format. Default: text, or what the -o file's extension implies (.html, .md, .json).")
+@click.option("--redlines", multiple=True, metavar="PATH",
+              help="A red-line file or folder (repeatable), used for both drafts. Default: the redlines/ folder "
+                   "above NEW.")
+@click.option("--party", "parties", multiple=True, metavar="ID", help="Only this party (repeatable).")
+def diff(old: str, new: str, output: str | None, fmt: str | None, redlines: tuple[str, ...],
+         parties: tuple[str, ...]) -> None:
+    """Show what changed from OLD to NEW and what the change did to each party's objections.
+
+    Clauses are matched by id when they are plausibly the same clause, otherwise by title, terms
+    and text; splits and merges are shown as such.
+
+    Exit codes: 0 the diff was produced (also when either draft has hard rejections), 2 usage or
+    input error.
+    """
+    def body() -> int:
+        from .diff import diff as compare
+        from .evaluate import check
+
+        inputs, old_proposal, old_files = load_both(old, new, redlines, parties)
+        before = check(old_proposal, inputs.vocabulary, inputs.redlines, inputs.digests)
+        after = check(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests)
+        result = compare(before, after)
+        write_output(render(result, fmt or format_for(output), use_colour(output)), output,
+                     inputs.read_files + old_files)
+        return EXIT_OK
+
+    run_guarded(body)
+
+
+def render(result, fmt: str, colour: bool = False) -> str:
+    if fmt == "html":
+        from .render_diff_html import render as render_html
+
+        return render_html(result)
+    from .render_diff import RENDER
+
+    return RENDER[fmt](result, colour=colour) if fmt == "text" else RENDER[fmt](result)
+
+
+def load_both(old: str, new: str, redlines: tuple[str, ...], parties: tuple[str, ...]):
+    """NEW with its red lines, and OLD checked for compatibility; every input error of both files at once."""
+    errors: list[Diagnostic] = []
+    inputs = None
+    try:
+        inputs = load_check_inputs(new, redlines, parties)
+    except PeaceError as exc:
+        errors += exc.diagnostics
+    try:
+        old_proposal, old_files = _load_old(old, inputs)
+    except PeaceError as exc:
+        errors += exc.diagnostics
+    if errors:
+        raise PeaceError(errors)
+    return inputs, old_proposal, old_files
+
+
+def _load_old(path: str, inputs):
+    from dsl.api import check_acknowledgements, load_proposal
+
+    from .files import DiskLoader, display_path, project_root
+
+    target = Path(path)
+    if not target.is_file():
+        fail("PC020", f"cannot read '{path}': no such file", path)
+    loader = DiskLoader(project_root(target.parent))
+    proposal, vocabulary = load_proposal(display_path(target), loader)
+    if inputs is not None:
+        if vocabulary.file != inputs.vocabulary.file:
+            _check_compatible(proposal, vocabulary, inputs.vocabulary)
+        check_acknowledgements(proposal, inputs.redlines)
+    return proposal, list(loader.read_keys)
+
+
+def _check_compatible(proposal, own, shared) -> None:
+    """OLD may use another vocabulary if every term it states means the same in NEW's vocabulary."""
+    problems = []
+    for clause in proposal.clauses:
+        assignments = list(clause.terms) + [a for o in clause.options for a in o.terms]
+        for a in assignments:
+            theirs = shared.terms.get(a.path)
+            if theirs is None or theirs.type.model_dump() != own.terms[a.path].type.model_dump():
+                problems.append(Diagnostic(
+                    "PC400", f"term '{a.path}' of the old draft is {'missing from' if theirs is None else 'typed differently in'} "
+                             f"the new draft's vocabulary '{shared.file}'", a.span,
+                    "diff drafts that share a vocabulary, or make the old vocabulary's terms a subset of the new one"))
+    if problems:
+        raise PeaceError(problems)
+

@@ -1,0 +1,168 @@
+"""Project configuration: `[tool.peacecheck]` in pyproject.toml, or a peacecheck.toml.
+
+Pure: the CLI finds and reads the file (checker.cli_tools.find_config); this
+module turns its text into a Config or a PeaceError (PC600-PC603). Paths in a
+config are relative to the folder the config file is in; the command line
+beats the file.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from dsl.diagnostics import Diagnostic, PeaceError, Span, did_you_mean
+
+FAIL_ON = ("reject", "concern", "never")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings from a config file; an empty Config means "no file, defaults everywhere"."""
+
+    file: str = ""
+    root: str = "."  # the folder relative paths are resolved from
+    redlines: tuple[str, ...] = ()
+    parties: tuple[str, ...] = ()
+    fail_on: str = ""
+    format: str = ""
+    outputs: tuple[str, ...] = ()
+    tests: tuple[str, ...] = ()
+    proposals: tuple[str, ...] = ()
+    coverage_threshold: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def path(self, relative: str) -> str:
+        """A path from the config, as seen from the working folder's side (joined to the config's folder)."""
+        return str(PurePath(self.root) / relative)
+
+
+# key -> (Config field, kind). Kinds: paths, names, choice, text, outputs, percent.
+KEYS: dict[str, tuple[str, str]] = {
+    "redlines": ("redlines", "paths"),
+    "parties": ("parties", "names"),
+    "fail-on": ("fail_on", "choice"),
+    "format": ("format", "text"),
+    "outputs": ("outputs", "outputs"),
+    "tests": ("tests", "paths"),
+    "proposals": ("proposals", "paths"),
+    "coverage-threshold": ("coverage_threshold", "percent"),
+}
+
+
+def parse_config(text: str, filename: str, formats: set[str] | None = None) -> Config | None:
+    """A config file's text -> Config; None for a pyproject.toml without `[tool.peacecheck]`."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, column = _toml_position(str(exc))
+        raise PeaceError([Diagnostic("PC600", f"invalid TOML: {_toml_message(str(exc))}", Span(filename, line, column))]) from None
+    is_pyproject = PurePath(filename).name == "pyproject.toml"
+    if is_pyproject:
+        table = data.get("tool", {}).get("peacecheck")
+        if table is None:
+            return None
+    else:
+        table = data.get("tool", {}).get("peacecheck", data) if set(data) == {"tool"} else data
+    if not isinstance(table, dict):
+        raise PeaceError([Diagnostic("PC602", "[tool.peacecheck] must be a table", Span(filename, 1, 1))])
+    root = str(PurePath(filename).parent)
+    return Config(file=filename, root=root, **_fields(table, text, filename, formats))
+
+
+def _fields(table: dict[str, Any], text: str, filename: str, formats: set[str] | None) -> dict[str, Any]:
+    errors: list[Diagnostic] = []
+    fields: dict[str, Any] = {}
+    section = re.search(r"^\s*\[\s*tool\s*\.\s*peacecheck\s*\]", text, re.MULTILINE)
+    offset = section.end() if section else 0
+    for key, raw in table.items():
+        where = Span(filename, key_line(text, key, offset), 1)
+        if key not in KEYS:
+            hint = did_you_mean(key, set(KEYS)) or "known keys: " + ", ".join(sorted(KEYS))
+            errors.append(Diagnostic("PC601", f"unknown configuration key '{key}'", where, hint))
+            continue
+        name, kind = KEYS[key]
+        try:
+            fields[name] = _value(key, kind, raw, formats)
+        except ValueError as exc:
+            code = "PC603" if kind in ("outputs", "text") and "format" in str(exc) else "PC602"
+            errors.append(Diagnostic(code, str(exc), where))
+    if errors:
+        raise PeaceError(errors)
+    return fields
+
+
+def _value(key: str, kind: str, raw: Any, formats: set[str] | None) -> Any:
+    if kind in ("paths", "names", "outputs"):
+        items = [raw] if isinstance(raw, str) else raw
+        if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
+            raise ValueError(f"'{key}' takes a list of strings")
+        if kind == "names":
+            bad = [i for i in items if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", i)]
+            if bad:
+                raise ValueError(f"'{key}': '{bad[0]}' is not a party id")
+        if kind == "outputs":
+            for item in items:
+                parse_output(item, formats or set(), require_format=True)
+        return tuple(items)
+    if kind == "choice":
+        if raw not in FAIL_ON:
+            raise ValueError(f"'{key}' is one of {', '.join(FAIL_ON)}, not {raw!r}")
+        return raw
+    if kind == "text":
+        if not isinstance(raw, str) or (formats and raw not in formats):
+            raise ValueError(f"'{key}': unknown format {raw!r}; known formats: {', '.join(sorted(formats or ()))}")
+        return raw
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 <= raw <= 100:
+        raise ValueError(f"'{key}' is a percentage from 0 to 100, not {raw!r}")
+    return float(raw)
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    format: str
+    path: str  # "-" for standard output
+
+
+_FORMAT_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9_-]+):(.*)$")
+
+
+def parse_output(spec: str, formats: set[str], default_format: str = "text",
+                 require_format: bool = False) -> OutputSpec:
+    """`json:result.json` -> (json, result.json); a plain `result.txt` takes `default_format`.
+
+    A prefix of two or more letters before ':' must name a known format, so a typo
+    (`jsno:x.json`) is an error rather than a file called `jsno:x.json`.
+    """
+    match = _FORMAT_PREFIX.match(spec)
+    if match is None:
+        if require_format:
+            raise ValueError(f"output '{spec}' needs a format: FORMAT:PATH (for example json:result.json)")
+        return OutputSpec(default_format, spec)
+    name, path = match.group(1), match.group(2)
+    if name not in formats:
+        hint = did_you_mean(name, formats)
+        raise ValueError(f"unknown output format '{name}' in '{spec}'" + (f"; {hint}" if hint else
+                                                                          f"; known formats: {', '.join(sorted(formats))}"))
+    if not path:
+        raise ValueError(f"output '{spec}' names no file (use {name}:- for standard output)")
+    return OutputSpec(name, path)
+
+
+def key_line(text: str, key: str, offset: int = 0) -> int:
+    """The line a key is set on, at or after `offset` (for messages); 1 if it cannot be found."""
+    pattern = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=', re.MULTILINE)
+    match = pattern.search(text, offset)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _toml_position(message: str) -> tuple[int, int]:
+    match = re.search(r"at line (\d+), column (\d+)", message)
+    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+
+
+def _toml_message(message: str) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or message

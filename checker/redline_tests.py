@@ -1,0 +1,414 @@
+"""Red-line unit tests: table-driven cases in TOML, run like `opa test`.
+
+A test file (`redlines/tests/*.toml`) holds cases; each case is a small proposal
+(a table of terms, or a snippet of clauses in the language itself), the party
+whose verdict is expected, and the rules that must (or must not) fire:
+
+    party = "ukraine"                     # default party for the cases below
+    redlines = ["../ukraine.redlines"]    # optional: default, the redlines/ folder above
+
+    [[case]]
+    name = "de facto recognition of Crimea is rejected"
+    terms = { "territory.crimea" = "recognized_de_facto" }
+    expect = "reject"
+    fires = ["UA-TERR-1"]
+
+Pure: the CLI reads the files and passes their text; red lines and vocabularies
+are read through the dsl's Loader. See docs/tools.md for every key.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from dsl import models as m
+from dsl.diagnostics import Diagnostic, DiagnosticSink, PeaceError, Span, did_you_mean
+
+from .results import VERDICT_ORDER, CheckResult, Finding
+
+FILE_KEYS = {"party", "redlines", "case"}
+CASE_KEYS = {"name", "party", "terms", "proposal", "expect", "clauses", "fires", "not_fires", "acknowledged",
+             "today"}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CASE_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*case[ \t]*\]\]", re.MULTILINE)
+
+
+# ------------------------------------------------------------------ the test file
+@dataclass(frozen=True)
+class Case:
+    file: str
+    line: int
+    name: str
+    party: str = ""
+    terms: tuple[tuple[str, Any], ...] = ()
+    snippet: str | None = None  # clauses in the language itself
+    snippet_line: int = 0  # the test-file line of the snippet's first line
+    expect: str = ""
+    clauses: tuple[tuple[str, str], ...] = ()
+    fires: tuple[str, ...] = ()
+    not_fires: tuple[str, ...] = ()
+    acknowledged: tuple[str, ...] = ()
+    today: dt.date | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class TestFile:
+    file: str
+    redlines: tuple[str, ...]  # as written, relative to the test file; () = the redlines/ folder above
+    cases: tuple[Case, ...]
+
+
+def parse_test_file(text: str, key: str) -> TestFile:
+    """A test file's text -> its cases; PeaceError (PC610-PC612) when it is malformed."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        from .config import _toml_message, _toml_position
+
+        line, column = _toml_position(str(exc))
+        raise PeaceError([Diagnostic("PC610", f"invalid TOML: {_toml_message(str(exc))}", Span(key, line, column))]) from None
+    sink = DiagnosticSink()
+    _unknown_keys(data, FILE_KEYS, Span(key, 1, 1), sink, "test file")
+    default_party = _string(data.get("party", ""), "party", Span(key, 1, 1), sink)
+    redlines = _strings(data.get("redlines", []), "redlines", Span(key, 1, 1), sink)
+    raw_cases = data.get("case", [])
+    if not isinstance(raw_cases, list) or not all(isinstance(c, dict) for c in raw_cases):
+        sink.error("PC611", "'case' must be an array of tables ([[case]])", Span(key, 1, 1))
+        raw_cases = []
+    lines = _case_lines(text, len(raw_cases))
+    cases = [_case(raw, key, line, default_party, text, sink) for raw, line in zip(raw_cases, lines)]
+    if not raw_cases:
+        sink.error("PC611", "the test file has no cases", Span(key, 1, 1), 'add a case: [[case]] name = "..."')
+    sink.raise_if_any()
+    return TestFile(key, tuple(redlines), tuple(cases))
+
+
+def _case_lines(text: str, count: int) -> list[int]:
+    lines = [text.count("\n", 0, match.start()) + 1 for match in _CASE_HEADER.finditer(text)]
+    return (lines + [1] * count)[:count]
+
+
+def _case(raw: dict[str, Any], key: str, line: int, default_party: str, text: str, sink: DiagnosticSink) -> Case:
+    where = Span(key, line, 1)
+    _unknown_keys(raw, CASE_KEYS, where, sink, "case")
+    name = _string(raw.get("name", ""), "name", where, sink) or f"case at line {line}"
+    fields: dict[str, Any] = {
+        "party": _string(raw.get("party", default_party), "party", where, sink),
+        "expect": _verdict(raw.get("expect", ""), where, sink),
+        "fires": tuple(_strings(raw.get("fires", []), "fires", where, sink)),
+        "not_fires": tuple(_strings(raw.get("not_fires", []), "not_fires", where, sink)),
+        "acknowledged": tuple(_strings(raw.get("acknowledged", []), "acknowledged", where, sink)),
+        "clauses": tuple(_clause_verdicts(raw.get("clauses", {}), where, sink)),
+        "today": _date(raw.get("today"), where, sink),
+    }
+    if "terms" in raw and "proposal" in raw:
+        sink.error("PC611", "a case gives either `terms` or `proposal`, not both", where)
+    if "terms" in raw:
+        fields["terms"] = tuple(_flatten(raw["terms"], where, sink))
+    if "proposal" in raw:
+        fields["snippet"] = _string(raw["proposal"], "proposal", where, sink)
+        fields["snippet_line"] = _snippet_line(text, line)
+    if (fields["expect"] or fields["clauses"]) and not fields["party"]:
+        sink.error("PC611", "`expect` and `clauses` need a party: set `party` in the case or at the top of the file",
+                   where)
+    if not (fields["expect"] or fields["clauses"] or fields["fires"] or fields["not_fires"] or fields["acknowledged"]):
+        sink.error("PC611", f"case '{name}' expects nothing", where,
+                   "add `expect`, `clauses`, `fires`, `not_fires` or `acknowledged`")
+    return Case(file=key, line=line, name=name, **fields)
+
+
+def _unknown_keys(table: dict[str, Any], known: set[str], where: Span, sink: DiagnosticSink, what: str) -> None:
+    for key in table:
+        if key not in known:
+            hint = did_you_mean(key, known) or "known keys: " + ", ".join(sorted(known))
+            sink.error("PC611", f"unknown key '{key}' in a {what}", where, hint)
+
+
+def _string(value: Any, key: str, where: Span, sink: DiagnosticSink) -> str:
+    if not isinstance(value, str):
+        sink.error("PC611", f"'{key}' takes a string", where)
+        return ""
+    return value
+
+
+def _strings(value: Any, key: str, where: Span, sink: DiagnosticSink) -> list[str]:
+    value = [value] if isinstance(value, str) else value
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        sink.error("PC611", f"'{key}' takes a list of strings", where)
+        return []
+    return value
+
+
+def _verdict(value: Any, where: Span, sink: DiagnosticSink) -> str:
+    if value == "" or value in VERDICT_ORDER:
+        return value
+    hint = did_you_mean(str(value), set(VERDICT_ORDER)) or "one of: " + ", ".join(VERDICT_ORDER)
+    sink.error("PC612", f"unknown verdict {value!r}", where, hint)
+    return ""
+
+
+def _clause_verdicts(value: Any, where: Span, sink: DiagnosticSink) -> list[tuple[str, str]]:
+    if not isinstance(value, dict):
+        sink.error("PC611", "'clauses' takes a table of clause id = verdict", where)
+        return []
+    return sorted((str(k), _verdict(v, where, sink)) for k, v in _flat_items(value))
+
+
+def _flat_items(table: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """TOML reads `a.b = 1` as {a: {b: 1}}; both spellings mean the dotted path."""
+    out: list[tuple[str, Any]] = []
+    for key, value in table.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        out.extend(_flat_items(value, path) if isinstance(value, dict) else [(path, value)])
+    return out
+
+
+def _flatten(value: Any, where: Span, sink: DiagnosticSink) -> list[tuple[str, Any]]:
+    if not isinstance(value, dict):
+        sink.error("PC611", "'terms' takes a table of term = value", where)
+        return []
+    return sorted(_flat_items(value))
+
+
+def _date(value: Any, where: Span, sink: DiagnosticSink) -> dt.date | None:
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        sink.error("PC611", f"'today' takes a date (YYYY-MM-DD), not {value!r}", where)
+        return None
+
+
+def _snippet_line(text: str, case_line: int) -> int:
+    """The line of the first clause line of `proposal = \"\"\"...`, counted in the test file."""
+    lines = text.split("\n")
+    for number in range(case_line, len(lines) + 1):
+        match = re.match(r'\s*proposal\s*=\s*("""|\'\'\'|"|\')(.*)$', lines[number - 1])
+        if match:
+            opens_block = len(match.group(1)) == 3 and not match.group(2).strip()
+            return number + 1 if opens_block else number
+    return case_line
+
+
+# ------------------------------------------------------------------ running a case
+@dataclass
+class CaseResult:
+    case: Case
+    problems: list[str]
+    fired: set[tuple[str, str]]  # (red-line file, rule id) of every finding, options included
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def check_rule_names(test: TestFile, redlines: list[m.RedLines]) -> None:
+    """Every rule a case names must exist (in the case party's red lines, when it names a party)."""
+    sink = DiagnosticSink()
+    parties = {r.party: r for r in redlines}
+    for case in test.cases:
+        where = Span(case.file, case.line, 1)
+        if case.party and case.party not in parties:
+            sink.error("PC614", f"unknown party '{case.party}'", where,
+                       did_you_mean(case.party, set(parties)) or "known parties: " + ", ".join(sorted(parties)))
+            continue
+        known = {r.id for r in (parties[case.party].rules if case.party else
+                                [rule for party in redlines for rule in party.rules])}
+        for rule in case.fires + case.not_fires + case.acknowledged:
+            if rule not in known:
+                owner = f"party '{case.party}'" if case.party else "any party"
+                sink.error("PC613", f"{owner} has no rule '{rule}'", where, did_you_mean(rule, known))
+    sink.raise_if_any()
+
+
+def case_proposal(case: Case, vocabulary: m.Vocabulary, redlines: list[m.RedLines]) -> m.Proposal:
+    """The case as a validated Proposal; diagnostics point into the test file."""
+    from dsl.api import parse
+    from dsl.validate import validate_acknowledgements, validate_proposal
+
+    source = 'proposal "test case"\n' + (case.snippet if case.snippet is not None else terms_snippet(case, vocabulary))
+    try:
+        proposal = parse(source, case.file)
+        sink = DiagnosticSink()
+        validate_proposal(proposal, vocabulary, sink)
+        if not sink.items:
+            validate_acknowledgements(proposal, redlines, sink)
+        sink.raise_if_any()
+    except PeaceError as exc:
+        raise PeaceError([_moved(d, case) for d in exc.diagnostics]) from None
+    return proposal  # type: ignore[return-value]
+
+
+def _moved(d: Diagnostic, case: Case) -> Diagnostic:
+    """A diagnostic about line N of a snippet, moved to where that line sits in the test file."""
+    if case.snippet is None:
+        span = Span(case.file, case.line, 1)
+    else:
+        span = Span(case.file, case.snippet_line + max(d.span.line - 2, 0), d.span.column)
+    return dataclasses.replace(d, span=span, message=f"in case '{case.name}': {d.message}")
+
+
+def terms_snippet(case: Case, vocabulary: m.Vocabulary) -> str:
+    """`terms = {...}` as one clause in the language's own syntax, each value typed by its term."""
+    from dsl.format import quote_line
+
+    lines = [f"clause 1 {quote_line(case.name)} {{"]
+    for path, raw in case.terms:
+        term = vocabulary.terms.get(path)
+        lines.append(f"  {path} = {_value_text(raw, term.type.kind if term else '')}")
+    return "\n".join(lines + ["}"]) + "\n"
+
+
+def _value_text(raw: Any, kind: str) -> str:
+    from dsl.format import quote_line
+
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, float):
+        return repr(raw) if "e" not in repr(raw) else f"{raw:f}"
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if isinstance(raw, list):
+        return "[" + ", ".join(str(v) for v in raw) + "]"
+    text = str(raw)
+    if kind == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    if kind != "text" and _NAME.fullmatch(text):
+        return text
+    return quote_line(text)
+
+
+def run_case(case: Case, vocabulary: m.Vocabulary, redlines: list[m.RedLines]) -> CaseResult:
+    from .evaluate import check
+
+    result = check(case_proposal(case, vocabulary, redlines), vocabulary, redlines, today=case.today)
+    return CaseResult(case, judge(case, result), fired_rules(result))
+
+
+def all_findings(result: CheckResult) -> list[Finding]:
+    return result.findings + [f for c in result.clauses for o in c.options if not o.default for f in o.findings]
+
+
+def fired_rules(result: CheckResult) -> set[tuple[str, str]]:
+    return {(f.rule_file, f.rule) for f in all_findings(result)}
+
+
+def overall_verdict(result: CheckResult, party: str) -> str:
+    """One verdict for the whole snippet: the worst finding of the party, else accept if a rule bears on it."""
+    from .evaluate import verdict
+
+    findings = [f for f in result.findings if f.party == party]
+    bears = any(c.verdicts.get(party, "silent") != "silent" for c in result.clauses)
+    return verdict(findings, bears)
+
+
+def judge(case: Case, result: CheckResult) -> list[str]:
+    """What the case expected and did not get; empty when it passes."""
+    problems: list[str] = []
+    if case.expect:
+        got = overall_verdict(result, case.party)
+        if got != case.expect:
+            problems.append(f"verdict for {case.party}: expected {case.expect}, got {got}" + _why(result, case.party))
+    verdicts = {c.id: c.verdicts.get(case.party, "silent") for c in result.clauses}
+    for clause, wanted in case.clauses:
+        got = verdicts.get(clause)
+        if got is None:
+            problems.append(f"clause {clause}: no such clause in the case (clauses: {', '.join(verdicts) or 'none'})")
+        elif got != wanted:
+            problems.append(f"clause {clause} for {case.party}: expected {wanted}, got {got}")
+    findings = [f for f in all_findings(result) if not case.party or f.party == case.party]
+    fired = sorted({f.rule for f in findings})
+    for rule in case.fires:
+        if rule not in fired:
+            problems.append(f"{rule}: expected to fire, did not (fired: {', '.join(fired) or 'nothing'})")
+    for rule in case.not_fires:
+        if rule in fired:
+            problems.append(f"{rule}: expected not to fire, but it fired")
+    acknowledged = {f.rule for f in findings if f.acknowledged}
+    for rule in case.acknowledged:
+        if rule not in acknowledged:
+            state = "fired unacknowledged" if rule in fired else "did not fire"
+            problems.append(f"{rule}: expected an acknowledged finding, but it {state}")
+    return problems
+
+
+def _why(result: CheckResult, party: str) -> str:
+    rules = sorted({f.rule for f in result.findings if f.party == party and not f.acknowledged})
+    return f" (findings: {', '.join(rules)})" if rules else ""
+
+
+# ------------------------------------------------------------------ coverage
+@dataclass(frozen=True)
+class RuleRef:
+    file: str
+    line: int
+    party: str
+    rule: str
+    title: str
+
+
+@dataclass
+class Coverage:
+    rules: list[RuleRef]
+    by_tests: set[tuple[str, str]] = field(default_factory=set)
+    by_proposals: set[tuple[str, str]] = field(default_factory=set)
+
+    def covered(self, ref: RuleRef) -> bool:
+        key = (ref.file, ref.rule)
+        return key in self.by_tests or key in self.by_proposals
+
+    @property
+    def missing(self) -> list[RuleRef]:
+        return [r for r in self.rules if not self.covered(r)]
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if not self.rules else 100.0 * (len(self.rules) - len(self.missing)) / len(self.rules)
+
+
+def rule_refs(redlines: list[m.RedLines]) -> list[RuleRef]:
+    refs = {RuleRef(r.file, rule.span.line, r.party, rule.id, rule.title) for r in redlines for rule in r.rules}
+    return sorted(refs, key=lambda ref: (ref.file, ref.line, ref.rule))
+
+
+# ------------------------------------------------------------------ the report
+def render(results: list[CaseResult], coverage: Coverage | None, verbose: bool = False,
+           threshold: float | None = None) -> str:
+    lines: list[str] = []
+    for r in results:
+        if not r.passed:
+            lines.append(f"FAIL {r.case.where}: {r.case.name}")
+            lines += [f"  {p}" for p in r.problems]
+        elif verbose:
+            lines.append(f"PASS {r.case.where}: {r.case.name}")
+    failed = sum(1 for r in results if not r.passed)
+    if lines:
+        lines.append("")
+    lines.append(f"FAIL: {failed}/{len(results)}" if failed else f"PASS: {len(results)}/{len(results)}")
+    if coverage is not None:
+        lines += _coverage_lines(coverage, threshold)
+    return "\n".join(lines) + "\n"
+
+
+def _coverage_lines(coverage: Coverage, threshold: float | None) -> list[str]:
+    total, missing = len(coverage.rules), coverage.missing
+    tests = sum(1 for r in coverage.rules if (r.file, r.rule) in coverage.by_tests)
+    proposals = sum(1 for r in coverage.rules if (r.file, r.rule) in coverage.by_proposals)
+    lines = [f"Coverage: {total - len(missing)}/{total} rules exercised ({coverage.percent:.1f}%); "
+             f"{tests} by tests, {proposals} by proposals"]
+    lines += [f"  not exercised: {r.file}:{r.line}: {r.party} {r.rule} \"{r.title}\"" for r in missing]
+    if threshold is not None and coverage.percent < threshold:
+        lines.append(f"Coverage {coverage.percent:.1f}% is below the threshold of {threshold:g}%")
+    return lines

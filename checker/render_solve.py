@@ -1,0 +1,208 @@
+"""`peacecheck solve` and `peacecheck lint` as text and JSON. Renders results; decides nothing.
+
+JSON keys are sorted and the output ends with a newline, so the same inputs give the same bytes.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dsl.models import format_number
+
+from .lint import LintReport, LintWarning
+from .solve import Conflict, DraftFix, Package, PartyVerdict, RuleRef, SolveResult
+
+SOLVE_SCHEMA_VERSION = 1
+LINT_SCHEMA_VERSION = 1
+
+
+def num(x: float) -> str:
+    return format_number(round(x, 6))
+
+
+# ------------------------------------------------------------------ solve: text
+def render(result: SolveResult) -> str:
+    lines = _header(result)
+    if result.feasible:
+        lines += _packages(result)
+    else:
+        lines += _conflicts(result.conflicts)
+    if result.draft is not None:
+        lines += _draft(result.draft)
+    lines.append("Result: " + ("a package every party can accept exists." if result.feasible else
+                               "no package every party can accept; the conflicts above rule it out."))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _header(result: SolveResult) -> list[str]:
+    p = result.proposal
+    parties = ", ".join(f"{i.id} ({i.rule_count} rules)" for i in result.parties)
+    lines = [f"Negotiation analysis: {p.title}  [{p.file}]", f"Red lines: {parties}; "
+             f"{result.hard_rules} hard, {result.soft_rules} soft",
+             f"Options: {len(result.option_clauses)} clauses with options, {result.package_space:,} possible packages"
+             + (f"; {_count(result)} acceptable to every party" if result.feasible else "")]
+    if result.waived:
+        lines.append("Acknowledged by the proposal, so left to the checker: "
+                     + ", ".join(f"{r.party} {r.rule}" for r in result.waived))
+    return lines + [""]
+
+
+def _count(result: SolveResult) -> str:
+    return f"at least {result.acceptable_count:,}" if result.count_capped else f"{result.acceptable_count:,}"
+
+
+def _packages(result: SolveResult) -> list[str]:
+    lines = [f"Best packages, best first (ranked by the worst-off party's soft concerns, then all concerns, "
+             f"then the fewest changes from the draft):"]
+    for package in result.packages:
+        lines += _package(package, f"#{package.rank}")
+    return lines
+
+
+def _package(package: Package, label: str) -> list[str]:
+    changes = len(package.changes)
+    lines = [f"{label}  worst-off {num(package.worst)}, total {num(package.total)}, "
+             f"{changes} change{'' if changes == 1 else 's'} from the draft"]
+    width = max([len(c.clause) for c in package.choices] + [2])
+    for c in package.choices:
+        mark = "  (changed)" if c.changed else ""
+        lines.append(f"    {c.clause.ljust(width)}  {c.clause_title}: {c.option} - {c.option_title}{mark}")
+    lines += [f"    {_verdict_words(v)}" for v in package.verdicts]
+    return lines + [""]
+
+
+def _verdict_words(v: PartyVerdict) -> str:
+    """'south: concern (weight 1: S3 The hills are not shared)'."""
+    parts = []
+    if v.rejections:
+        parts.append("; ".join(f"{r.rule} {r.title}" for r in v.rejections))
+    if v.concerns:
+        also = "also concerns of " if v.rejections else ""
+        parts.append(f"{also}weight {num(v.concern_weight)}: " + "; ".join(f"{r.rule} {r.title}" for r in v.concerns))
+    return f"{v.party}: {v.verdict}" + (f" ({'; '.join(parts)})" if parts else "")
+
+
+def _conflicts(conflicts: list[Conflict]) -> list[str]:
+    lines = ["No package is acceptable to every party.",
+             "Conflicting red lines (each set is minimal: drop any one of its red lines and the rest can be met):"]
+    for i, conflict in enumerate(conflicts, 1):
+        lines.append(f"  {i}. {conflict.summary}")
+        for r in conflict.rules:
+            lines.append(f"       {r.party} {r.rule} ({r.severity} {r.kind}) at {r.file}:{r.line}")
+    return lines + [""]
+
+
+def _draft(fix: DraftFix) -> list[str]:
+    how = "its default options" if all(p.how == "default" for p in fix.reading) else fix.file
+    lines = [f"The draft ({how}):"]
+    if any(p.how != "default" for p in fix.reading):
+        lines += [f"    reads clause {p.clause} as option {p.option} ({p.how})" for p in fix.reading]
+    blocked = [v for v in fix.draft.verdicts if v.rejections]
+    if not blocked:
+        lines.append("  acceptable to every party as it stands")
+        lines += [f"    {_verdict_words(v)}" for v in fix.draft.verdicts]
+        return lines + [""]
+    lines.append("  rejected by " + "; ".join(f"{v.party} (" + ", ".join(r.rule for r in v.rejections) + ")"
+                                              for v in blocked))
+    if fix.relax:
+        lines.append(f"  No switch of options suffices. Fewest red lines to relax ({len(fix.relax)}):")
+        lines += [f"    {r.words()}" for r in fix.relax]
+        for alt in fix.alternatives:
+            lines.append("    or instead: " + ", ".join(f"{r.party} {r.rule}" for r in alt))
+    lines += _switches(fix)
+    if fix.result is not None:
+        lines.append("  Then:" + (" (the relaxed red lines still object)" if fix.relax else ""))
+        lines += [f"    {_verdict_words(v)}" for v in fix.result.verdicts]
+    return lines + [""]
+
+
+def _switches(fix: DraftFix) -> list[str]:
+    prefix = "  With them relaxed, " if fix.relax else "  Smallest change: "
+    if not fix.switches:
+        return [prefix + "no switch is needed"]
+    n = len(fix.switches)
+    lines = [prefix + f"switch {n} clause{'' if n == 1 else 's'}"]
+    return lines + [f"    {s.clause}  {s.clause_title}: {s.from_option} -> {s.to_option} ({s.to_title})"
+                    for s in fix.switches]
+
+
+# ------------------------------------------------------------------ solve: JSON
+def rule_dict(r: RuleRef) -> dict[str, Any]:
+    return {"party": r.party, "party_name": r.party_name, "rule": r.rule, "title": r.title, "kind": r.kind,
+            "severity": r.severity, "weight": r.weight, "file": r.file, "line": r.line, "column": r.column}
+
+
+def package_dict(p: Package) -> dict[str, Any]:
+    return {"rank": p.rank, "worst": p.worst, "total": p.total, "changes": list(p.changes),
+            "acceptable": p.acceptable,
+            "choices": [{"clause": c.clause, "clause_title": c.clause_title, "option": c.option,
+                         "option_title": c.option_title, "default": c.default, "changed": c.changed}
+                        for c in p.choices],
+            "verdicts": {v.party: {"verdict": v.verdict, "concern_weight": v.concern_weight,
+                                   "concerns": [rule_dict(r) for r in v.concerns],
+                                   "rejections": [rule_dict(r) for r in v.rejections]} for v in p.verdicts}}
+
+
+def draft_dict(fix: DraftFix) -> dict[str, Any]:
+    return {"file": fix.file, "acceptable_as_is": fix.acceptable_as_is,
+            "reading": [{"clause": p.clause, "option": p.option, "how": p.how} for p in fix.reading],
+            "draft": package_dict(fix.draft),
+            "switches": [{"clause": s.clause, "clause_title": s.clause_title, "from": s.from_option,
+                          "from_title": s.from_title, "to": s.to_option, "to_title": s.to_title}
+                         for s in fix.switches],
+            "relax": [rule_dict(r) for r in fix.relax],
+            "alternatives": [[rule_dict(r) for r in alt] for alt in fix.alternatives],
+            "result": package_dict(fix.result) if fix.result is not None else None}
+
+
+def result_dict(result: SolveResult) -> dict[str, Any]:
+    return {
+        "schema_version": SOLVE_SCHEMA_VERSION,
+        "command": "solve",
+        "proposal": {"title": result.proposal.title, "file": result.proposal.file},
+        "parties": [{"id": p.id, "name": p.name, "file": p.file, "rules": p.rule_count, "digest": p.digest}
+                    for p in result.parties],
+        "space": {"clauses_with_options": [{"id": c.id, "title": c.title} for c in result.option_clauses],
+                  "packages": result.package_space, "acceptable": result.acceptable_count,
+                  "acceptable_capped": result.count_capped, "hard_rules": result.hard_rules,
+                  "soft_rules": result.soft_rules},
+        "feasible": result.feasible,
+        "packages": [package_dict(p) for p in result.packages],
+        "conflicts": [{"summary": c.summary, "parties": list(c.parties), "rules": [rule_dict(r) for r in c.rules],
+                       "clauses": [{"id": x.id, "title": x.title} for x in c.clauses],
+                       "contested": [x.id for x in c.contested]} for c in result.conflicts],
+        "draft": draft_dict(result.draft) if result.draft is not None else None,
+        "waived": [rule_dict(r) for r in result.waived],
+    }
+
+
+def render_json(result: SolveResult) -> str:
+    return json.dumps(result_dict(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# ------------------------------------------------------------------ lint
+def render_lint(report: LintReport) -> str:
+    lines: list[str] = []
+    for w in report.warnings:
+        lines.append(f"{w.span.file}:{w.span.line}:{w.span.column}: {w.code} {w.message}")
+        lines.append(f"    {w.explanation}")
+    n = len(report.warnings)
+    looked = (f"{len(report.redline_files)} red-line file(s), {len(report.proposal_files)} proposal(s), "
+              f"vocabulary {report.vocabulary}")
+    lines.append(f"{n} warning{'' if n == 1 else 's'} ({looked})" if n else f"no warnings ({looked})")
+    return "\n".join(lines) + "\n"
+
+
+def lint_dict(report: LintReport) -> dict[str, Any]:
+    return {"schema_version": LINT_SCHEMA_VERSION, "command": "lint", "vocabulary": report.vocabulary,
+            "redline_files": list(report.redline_files), "proposal_files": list(report.proposal_files),
+            "warnings": [_warning_dict(w) for w in report.warnings], "count": len(report.warnings)}
+
+
+def _warning_dict(w: LintWarning) -> dict[str, Any]:
+    return {"code": w.code, "message": w.message, "explanation": w.explanation, "file": w.span.file,
+            "line": w.span.line, "column": w.span.column, "rules": [rule_dict(r) for r in w.rules]}
+
+
+def render_lint_json(report: LintReport) -> str:
+    return json.dumps(lint_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
