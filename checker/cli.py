@@ -241,6 +241,8 @@ def check(proposals: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...],
             for spec in settings.outputs:
                 render = load_object(RENDERERS[spec.format])
                 target = None if spec.path == "-" else spec.path
+                if target:
+                    Path(target).parent.mkdir(parents=True, exist_ok=True)
                 text = render(result, colour=use_colour(target)) if spec.format == "text" else render(result)
                 write_output(text, target, inputs.read_files)
             worst = max(worst, exit_code(result, settings.fail_on))
@@ -257,8 +259,8 @@ def explain(code: str | None) -> None:
     from dsl.diagnostics import ERROR_CODES, did_you_mean
 
     if code is None:
-        for key, text in ERROR_CODES.items():
-            click.echo(f"{key}  {text}")
+        for key in sorted(ERROR_CODES):
+            click.echo(f"{key}  {ERROR_CODES[key]}")
         return
     key = code.upper()
     if key not in ERROR_CODES:

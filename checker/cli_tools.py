@@ -327,7 +327,7 @@ class TestRun:
             first, vocabulary = load_redlines(key[0], loader)
             rest = [load_redlines(k, loader, vocabulary)[0] for k in key[1:]]
             self.sets[key] = (vocabulary, [first, *rest])
-            self.folders += [f.parent for f in files if f.parent not in self.folders]
+            self.folders += [f.resolve().parent for f in files if f.resolve().parent not in self.folders]
         return self.sets[key]
 
     def coverage(self, results, proposal_paths: tuple[str, ...]):
@@ -355,9 +355,10 @@ class TestRun:
             click.echo(f"warning: {key} has errors ({exc.diagnostics[0].code}); not counted for coverage", err=True)
             return set()
         fired: set[tuple[str, str]] = set()
-        for set_vocabulary, redlines in self.sets.values():
-            if set_vocabulary.file != vocabulary.file:
-                continue
+        matching = [(v, r) for v, r in self.sets.values() if v.file == vocabulary.file]
+        if not matching:
+            click.echo(f"warning: {key} uses another vocabulary than the red lines; not counted for coverage", err=True)
+        for set_vocabulary, redlines in matching:
             try:
                 check_acknowledgements(proposal, redlines)
             except PeaceError:

@@ -58,7 +58,7 @@ def parse_config(text: str, filename: str, formats: set[str] | None = None) -> C
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line, column = _toml_position(str(exc))
+        line, column = _toml_position(str(exc), text)
         raise PeaceError([Diagnostic("PC600", f"invalid TOML: {_toml_message(str(exc))}", Span(filename, line, column))]) from None
     is_pyproject = PurePath(filename).name == "pyproject.toml"
     if is_pyproject:
@@ -76,7 +76,7 @@ def parse_config(text: str, filename: str, formats: set[str] | None = None) -> C
 def _fields(table: dict[str, Any], text: str, filename: str, formats: set[str] | None) -> dict[str, Any]:
     errors: list[Diagnostic] = []
     fields: dict[str, Any] = {}
-    section = re.search(r"^\s*\[\s*tool\s*\.\s*peacecheck\s*\]", text, re.MULTILINE)
+    section = re.search(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*peacecheck[ \t]*\]", text, re.MULTILINE)
     offset = section.end() if section else 0
     for key, raw in table.items():
         where = Span(filename, key_line(text, key, offset), 1)
@@ -154,14 +154,18 @@ def parse_output(spec: str, formats: set[str], default_format: str = "text",
 
 def key_line(text: str, key: str, offset: int = 0) -> int:
     """The line a key is set on, at or after `offset` (for messages); 1 if it cannot be found."""
-    pattern = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=', re.MULTILINE)
+    pattern = re.compile(r'^[ \t]*["\']?' + re.escape(key) + r'["\']?[ \t]*=', re.MULTILINE)
     match = pattern.search(text, offset)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def _toml_position(message: str) -> tuple[int, int]:
+def _toml_position(message: str, text: str = "") -> tuple[int, int]:
     match = re.search(r"at line (\d+), column (\d+)", message)
-    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+    if match:
+        return int(match.group(1)), int(match.group(2))
+    if "end of document" in message:
+        return text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
+    return 1, 1
 
 
 def _toml_message(message: str) -> str:

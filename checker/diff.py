@@ -12,6 +12,7 @@ new clause are a merge. See docs/diff.md for the thresholds and their reasons.
 """
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -34,9 +35,11 @@ ID_MIN = 0.2  # a same-id pair below this is two different clauses that share a 
 ID_SAME = 0.8  # a same-id pair at or above this is "the same clause" (method `id`)
 ID_BONUS = 0.15  # an id agreement outweighs a slightly better content match elsewhere
 CONTENT_MIN = 0.3  # the least similarity for pairing clauses with different ids
+STRONG = 0.5  # pairings scoring this (with any id bonus) are made before splits and merges are looked for
 ATTACH_MIN = 0.5  # the least containment for a split or merge
+ATTACH_WORDS_MIN = 0.5  # ... and at least this share of its text (or title) words, unless it is family
 ATTACH_FAMILY_MIN = 0.25  # ... when it is a sub-point (or the parent) of a clause already in the pair
-CANDIDATES = 12  # content candidates scored exactly per old clause
+CANDIDATES = 10  # content candidates scored exactly per clause
 WEIGHTS = {"terms": 0.4, "title": 0.25, "text": 0.25, "tags": 0.1}
 # How much each kind of term feature counts: for similarity the path matters most,
 # for containment (is this clause's content inside that one?) the exact value does.
@@ -175,6 +178,7 @@ class Mover:
 
     key: str
     label: str
+    title: str  # the new clause's title, or the old one's for a dropped clause
     before: Verdict | None
     after: Verdict | None
 
@@ -284,6 +288,9 @@ def tokenize(text: str) -> list[tuple[str, str]]:
 
 def redline(old: str, new: str) -> tuple[Segment, ...]:
     """A word-level redline: equal, deleted and inserted runs, in reading order."""
+    if old == new:
+        b = tokenize(new)
+        return (Segment("equal", _join(b)),) if b else ()
     a, b = tokenize(old), tokenize(new)
     if [t for _, t in a] == [t for _, t in b]:
         return (Segment("equal", _join(b), _join(a) if _join(a) != _join(b) else None),) if b else ()
@@ -358,19 +365,31 @@ would shall should may must not no any all each every other both also once until
 STEM = 6  # words are cut to this many letters: recognised/recognized/recognition, Ukraine/Ukrainian
 
 
-def words(text: str) -> list[str]:
-    """Content words, lower-cased and crudely stemmed (plural s off, cut to 6 letters), for similarity."""
+def words(text: str, stems: dict[str, str] | None = None) -> list[str]:
+    """Content words, lower-cased and crudely stemmed (plural s off, cut to 6 letters), for similarity.
+
+    `stems` memoises the stemming within one diff (long drafts repeat their words).
+    """
+    stems = {} if stems is None else stems
     out = []
     for raw in _WORD.findall(text.lower()):
-        word = raw.replace("’", "'").removesuffix("'s").strip("'")
-        if word in STOPWORDS or not word:
-            continue
-        if word[0].isalpha():
-            if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-                word = word[:-1]
-            word = word[:STEM]
-        out.append(word)
+        word = stems.get(raw)
+        if word is None:
+            word = stems[raw] = _stem(raw)
+        if word:
+            out.append(word)
     return out
+
+
+def _stem(raw: str) -> str:
+    word = raw.replace("’", "'").removesuffix("'s").strip("'")
+    if word in STOPWORDS or not word:
+        return ""
+    if word[0].isalpha():
+        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        word = word[:STEM]
+    return word
 
 
 def _family(clause_id: str) -> str:
@@ -419,7 +438,7 @@ class Profile:
         return _family(self.id)
 
 
-def _raw_features(clause: m.Clause) -> Features:
+def _raw_features(clause: m.Clause, stems: dict[str, str]) -> Features:
     terms: Vector = {}
     for path, values in term_values(clause).items():
         terms["p:" + path] = 1.0
@@ -428,9 +447,9 @@ def _raw_features(clause: m.Clause) -> Features:
         if "." in path:
             terms["f:" + path.rsplit(".", 1)[0]] = 1.0
     text: Vector = defaultdict(float)
-    for w in words(prose(clause)):
+    for w in words(prose(clause), stems):
         text[w] += 1.0
-    return {"terms": terms, "title": dict.fromkeys(words(clause.title), 1.0), "text": dict(text),
+    return {"terms": terms, "title": dict.fromkeys(words(clause.title, stems), 1.0), "text": dict(text),
             "tags": dict.fromkeys(clause.tags, 1.0)}
 
 
@@ -479,8 +498,9 @@ class Profiles:
 
 
 def profiles(old: m.Proposal, new: m.Proposal) -> Profiles:
-    raw_old = [_raw_features(c) for c in old.clauses]
-    raw_new = [_raw_features(c) for c in new.clauses]
+    stems: dict[str, str] = {}
+    raw_old = [_raw_features(c, stems) for c in old.clauses]
+    raw_new = [_raw_features(c, stems) for c in new.clauses]
     profiler = Profiler(raw_old + raw_new)
     return Profiles([profiler.profile(c.id, (i,), raw_old[i]) for i, c in enumerate(old.clauses)],
                     [profiler.profile(c.id, (j,), raw_new[j]) for j, c in enumerate(new.clauses)],
@@ -513,16 +533,36 @@ def similarity(a: Profile, b: Profile) -> float:
     return min(1.0, total / weight) if weight else 0.0
 
 
+def contained(part: Profile, whole: Profile) -> dict[str, float]:
+    """Per component, the share of `part`'s features (idf-weighted) that `whole` has too."""
+    out = {}
+    for component in WEIGHTS:
+        x, y = part.contain[component], whole.contain[component]
+        if x:
+            out[component] = sum(v for f, v in x.items() if f in y) / sum(x.values())
+    return out
+
+
 def containment(part: Profile, whole: Profile) -> float:
     """How much of `part`'s content (terms with their values, words, tags) is also in `whole`."""
-    total = weight = 0.0
-    for component, w in WEIGHTS.items():
-        x, y = part.contain[component], whole.contain[component]
-        if not x:
-            continue
-        total += w * sum(v for f, v in x.items() if f in y) / sum(x.values())
-        weight += w
-    return total / weight if weight else 0.0
+    shares = contained(part, whole)
+    weight = sum(WEIGHTS[c] for c in shares)
+    return sum(WEIGHTS[c] * share for c, share in shares.items()) / weight if weight else 0.0
+
+
+def _attachable(part: Profile, whole: Profile, family: bool) -> float:
+    """The containment score if `part` may join the pairing of `whole`, else 0.
+
+    A sub-point joins its point's pairing on a lower score. Any other clause also needs its words to be
+    there: sharing a term or two is common between unrelated clauses of a long draft.
+    """
+    shares = contained(part, whole)
+    weight = sum(WEIGHTS[c] for c in shares)
+    score = sum(WEIGHTS[c] * share for c, share in shares.items()) / weight if weight else 0.0
+    if family:
+        return score if score >= ATTACH_FAMILY_MIN else 0.0
+    words = max(shares.get("text", 0.0), shares.get("title", 0.0))
+    return score if score >= ATTACH_MIN and words >= ATTACH_WORDS_MIN else 0.0
 
 
 # ------------------------------------------------------------------ alignment
@@ -545,9 +585,9 @@ class Alignment:
     dropped: list[int]  # positions in the old draft
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Edge:
-    """A candidate pairing; sorted, the most convincing first."""
+    """A candidate pairing; sorted by `order`, the most convincing first."""
 
     key: float  # minus (similarity + id bonus)
     drift: float  # how far apart the two are in their drafts, as a tie-breaker
@@ -556,14 +596,30 @@ class Edge:
     similarity: float
     same_id: bool
 
+    def order(self) -> tuple:
+        return self.key, self.drift, self.old, self.new
+
 
 def align(old: m.Proposal, new: m.Proposal) -> Alignment:
     """Which old clauses became which new ones (never by list position)."""
     p = profiles(old, new)
-    edges = _edges(p.old, p.new, len(old.clauses), len(new.clauses))
-    edges += _edges(p.old_units, p.new, len(old.clauses), len(new.clauses))
-    edges += [_flip(e) for e in _edges(p.new_units, p.old, len(new.clauses), len(old.clauses))]
-    matches = _greedy(sorted(edges), p)
+    matches = _identical(old, new)
+    done_old = {i for mt in matches for i in mt.old}
+    done_new = {j for mt in matches for j in mt.new}
+    free_old = [q for q in p.old if q.position not in done_old]
+    free_new = [t for t in p.new if t.position not in done_new]
+    sizes = (len(p.old), len(p.new))
+    edges = _edges(free_old, free_new, sizes)
+    edges += _edges([u for u in p.old_units if done_old.isdisjoint(u.members)], free_new, sizes)
+    edges += [_flip(e) for e in _edges([u for u in p.new_units if done_new.isdisjoint(u.members)], free_old,
+                                       sizes[::-1])]
+    edges.sort(key=Edge.order)
+    # Convincing pairings first, then splits and merges, and only then the weak pairings: a clause that
+    # is plainly part of another's split should not be taken by a chance likeness elsewhere.
+    _greedy([e for e in edges if -e.key >= STRONG], p, matches)
+    _attach(p.old, p.new, matches, "merged")
+    _attach(p.new, p.old, matches, "split")
+    _greedy([e for e in edges if -e.key < STRONG], p, matches)
     _attach(p.old, p.new, matches, "merged")
     _attach(p.new, p.old, matches, "split")
     for mt in matches:
@@ -575,20 +631,43 @@ def align(old: m.Proposal, new: m.Proposal) -> Alignment:
                      [i for i in range(len(old.clauses)) if i not in taken_old])
 
 
-def _edges(queries: list[Profile], targets: list[Profile], n_query: int, n_target: int) -> list[Edge]:
+def _identical(old: m.Proposal, new: m.Proposal) -> list[Match]:
+    """Clauses whose title, prose, terms, tags and status are the same on both sides (and unique there).
+
+    Matched first and for certain: most clauses of a revision are unchanged, and this spares them the
+    candidate search.
+    """
+    def signatures(proposal: m.Proposal) -> dict[tuple, list[int]]:
+        found: dict[tuple, list[int]] = defaultdict(list)
+        for i, c in enumerate(proposal.clauses):
+            terms = tuple(sorted((p, tuple(_shown(tuple(v)))) for p, v in term_values(c).items()))
+            found[(c.title, " ".join(prose(c).split()), terms, tuple(sorted(c.tags)), c.status)].append(i)
+        return found
+
+    before, after = signatures(old), signatures(new)
+    matches = []
+    for signature, positions in before.items():
+        if len(positions) == 1 and len(after.get(signature, ())) == 1:
+            i, j = positions[0], after[signature][0]
+            same_id = old.clauses[i].id == new.clauses[j].id
+            matches.append(Match([i], [j], "id" if same_id else "content", core_similarity=1.0))
+    return matches
+
+
+def _edges(queries: list[Profile], targets: list[Profile], sizes: tuple[int, int]) -> list[Edge]:
     """Scored candidate pairings: same-id pairs, and each query's best content candidates."""
     by_id = {t.id: t for t in targets}
-    rough = _rough_overlaps(queries, targets)
+    n_query, n_target = max(1, sizes[0]), max(1, sizes[1])
+    index = Index(targets, len(queries))
     out = []
-    for q, overlaps in zip(queries, rough):
-        chosen = sorted(overlaps.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]
-        found = {targets[k].position: targets[k] for k, _ in chosen}
+    for q in queries:
+        found = {targets[k].position: targets[k] for k in index.candidates(q)}
         if q.id in by_id:
             found[by_id[q.id].position] = by_id[q.id]
         for t in found.values():
             s, same_id = similarity(q, t), q.id == t.id
             if (same_id and s >= ID_MIN) or s >= CONTENT_MIN:
-                drift = abs(q.position / max(1, n_query) - t.position / max(1, n_target))
+                drift = abs(q.position / n_query - t.position / n_target)
                 out.append(Edge(-(s + ID_BONUS * same_id), drift, q.members, t.members, s, same_id))
     return out
 
@@ -597,38 +676,44 @@ def _flip(e: Edge) -> Edge:
     return Edge(e.key, e.drift, e.new, e.old, e.similarity, e.same_id)
 
 
-def _rough_overlaps(queries: list[Profile], targets: list[Profile]) -> list[dict[int, float]]:
-    """Dot products over the rarer features only, through an inverted index: a fast candidate search.
+class Index:
+    """An inverted index of one side's features, for finding the likely partners of a clause fast.
 
-    Keys of the result are indexes into `targets`. Features shared by many clauses are skipped
-    here (they cannot single out a candidate) but count in the exact similarity afterwards.
+    Features that many clauses share are left out of the index: they cannot single out a candidate
+    (they still count in the exact similarity afterwards).
+    This keeps the search near linear in the size of the drafts.
     """
-    limit = max(40, int(3 * math.sqrt(len(queries) + len(targets))))
-    index: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
-    for k, t in enumerate(targets):
-        for component in WEIGHTS:
-            for f, v in t.sim[component].items():
-                index[(component, f)].append((k, v / t.norm[component]))
-    out = []
-    for q in queries:
+
+    def __init__(self, targets: list[Profile], other_side: int):
+        self.limit = max(24, int(math.sqrt(len(targets) + other_side)))
+        postings: dict[str, dict[str, list[tuple[int, float]]]] = {c: defaultdict(list) for c in WEIGHTS}
+        for k, t in enumerate(targets):
+            for component in WEIGHTS:
+                norm, into = t.norm[component], postings[component]
+                for f, v in t.sim[component].items():
+                    into[f].append((k, v / norm))
+        self.postings = {c: {f: p for f, p in found.items() if len(p) <= self.limit}
+                         for c, found in postings.items()}
+
+    def candidates(self, q: Profile) -> list[int]:
         acc: dict[int, float] = defaultdict(float)
         for component, w in WEIGHTS.items():
+            index = self.postings[component]
+            scale = w / q.norm[component] if q.norm[component] else 0.0
             for f, v in q.sim[component].items():
-                postings = index.get((component, f), ())
-                if len(postings) > limit:
-                    continue
-                scale = w * v / q.norm[component]
-                for k, u in postings:
-                    acc[k] += scale * u
-        out.append(acc)
-    return out
+                for k, u in index.get(f, ()):
+                    acc[k] += scale * v * u
+        return [k for k, _ in heapq.nlargest(CANDIDATES, acc.items(), key=_by_score)]
 
 
-def _greedy(edges: list[Edge], p: Profiles) -> list[Match]:
+def _by_score(item: tuple[int, float]) -> tuple[float, int]:
+    return item[1], -item[0]
+
+
+def _greedy(edges: list[Edge], p: Profiles, matches: list[Match]) -> None:
     """Take the best remaining pairing whose clauses are all still free (a fast, stable assignment)."""
-    used_old: set[int] = set()
-    used_new: set[int] = set()
-    matches = []
+    used_old = {i for mt in matches for i in mt.old}
+    used_new = {j for mt in matches for j in mt.new}
     for e in edges:
         if used_old.intersection(e.old) or used_new.intersection(e.new):
             continue
@@ -636,7 +721,6 @@ def _greedy(edges: list[Edge], p: Profiles) -> list[Match]:
         used_old.update(mt.old)
         used_new.update(mt.new)
         matches.append(mt)
-    return matches
 
 
 def _match(e: Edge, p: Profiles) -> Match:
@@ -662,15 +746,18 @@ def _attach(parts: list[Profile], wholes: list[Profile], matches: list[Match], h
     mine, theirs = ("old", "new") if how == "merged" else ("new", "old")
     taken = {i for mt in matches for i in getattr(mt, mine)}
     home = {getattr(mt, theirs)[0]: mt for mt in matches if len(getattr(mt, theirs)) == 1}
+    by_family: dict[str, set[int]] = defaultdict(set)
+    for j, mt in home.items():
+        for i in getattr(mt, mine):
+            by_family[parts[i].family].add(j)
+    loose = [p for p in parts if p.position not in taken]
+    index = Index(wholes, len(parts)) if loose else None
     offers = []
-    for p in parts:
-        if p.position in taken:
-            continue
-        for j, mt in home.items():
-            families = {parts[i].family for i in getattr(mt, mine)}
-            score = containment(p, wholes[j])
-            threshold = ATTACH_FAMILY_MIN if p.family in families else ATTACH_MIN
-            if score >= threshold:
+    for p in loose:
+        for j in sorted((set(index.candidates(p)) & set(home)) | by_family.get(p.family, set())):
+            families = {parts[i].family for i in getattr(home[j], mine)}
+            score = _attachable(p, wholes[j], p.family in families)
+            if score:
                 offers.append((-score, p.position, j, score))
     offers.sort()
     for _, position, j, score in offers:
@@ -854,6 +941,6 @@ def _party_delta(info: PartyInfo, old: CheckResult, new: CheckResult, diffs: lis
     for d in diffs:
         v = next(v for v in d.verdicts if v.party == info.id)
         if v.before != v.after and {v.before, v.after} & {"reject", "concern"}:
-            movers.append(Mover(d.key, d.label, v.before, v.after))
+            movers.append(Mover(d.key, d.label, d.new_title or d.old_title, v.before, v.after))
     return PartyDelta(info.id, info.name, old.counts(info.id), new.counts(info.id), tuple(movers),
                       tuple(r for r in proposal_level if r.party == info.id))

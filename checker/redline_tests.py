@@ -74,7 +74,7 @@ def parse_test_file(text: str, key: str) -> TestFile:
     except tomllib.TOMLDecodeError as exc:
         from .config import _toml_message, _toml_position
 
-        line, column = _toml_position(str(exc))
+        line, column = _toml_position(str(exc), text)
         raise PeaceError([Diagnostic("PC610", f"invalid TOML: {_toml_message(str(exc))}", Span(key, line, column))]) from None
     sink = DiagnosticSink()
     _unknown_keys(data, FILE_KEYS, Span(key, 1, 1), sink, "test file")

@@ -31,7 +31,10 @@ def pieces(segments: tuple[Segment, ...] | list[Segment], which: str = "both") -
     out = []
     for s in shown:
         core = s.text.lstrip(" ")
-        out.append(Piece(s.op, s.text[: len(s.text) - len(core)], core))
+        lead = s.text[: len(s.text) - len(core)]
+        if not lead and s.op == "insert" and out and out[-1].op == "delete":
+            lead = " "  # a replacement: keep the old and the new words apart
+        out.append(Piece(s.op, lead, core))
     return out
 
 
@@ -120,6 +123,7 @@ table { border-collapse: collapse; }
 .movers, .plevel, .rules { list-style: none; padding: 0; margin: 0.35rem 0 0; font-size: 0.86rem; }
 .movers li, .plevel li, .rules li { margin: 0.18rem 0; }
 .movers .what { display: inline-block; min-width: 8.5rem; font-weight: 600; }
+.movers .mt { display: block; margin: -0.1rem 0 0.25rem 0.6rem; font-size: 0.78rem; color: var(--muted); }
 .plevel .lead, .rules .lead { font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.04em; font-weight: 700; margin-right: 0.3rem; }
 .c-new .lead { color: var(--reject); }
 .c-resolved .lead { color: var(--accept); }

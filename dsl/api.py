@@ -60,14 +60,20 @@ def _read_into(key: str, loader: Loader, span: Span | None, sink: DiagnosticSink
 def load_vocabulary(key: str, loader: Loader, span: Span | None = None) -> m.Vocabulary:
     """Read a vocabulary and everything it includes into one Vocabulary."""
     sink = DiagnosticSink()
-    files = _collect_vocabulary(key, loader, span, sink)
-    sink.raise_if_any()
-    return _merge(files, sink, key)
+    files, complete = _collect_vocabulary(key, loader, span, sink)
+    if not complete:  # a file is missing: its types and terms would be reported as unknown
+        sink.raise_if_any()
+    return _merge(files, sink, key)  # with in-file errors too, so unknown types and duplicates show as well
 
 
-def _collect_vocabulary(key: str, loader: Loader, span: Span | None, sink: DiagnosticSink) -> list[VocabularyFile]:
-    """The vocabulary file and its includes, depth first; iterative, so no include chain can overflow the stack."""
+def _collect_vocabulary(key: str, loader: Loader, span: Span | None,
+                        sink: DiagnosticSink) -> tuple[list[VocabularyFile], bool]:
+    """The vocabulary file and its includes, depth first, and whether all of them could be read.
+
+    Iterative, so that no include chain can overflow the stack.
+    """
     out: list[VocabularyFile] = []
+    complete = True
     done: set[str] = set()
     stack: list[tuple[str, Span | None, tuple[str, ...]]] = [(key, span, ())]
     while stack:
@@ -75,12 +81,14 @@ def _collect_vocabulary(key: str, loader: Loader, span: Span | None, sink: Diagn
         if current in chain:
             cycle = " -> ".join(chain[chain.index(current):] + (current,))
             sink.error("PC022", f"include cycle: {cycle}", where or Span(current, 1, 1))
+            complete = False
             continue
         if current in done:
             continue
         done.add(current)
         parsed = _vocabulary_file(current, loader, where, sink)
         if parsed is None:
+            complete = False
             continue
         out.append(parsed)
         targets = []
@@ -89,8 +97,9 @@ def _collect_vocabulary(key: str, loader: Loader, span: Span | None, sink: Diagn
                 targets.append((loader.resolve(relative, current, include_span), include_span, chain + (current,)))
             except PeaceError as exc:
                 sink.items.extend(exc.diagnostics)
+                complete = False
         stack.extend(reversed(targets))
-    return out
+    return out, complete
 
 
 def _vocabulary_file(key: str, loader: Loader, span: Span | None, sink: DiagnosticSink) -> VocabularyFile | None:

@@ -127,4 +127,5 @@ ERROR_CODES: dict[str, str] = {
     "PC731": "Draft under another vocabulary: `solve --from DRAFT` reads the draft's terms against the proposal's options, so both must use the same vocabulary file.",
     "PC735": "Solver gave up: CP-SAT stopped without proving an answer. This should not happen on the problem sizes peacecheck handles; please report it with the input.",
     "PC501": "File system error: the operating system refused an operation during the run (a file vanished, permission denied, a disk full). The message gives the system's reason.",
+    "PC502": "Id too long: a clause, option, rule or party id is longer than 100 characters. Ids are short labels (14, 21.a, UA-TERR-1); put the words in the title.",
 }

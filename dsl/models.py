@@ -93,10 +93,16 @@ class Value(Node):
         if self.kind == "set":
             return "[" + ", ".join(self.raw) + "]"  # type: ignore[arg-type]
         if self.kind == "text":
-            return '"' + str(self.raw).replace("\\", "\\\\").replace('"', '\\"') + '"'
+            return quote(str(self.raw))
         if self.kind == "number":
             return format_number(self.raw)  # type: ignore[arg-type]
         return str(self.raw)
+
+
+def quote(text: str) -> str:
+    """A string literal of the language that reads back as `text`."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return '"' + "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" for c in escaped) + '"'
 
 
 def format_number(n: float | int) -> str:

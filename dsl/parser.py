@@ -5,6 +5,7 @@ from block by block, so one run reports every broken block of a file.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 from importlib import resources
@@ -21,7 +22,7 @@ MAX_DEPTH = 50
 MAX_SYNTAX_ERRORS = 20
 # Recovery re-parses the file once per error: on very large files fewer errors are collected,
 # so that reporting stays about as fast as parsing (the budget is in characters parsed).
-RECOVERY_CHARS = 40_000_000
+RECOVERY_CHARS = 10_000_000
 
 # A line that opens a top-level block; syntax recovery resumes at the next one.
 _BLOCK_START = re.compile(
@@ -152,8 +153,9 @@ def _unexpected_token(exc, text: str, filename: str) -> tuple[Diagnostic, tuple[
         if word in _STATEMENT_KEYWORDS:
             message = f"`{word}` cannot be used here"
             return Diagnostic("PC001", message, Span(filename, line, col)), _block_range(text, start)
-        hint = did_you_mean(word, _STATEMENT_KEYWORDS)
-        if hint:
+        close = difflib.get_close_matches(word, sorted(_STATEMENT_KEYWORDS), n=1, cutoff=0.6)
+        if close:
+            hint = f"did you mean '{close[0]}'?"
             diagnostic = Diagnostic("PC001", f"unknown keyword '{word}'", Span(filename, line, col), hint)
             return diagnostic, _block_range(text, start)
     message = f"unexpected {_describe(token)}; expected {_expected(expected)}"
@@ -181,7 +183,7 @@ def _unexpected_character(exc, text: str, filename: str) -> tuple[Diagnostic, tu
 def _unexpected_end(exc, text: str, filename: str) -> Diagnostic:
     line = text.count("\n") + 1
     column = len(text.rsplit("\n", 1)[-1]) + 1
-    expected = _expected(getattr(exc, "expected", None) or set())
+    expected = _expected(_accepted(exc) if hasattr(exc, "interactive_parser") else getattr(exc, "expected", set()))
     unclosed = _unclosed_braces(text, len(text))
     hint = "is a closing '}' missing?"
     if unclosed:
@@ -283,18 +285,39 @@ def _block_start(text: str, offset: int) -> int:
 
 
 def _block_range(text: str, offset: int) -> tuple[int, int] | None:
-    """The block holding `offset`, to blank; in the header, the rest of the header from the error's line."""
-    before = None
-    for match in _BLOCK_START.finditer(text, 0, offset + 1):
-        before = match.start()
-    after = _BLOCK_START.search(text, offset + 1)
-    end = after.start() if after else len(text)
-    if before is not None:
-        return before, end
+    """The innermost block holding `offset`, to blank; in the header, the rest of the header from the error's line."""
+    starts = [m.start() for m in _BLOCK_START.finditer(text, 0, offset + 1)]
+    following = _BLOCK_START.search(text, offset + 1)
+    fallback = following.start() if following else len(text)
+    for start in reversed(starts):
+        end = _block_end(text, start)
+        if end is None or end > offset:
+            return start, end if end is not None and end > offset else fallback
+    if starts:
+        return starts[-1], fallback
     line_start = text.rfind("\n", 0, offset) + 1
     if line_start == 0:
         return None  # the first line says what kind of file this is: nothing to resume from
-    return line_start, end
+    return line_start, fallback
+
+
+def _block_end(text: str, start: int) -> int | None:
+    """Where the block starting at `start` ends: after its matching '}', or at the next block if it has no
+    braces; None if its '{' is never closed."""
+    following = _BLOCK_START.search(text, start + 1)
+    next_start = following.start() if following else len(text)
+    depth = 0
+    for match in _BRACES.finditer(text, start):
+        brace = match.group()
+        if brace == "{":
+            if depth == 0 and match.start() >= next_start:
+                return next_start  # a block without braces (term, type, include)
+            depth += 1
+        elif brace == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                return match.end()
+    return None if depth else next_start
 
 
 def _blank(text: str, begin: int, end: int) -> str | None:

@@ -65,6 +65,12 @@ class Builder:
         seen[key] = self.span(node)
         return True
 
+    def check_id(self, token: Token, what: str) -> None:
+        """PC502 for an id longer than MAX_ID_CHARS: ids are sort keys and report anchors, not text."""
+        if len(token) > MAX_ID_CHARS:
+            self.sink.error("PC502", f"the {what} is {len(token):,} characters long; the limit is {MAX_ID_CHARS}",
+                            self.span(token), "use a short id; put the words in the title")
+
     def date(self, token: Token) -> dt.date | None:
         try:
             return dt.date.fromisoformat(str(token))
@@ -173,6 +179,7 @@ class Builder:
 
     def clause(self, tree: Tree) -> m.Clause:
         clause_id, title, *items = tree.children
+        self.check_id(clause_id, "clause id")
         fields: dict[str, Any] = {"terms": [], "options": [], "notes": [], "acknowledgements": []}
         seen: dict[str, Span] = {}
         for item in items:
@@ -202,6 +209,7 @@ class Builder:
 
     def option(self, tree: Tree) -> m.Option:
         option_id, title, *items = tree.children
+        self.check_id(option_id, "option id")
         fields: dict[str, Any] = {"terms": [], "notes": []}
         seen: dict[str, Span] = {}
         for item in items:
@@ -242,6 +250,7 @@ class Builder:
     # ------------------------------------------------------------- red lines
     def redline_file(self, tree: Tree) -> m.RedLines:
         party, name, *items = tree.children
+        self.check_id(party, "party id")
         sources: dict[str, m.Source] = {}
         rules: list[m.Rule] = []
         notes: list[str] = []
@@ -278,6 +287,7 @@ class Builder:
 
     def rule(self, tree: Tree) -> m.Rule:
         rule_id, title, *items = tree.children
+        self.check_id(rule_id, "rule id")
         kind = "rule" if tree.data == "rule" else "require"
         fields: dict[str, Any] = {"citations": [], "notes": []}
         seen: dict[str, Span] = {}
@@ -350,6 +360,7 @@ def pattern_text(node: Tree) -> str:
 
 
 MAX_NUMBER_DIGITS = 100
+MAX_ID_CHARS = 100
 
 
 def parse_number(text: str) -> int | float:

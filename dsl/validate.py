@@ -83,6 +83,8 @@ def validate_acknowledgements(proposal: m.Proposal, redlines: list[m.RedLines], 
     for clause in proposal.clauses:
         for ack in clause.acknowledgements:
             party = parties.get(ack.party)
+            if party is None and ack.party in proposal.parties:
+                continue  # a party at the table whose red lines this run does not load
             if party is None:
                 sink.error("PC107", f"unknown party '{ack.party}'", ack.span, did_you_mean(ack.party, set(parties)))
             elif party.rule(ack.rule) is None:
