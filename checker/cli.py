@@ -112,7 +112,7 @@ def format_diagnostic(d: Diagnostic, line: str | None) -> str:
 
 
 def fail(code: str, message: str, where: str = "peacecheck") -> "NoReturn":  # type: ignore[name-defined]
-    """Stop with one diagnostic about a command-line value or a whole file (no line: printed as `where: CODE message`)."""
+    """Stop with one diagnostic about a command-line value or a whole file (printed as `where: CODE message`)."""
     from dsl.diagnostics import Span
 
     raise PeaceError([Diagnostic(code, message, Span(where, 0, 0))])

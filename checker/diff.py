@@ -16,9 +16,10 @@ import heapq
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Iterable, Literal
+from typing import Literal
 
 from dsl import models as m
 
@@ -359,9 +360,13 @@ def side(segments: Iterable[Segment], which: Literal["old", "new"]) -> list[Segm
 
 # ------------------------------------------------------------------ clause profiles
 _WORD = re.compile(r"[$€£]?\d+(?:[.,_:/-]\d+)*(?:\.[A-Za-z0-9]+)*(?:%|[A-Za-z]+)?|[A-Za-z][A-Za-z'’]*")
-STOPWORDS = frozenset("""a an and are as at be been but by for from has have in into is it its of on or
-so such than that the their them then there these this those to was were which while who will with
-would shall should may must not no any all each every other both also once until after before""".split())
+STOPWORDS = frozenset([
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "has", "have", "in",
+    "into", "is", "it", "its", "of", "on", "or", "so", "such", "than", "that", "the", "their", "them",
+    "then", "there", "these", "this", "those", "to", "was", "were", "which", "while", "who", "will", "with",
+    "would", "shall", "should", "may", "must", "not", "no", "any", "all", "each", "every", "other", "both",
+    "also", "once", "until", "after", "before",
+])
 STEM = 6  # words are cut to this many letters: recognised/recognized/recognition, Ukraine/Ukrainian
 
 

@@ -195,8 +195,8 @@ def load_inputs(proposal_path: Path, redline_paths: list[Path], loader: "DiskLoa
     _check_parties(redlines, diagnostics)
     if not files and not diagnostics:
         where = Span(display_path(proposal_path), 1, 1)
-        diagnostics.append(Diagnostic("PC118", "no red-line files found", where,
-                                      "put *.redlines files in a redlines/ folder above the proposal, or pass --redlines"))
+        diagnostics.append(Diagnostic("PC118", "no red-line files found", where, "put *.redlines files in a "
+                                      "redlines/ folder above the proposal, or pass --redlines"))
     if proposal is not None and files:
         _check_acknowledgements(proposal, redlines, complete, diagnostics)
     if diagnostics:

@@ -6,11 +6,21 @@ in Markdown: ~~deleted~~ and **inserted**.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any, Callable
+from typing import Any
 
-from .diff import (DIFF_SCHEMA_VERSION, ClauseDiff, DiffResult, PartyDelta, PartyVerdict, RuleDelta, Segment,
-                   TermChange, show_values)
+from .diff import (
+    DIFF_SCHEMA_VERSION,
+    ClauseDiff,
+    DiffResult,
+    PartyDelta,
+    PartyVerdict,
+    RuleDelta,
+    Segment,
+    TermChange,
+    show_values,
+)
 
 VERDICT_WORD = {"reject": "REJECT", "concern": "concern", "accept": "accept", "silent": "silent", None: "absent"}
 COLOUR = {"delete": "red", "insert": "green", "reject": "red", "concern": "yellow", "accept": "green"}

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .diff import ClauseDiff, DiffResult, Segment, TermValue, ids_label, show_values, side
+from .diff import (
+    ClauseDiff,
+    DiffResult,
+    Segment,
+    TermValue,
+    ids_label,
+    show_values,
+    side,
+)
 from .render_diff import totals
 
 SYMBOL = {"reject": "✗", "concern": "!", "accept": "✓", "silent": "·", None: "–"}

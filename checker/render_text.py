@@ -42,7 +42,12 @@ def terminal_safe(text: str, keep_width: bool = False) -> str:
         return text
     if keep_width:
         return _UNSAFE.sub("\ufffd", text)
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _inert(value):

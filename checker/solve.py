@@ -11,7 +11,9 @@ OR-tools is imported lazily, only when a problem is compiled.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -25,7 +27,8 @@ from .results import PartyInfo, Verdict
 WEIGHT_SCALE = 1000  # soft weights are compared as integers: weight x 1000, rounded
 DEFAULT_TOP = 5
 SEED = 20251123  # fixed: the same input gives the same packages and conflicts
-COUNT_CAP = 10_000  # acceptable packages are counted up to this many
+COUNT_CAP = 1_000  # acceptable packages are counted up to this many ...
+COUNT_EFFORT = 1.0  # ... or until CP-SAT has spent this much deterministic time (reproducible, unlike seconds)
 MUS_SOLVE_BUDGET = 600  # feasibility checks spent on finding several conflict sets
 RECHECK_LIMIT = 50  # packages the checker may turn down (acknowledged red lines) before giving up
 Lit = Any  # a CP-SAT literal, or True / False when the value is known without solving
@@ -248,10 +251,28 @@ class ConditionCompiler:
     def __init__(self, model, vocabulary: m.Vocabulary, fixed: list[Binding], sources: list[Source]):
         self.logic = Logic(model)
         self.evaluator = Evaluator(vocabulary)
-        self.fixed = fixed
-        self.pairs = [(s.literal, b) for s in sources for b in s.bindings]
-        self._paths = sorted({b.path for b in fixed} | {b.path for _, b in self.pairs})
+        self.fixed: dict[str, list[Binding]] = {}
+        self.pairs: dict[str, list[tuple[Lit, Binding]]] = {}
+        for b in fixed:
+            self.fixed.setdefault(b.path, []).append(b)
+        for source in sources:
+            for b in source.bindings:
+                self.pairs.setdefault(b.path, []).append((source.literal, b))
+        self._paths = sorted(set(self.fixed) | set(self.pairs))
+        self._covered: dict[str, list[str]] = {}
         self._cache: dict[str, Lit] = {}
+
+    def covered(self, pattern: str) -> list[str]:
+        """The bound paths a pattern reads, in order."""
+        if pattern not in self._covered:
+            if pattern.endswith(".*"):
+                prefix = pattern[:-1]
+                start = bisect.bisect_left(self._paths, prefix)
+                paths = list(itertools.takewhile(lambda p: p.startswith(prefix), self._paths[start:]))
+            else:
+                paths = [pattern] if pattern in self.fixed or pattern in self.pairs else []
+            self._covered[pattern] = paths
+        return self._covered[pattern]
 
     def compile(self, condition: m.Condition) -> Lit:
         key = f"{condition.kind}:{show(condition)}"
@@ -269,9 +290,9 @@ class ConditionCompiler:
         return self._leaf(condition)
 
     def _leaf(self, leaf: m.Condition) -> Lit:
-        paths = {p for p in self._paths if pattern_covers(leaf.pattern, p)}
-        fixed = [b for b in self.fixed if b.path in paths]
-        pairs = [(lit, b) for lit, b in self.pairs if b.path in paths]
+        paths = self.covered(leaf.pattern)
+        fixed = [b for p in paths for b in self.fixed.get(p, ())]
+        pairs = [pair for p in paths for pair in self.pairs.get(p, ())]
         if isinstance(leaf, m.Presence):
             present = True if fixed else self.logic.any_of(lit for lit, _ in pairs)
             return present if leaf.kind == "present" else negate(present)
@@ -285,9 +306,9 @@ class ConditionCompiler:
 
     def reads(self, condition: m.Condition) -> set[str]:
         """Clause ids whose bindings a condition's leaves read."""
-        patterns = [leaf.pattern for leaf in leaves(condition)]
-        bindings = self.fixed + [b for _, b in self.pairs]
-        return {b.clause for b in bindings if any(pattern_covers(p, b.path) for p in patterns)}
+        paths = {p for leaf in leaves(condition) for p in self.covered(leaf.pattern)}
+        return ({b.clause for p in paths for b in self.fixed.get(p, ())}
+                | {b.clause for p in paths for _, b in self.pairs.get(p, ())})
 
 
 # ------------------------------------------------------------------ the compiled problem
@@ -472,13 +493,16 @@ def rule_ref(red: m.RedLines, rule: m.Rule) -> RuleRef:
 
 # ------------------------------------------------------------------ packages, re-checked by the checker
 def with_choice(proposal: m.Proposal, package: dict[str, str]) -> m.Proposal:
-    """The proposal with each clause's chosen option moved first, so it is the one the checker reads."""
+    """The proposal with each clause's chosen option as its only option, so it is the one the checker reads.
+
+    The other options are dropped rather than moved behind it: the checker's verdicts on the
+    draft depend only on the first option, and it would otherwise re-check every option.
+    """
     clauses = []
     for clause in proposal.clauses:
         chosen = package.get(clause.id)
         if clause.options and chosen:
-            options = sorted(clause.options, key=lambda o: o.id != chosen)
-            clause = clause.model_copy(update={"options": tuple(options)})
+            clause = clause.model_copy(update={"options": tuple(o for o in clause.options if o.id == chosen)})
         clauses.append(clause)
     return proposal.model_copy(update={"clauses": tuple(clauses)})
 
@@ -540,7 +564,11 @@ def best_packages(problem: Problem, verifier: Verifier, top: int) -> list[Packag
 
 
 def count_acceptable(problem: Problem, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """How many packages meet every hard red line, counted up to `cap`."""
+    """How many packages meet every hard red line, and whether counting stopped early (then: at least that many).
+
+    Enumeration is slow on large models (CP-SAT reports each solution in full), so it stops at
+    `cap` solutions or after COUNT_EFFORT deterministic seconds, whichever comes first.
+    """
     cp = problem.cp
     variables = list(problem.choice.values())
 
@@ -559,9 +587,10 @@ def count_acceptable(problem: Problem, cap: int = COUNT_CAP) -> tuple[int, bool]
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = SEED
     solver.parameters.enumerate_all_solutions = True
+    solver.parameters.max_deterministic_time = COUNT_EFFORT
     counter = Counter()
-    solver.solve(model, counter)
-    return len(counter.seen), len(counter.seen) >= cap
+    status = solver.solve(model, counter)
+    return len(counter.seen), len(counter.seen) >= cap or status != cp.OPTIMAL
 
 
 # ------------------------------------------------------------------ conflicts: minimal unsatisfiable sets

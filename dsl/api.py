@@ -193,7 +193,8 @@ def collect_redlines(key: str, loader: Loader, sink: DiagnosticSink, vocabulary:
         sink.items.extend(exc.diagnostics)
         return None, None
     if not isinstance(parsed, m.RedLines):
-        sink.error("PC023", f"'{key}' is not a red-line file (it should start with `party ID \"Name\"`)", Span(key, 1, 1))
+        sink.error("PC023", f"'{key}' is not a red-line file (it should start with `party ID \"Name\"`)",
+                   Span(key, 1, 1))
         return None, None
     if parsed.vocabulary_path or vocabulary is None:
         own = _vocabulary_into(parsed, loader, sink, vocabulary)

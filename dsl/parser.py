@@ -53,7 +53,8 @@ _STATEMENT_KEYWORDS = {
 # Braces outside strings and comments.
 _BRACES = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{}]')
 # What makes a condition deeper: parentheses and `not`; any other word ends a run of `not`s.
-_NESTING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[()]|(?<![\w.])not(?![\w.])|[A-Za-z_][\w.]*')
+_NESTING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*'
+                      r"|[()]|(?<![\w.])not(?![\w.])|[A-Za-z_][\w.]*")
 
 
 @lru_cache(maxsize=1)

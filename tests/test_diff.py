@@ -2,15 +2,25 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.diff import (PARAGRAPH, Segment, align, anchor, diff, diff_drafts, ids_label, redline, side,
-                          tokenize)
+from checker.diff import (
+    PARAGRAPH,
+    Segment,
+    align,
+    anchor,
+    diff,
+    diff_drafts,
+    ids_label,
+    redline,
+    side,
+    tokenize,
+)
 from checker.evaluate import check
 from checker.files import DiskLoader, load_inputs
 from checker.render_diff import render_json, render_markdown, render_text
@@ -20,7 +30,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "diff"
 REAL = ROOT / "proposals"
 
 
-@lru_cache(maxsize=None)
+@cache
 def inputs(path: Path, redlines: Path):
     return load_inputs(path, [redlines], DiskLoader(path.parent.parent))
 
@@ -29,13 +39,13 @@ def fixture(name: str):
     return inputs(FIXTURES / "proposals" / f"{name}.peace", FIXTURES / "redlines")
 
 
-@lru_cache(maxsize=None)
+@cache
 def checked(name: str):
     i = fixture(name)
     return check(i.proposal, i.vocabulary, i.redlines)
 
 
-@lru_cache(maxsize=None)
+@cache
 def fixture_diff(old: str, new: str):
     return diff(checked(old), checked(new))
 

@@ -242,7 +242,7 @@ def test_vocabulary_errors_point_into_the_vocabulary(dict_loader):
              "p.peace": HEAD}
     with pytest.raises(dsl.PeaceError) as info:
         load_proposal("p.peace", dict_loader(files))
-    assert [(d.span.file, *t) for d, t in zip(info.value.diagnostics, codes(info.value))] == [
+    assert [(d.span.file, *t) for d, t in zip(info.value.diagnostics, codes(info.value), strict=True)] == [
         ("v.vocab", "PC105", 13, 6), ("v.vocab", "PC106", 14, 12), ("v.vocab", "PC109", 15, 10)]
 
 
@@ -250,7 +250,7 @@ def test_include_cycle_points_at_the_include(dict_loader):
     files = {"a.vocab": 'vocabulary "A"\ninclude "b.vocab"\n', "b.vocab": 'vocabulary "B"\n\ninclude "a.vocab"\n'}
     with pytest.raises(dsl.PeaceError) as info:
         load_vocabulary("a.vocab", dict_loader(files))
-    assert [(d.span.file, *t) for d, t in zip(info.value.diagnostics, codes(info.value))] == [
+    assert [(d.span.file, *t) for d, t in zip(info.value.diagnostics, codes(info.value), strict=True)] == [
         ("b.vocab", "PC022", 3, 1)]
     assert "a.vocab -> b.vocab -> a.vocab" in info.value.diagnostics[0].message
 
@@ -312,8 +312,8 @@ def test_acknowledging_an_unknown_party_or_rule(tmp_path, monkeypatch):
 
 def test_acknowledgements_are_checked_even_when_other_files_have_errors(tmp_path, monkeypatch):
     draft = DRAFT.replace('acknowledge north N-ARMY', 'acknowledge north N-ARM')
-    root = project(tmp_path, proposals__draft_peace=draft,
-                   redlines__south_redlines=(ERRORS / "redlines/south.redlines").read_text().replace("memo\n}", "mem\n}"))
+    south = (ERRORS / "redlines/south.redlines").read_text().replace("memo\n}", "mem\n}")
+    root = project(tmp_path, proposals__draft_peace=draft, redlines__south_redlines=south)
     monkeypatch.chdir(root)
     assert load_codes(root) == [("draft.peace", "PC115", 14, 3), ("south.redlines", "PC108", 10, 8)]
 

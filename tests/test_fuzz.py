@@ -207,7 +207,8 @@ TYPES = ("number", "bool", "date", "text", "enum", "scale", "set")
 @st.composite
 def term_type(draw) -> tuple[str, tuple[str, ...]]:
     kind = draw(st.sampled_from(TYPES))
-    values = tuple(draw(st.lists(_name(), min_size=2, max_size=4, unique=True))) if kind in ("enum", "scale", "set") else ()
+    listed = kind in ("enum", "scale", "set")
+    values = tuple(draw(st.lists(_name(), min_size=2, max_size=4, unique=True))) if listed else ()
     return kind, values
 
 
@@ -249,7 +250,8 @@ def _leaf(draw, terms: dict) -> str:
     path = draw(st.sampled_from(sorted(terms)))
     kind, values = terms[path]
     pattern = path.rsplit(".", 1)[0] + ".*" if draw(st.integers(0, 4)) == 0 else path
-    choices = ["==", "!=", "in", "present", "absent"] + (["<", "<=", ">", ">="] if kind in ("number", "date", "scale") else [])
+    choices = ["==", "!=", "in", "present", "absent"]
+    choices += ["<", "<=", ">", ">="] if kind in ("number", "date", "scale") else []
     choices += ["has", "has any", "has all"] if kind == "set" else []
     op = draw(st.sampled_from(choices))
     if op in ("present", "absent"):
