@@ -194,6 +194,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    from checker.solve import cp_model
+
+    cp_model()  # import OR-tools (about a second, it pulls in numpy and pandas) before timing anything
     print("clauses x 4 options, 4 parties, 4 rules per clause; seconds (median of --repeat seeds)")
     print(f"{'variant':10} {'clauses':>7} {'rules':>5} {'compile':>8} {'first':>8} {'top 5':>8} {'solve()':>8}  found")
     for feasible in (True, False):

@@ -28,7 +28,7 @@ WEIGHT_SCALE = 1000  # soft weights are compared as integers: weight x 1000, rou
 DEFAULT_TOP = 5
 SEED = 20251123  # fixed: the same input gives the same packages and conflicts
 COUNT_CAP = 1_000  # acceptable packages are counted up to this many ...
-COUNT_EFFORT = 1.0  # ... or until CP-SAT has spent this much deterministic time (reproducible, unlike seconds)
+COUNT_EFFORT = 0.25  # ... or until CP-SAT has spent this much deterministic time (reproducible, unlike seconds)
 MUS_SOLVE_BUDGET = 600  # feasibility checks spent on finding several conflict sets
 RECHECK_LIMIT = 50  # packages the checker may turn down (acknowledged red lines) before giving up
 Lit = Any  # a CP-SAT literal, or True / False when the value is known without solving
@@ -329,6 +329,7 @@ class Solvable:
         self.model = self.cp.CpModel()
         self.subject = subject  # the file a solver failure is reported against
         self.last_core: list[int] = []
+        self.hinted: list[Lit] = []  # the decision variables a later optimisation stage is started from
 
     def guard(self, compiled: CompiledRule) -> CompiledRule:
         """Give a hard red line an assumption literal: when it is true, the line must not be crossed."""
@@ -369,6 +370,9 @@ class Solvable:
         for objective in (o for o in objectives if not isinstance(o, int)):
             model = self.query(fixed)
             model.minimize(objective)
+            if solver is not None:  # start each stage from the previous stage's optimum
+                for var in self.hinted:
+                    model.add_hint(var, solver.boolean_value(var))
             solver = self.run(model)
             if solver is None:
                 return None
@@ -401,6 +405,7 @@ class Problem(Solvable):
                        for o in c.options}
         for clause in self.clauses:
             self.model.add_exactly_one(self.choice[(clause.id, o.id)] for o in clause.options)
+        self.hinted = list(self.choice.values())
         self.compiler = ConditionCompiler(self.model, vocabulary, self._fixed_bindings(), self._sources())
         acknowledged = {(a.party, a.rule) for c in proposal.clauses for a in c.acknowledgements
                         if not (today and a.until and a.until < today)}

@@ -197,3 +197,12 @@ def test_source_line_survives_a_vanished_file(tmp_path):
     assert source_line(str(tmp_path / "gone.peace"), 1, cache) is None
     (tmp_path / "crlf.peace").write_bytes(b"\xef\xbb\xbfone\r\ntwo\r\n")
     assert [source_line(str(tmp_path / "crlf.peace"), n, cache) for n in (1, 2, 3, 4)] == ["one", "two", "", None]
+
+
+def test_a_file_system_error_mid_run_is_an_input_error(project, monkeypatch):
+    def vanished(paths):
+        raise PermissionError(13, "Permission denied", "redlines")
+
+    monkeypatch.setattr(checker.files, "redline_files", vanished)
+    result = peacecheck("proposals/draft.peace")
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (2, "redlines: PC501 Permission denied")
