@@ -10,7 +10,7 @@ from typing import Protocol
 
 from . import models as m
 from .diagnostics import Diagnostic, DiagnosticSink, PeaceError, Span
-from .parser import MAX_FILE_BYTES, decode, normalise, parse_tree
+from .parser import MAX_FILE_BYTES, decode, normalise, parse_tree, too_large
 from .transform import Builder, VocabularyFile
 from .validate import validate_acknowledgements, validate_proposal, validate_redlines
 
@@ -35,6 +35,8 @@ def parse(data: bytes | str, filename: str, max_bytes: int = MAX_FILE_BYTES) -> 
 
 def parse_into(data: bytes | str, filename: str, sink: DiagnosticSink, max_bytes: int = MAX_FILE_BYTES) -> ParsedFile:
     """Parse one file; syntax errors raise PeaceError, later problems go to `sink` and a model is still returned."""
+    if isinstance(data, str) and len(data) > max_bytes:  # characters: at least as many bytes
+        raise PeaceError([too_large(filename, len(data.encode("utf-8")), max_bytes)])
     text = decode(data, filename, max_bytes) if isinstance(data, bytes) else normalise(data, filename)
     tree = parse_tree(text, filename)
     return Builder(filename, sink).build(tree)

@@ -150,6 +150,9 @@ def test_file_too_large():
     with pytest.raises(dsl.PeaceError) as info:
         dsl.parse(b'proposal "P"\n' + b"#" * 200, "p.peace", max_bytes=100)
     assert codes(info.value) == [("PC013", 1, 1)]
+    with pytest.raises(dsl.PeaceError) as info:
+        dsl.parse('proposal "P"\n' + "#" * 200, "p.peace", max_bytes=100)
+    assert codes(info.value) == [("PC013", 1, 1)]
 
 
 @pytest.mark.parametrize("condition, column", [

@@ -190,8 +190,11 @@ def test_parse_never_raises_anything_but_peace_error(data):
 
 
 # ------------------------------------------------------------------ valid files from the grammar
+NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(lambda n: n not in KEYWORDS)
+
+
 def _name():
-    return st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(lambda n: n not in KEYWORDS)
+    return NAMES
 
 
 def _string(draw) -> str:
@@ -344,3 +347,13 @@ def test_generated_projects_still_never_crash_when_mutated(files, data):
             (root / key).write_text(text, encoding="utf-8")
         (root / name).write_bytes(mutant)
         run_and_assert(root, [str(root / "proposals" / "gen.peace"), "--format", "json"])
+
+
+@fuzz(300)
+@given(text=st.lists(st.text(st.sampled_from(" \t\n\x0b\rab"), max_size=8), max_size=6).map("\n".join))
+def test_fast_dedent_is_textwrap_dedent(text):
+    import textwrap
+
+    from dsl.transform import dedent
+
+    assert dedent(text) == textwrap.dedent(text)
