@@ -173,7 +173,8 @@ def run_guarded(action) -> None:
     sys.exit(code or EXIT_OK)
 
 
-def load_check_inputs(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...]):
+def load_check_inputs(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...],
+                      max_bytes: int | None = None):
     """Proposal path + options -> validated Inputs, with the default red-lines folder found."""
     from checker.files import DiskLoader, Inputs, find_redlines_dir, load_inputs, project_root
 
@@ -187,7 +188,7 @@ def load_check_inputs(proposal: str, redlines: tuple[str, ...], parties: tuple[s
     for r in redline_paths:
         if not r.exists():
             fail("PC020", f"cannot read '{r}': no such file or folder", str(r))
-    loader = DiskLoader(project_root(path.parent))
+    loader = DiskLoader(project_root(path.parent), max_bytes)
     inputs: Inputs = load_inputs(path, redline_paths, loader)
     inputs.read_files = list(loader.read_keys)
     if parties:
@@ -219,10 +220,13 @@ def load_check_inputs(proposal: str, redlines: tuple[str, ...], parties: tuple[s
                    "issue (concern), or never.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="The date acknowledgements expire against (default: today).")
+@click.option("--max-size", "max_bytes", type=click.IntRange(min=1), default=None, metavar="BYTES",
+              help="Refuse input files larger than BYTES (default 32 MB).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Use this config file instead of looking for one.")
 def check(proposals: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], parties: tuple[str, ...],
-          redlines: tuple[str, ...], fail_on: str | None, today, config_path: str | None) -> None:
+          redlines: tuple[str, ...], fail_on: str | None, today, max_bytes: int | None,
+          config_path: str | None) -> None:
     """Check PROPOSAL against the parties' red lines.
 
     Exit codes: 0 no hard rejection (or nothing --fail-on counts), 1 at least one hard rejection
@@ -233,9 +237,19 @@ def check(proposals: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...],
         from checker.evaluate import check as run_check
 
         settings = check_settings(config_path, fmt, outputs, parties, redlines, fail_on, today, len(proposals))
-        worst = EXIT_OK
+        # Load every proposal before writing anything: all errors in one run, and no output
+        # file may overwrite an input of any of the proposals.
+        loaded, errors = [], []
         for proposal in proposals:
-            inputs = load_check_inputs(proposal, settings.redlines, settings.parties)
+            try:
+                loaded.append(load_check_inputs(proposal, settings.redlines, settings.parties, max_bytes))
+            except PeaceError as exc:
+                errors += exc.diagnostics
+        if errors:
+            raise PeaceError(errors)
+        every_input = [key for inputs in loaded for key in inputs.read_files]
+        worst = EXIT_OK
+        for inputs in loaded:
             result = run_check(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests,
                                today=settings.today)
             for spec in settings.outputs:
@@ -244,7 +258,7 @@ def check(proposals: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...],
                 if target:
                     Path(target).parent.mkdir(parents=True, exist_ok=True)
                 text = render(result, colour=use_colour(target)) if spec.format == "text" else render(result)
-                write_output(text, target, inputs.read_files)
+                write_output(text, target, every_input)
             worst = max(worst, exit_code(result, settings.fail_on))
         return worst
 

@@ -5,7 +5,6 @@ in Markdown: ~~deleted~~ and **inserted**.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
@@ -21,6 +20,7 @@ from .diff import (
     TermChange,
     show_values,
 )
+from .render_json import dumps
 
 VERDICT_WORD = {"reject": "REJECT", "concern": "concern", "accept": "accept", "silent": "silent", None: "absent"}
 COLOUR = {"delete": "red", "insert": "green", "reject": "red", "concern": "yellow", "accept": "green"}
@@ -227,7 +227,7 @@ def result_data(result: DiffResult) -> dict[str, Any]:
 
 
 def render_json(result: DiffResult) -> str:
-    return json.dumps(result_data(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps(result_data(result))
 
 
 # ------------------------------------------------------------------ Markdown

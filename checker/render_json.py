@@ -6,6 +6,7 @@ the same bytes.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from typing import Any
 
@@ -51,5 +52,16 @@ def _acknowledged(result: CheckResult, party: str) -> int:
     return sum(1 for f in result.findings if f.party == party and f.acknowledged)
 
 
+# DEL, C1 controls and bidirectional overrides stay escaped (\\uXXXX) even though the rest of
+# the JSON is written as UTF-8: some terminals act on them when the file is printed.
+_INVISIBLE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def dumps(data: Any) -> str:
+    """Deterministic, readable, terminal-safe JSON: sorted keys, UTF-8, a final newline."""
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
 def render(result: CheckResult) -> str:
-    return json.dumps(result_dict(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps(result_dict(result))

@@ -15,6 +15,7 @@ import hashlib
 import json
 from typing import Any
 
+from .render_json import dumps
 from .results import AcknowledgementIssue, CheckResult, Finding
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -27,7 +28,7 @@ ACK_RULES = {
 
 
 def render(result: CheckResult) -> str:
-    return json.dumps(sarif(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps(sarif(result))
 
 
 def sarif(result: CheckResult) -> dict[str, Any]:
