@@ -21,6 +21,7 @@ from .diff import (
     show_values,
 )
 from .render_json import dumps
+from .render_text import Styler
 
 VERDICT_WORD = {"reject": "REJECT", "concern": "concern", "accept": "accept", "silent": "silent", None: "absent"}
 COLOUR = {"delete": "red", "insert": "green", "reject": "red", "concern": "yellow", "accept": "green"}
@@ -67,20 +68,10 @@ def moved_verdicts(d: ClauseDiff) -> list[PartyVerdict]:
 
 
 # ------------------------------------------------------------------ text
-class _Style:
-    def __init__(self, colour: bool):
-        self.colour = colour
-
-    def __call__(self, text: str, fg: str | None = None, bold: bool = False) -> str:
-        if not self.colour or (fg is None and not bold):
-            return text
-        import click
-
-        return click.style(text, fg=fg, bold=bold)
 
 
 def render_text(result: DiffResult, colour: bool = False) -> str:
-    style = _Style(colour)
+    style = Styler(colour)
     lines = _text_header(result, style) + _text_summary(result, style)
     lines.append(style("Clauses", bold=True) + f": {totals_line(result)}")
     if not result.has_changes:
@@ -98,7 +89,7 @@ def render_text(result: DiffResult, colour: bool = False) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _text_header(result: DiffResult, style: _Style) -> list[str]:
+def _text_header(result: DiffResult, style: Styler) -> list[str]:
     def draft(label: str, d) -> str:
         facts = ", ".join(x for x in (d.file, d.date, f"{d.clauses} clauses") if x)
         return f"  {label}: {d.title}  [{facts}]"
@@ -108,7 +99,7 @@ def _text_header(result: DiffResult, style: _Style) -> list[str]:
             f"  red lines (the same for both drafts): {parties}", ""]
 
 
-def _text_summary(result: DiffResult, style: _Style) -> list[str]:
+def _text_summary(result: DiffResult, style: Styler) -> list[str]:
     lines = [style("Summary", bold=True) + " (clause verdicts per party, old -> new)"]
     for s in result.summary:
         lines.append("  " + counts_line(s))
@@ -123,11 +114,11 @@ def _text_summary(result: DiffResult, style: _Style) -> list[str]:
     return lines + [""]
 
 
-def _verdict(verdict: str | None, style: _Style) -> str:
+def _verdict(verdict: str | None, style: Styler) -> str:
     return style(verdict_word(verdict), COLOUR.get(verdict or ""), bold=verdict == "reject")
 
 
-def _text_clause(d: ClauseDiff, style: _Style) -> list[str]:
+def _text_clause(d: ClauseDiff, style: Styler) -> list[str]:
     if d.method in ("added", "dropped"):
         return _text_unmatched(d, style)
     lines = ["", style(d.label, bold=True) + f"  [{d.method} {d.confidence:.2f}]  " + ", ".join(d.badges()),
@@ -145,7 +136,7 @@ def _text_clause(d: ClauseDiff, style: _Style) -> list[str]:
     return lines
 
 
-def _text_unmatched(d: ClauseDiff, style: _Style) -> list[str]:
+def _text_unmatched(d: ClauseDiff, style: Styler) -> list[str]:
     lines = ["", style(d.label, bold=True) + f": {d.new_title or d.old_title}"]
     lines += _indented("  text:  ", "".join(s.text for s in d.redline))
     lines += [f"  term: {t.path} = {show_values(t.after or t.before)}" for t in d.terms]
@@ -162,7 +153,7 @@ def _indented(first: str, body: str) -> list[str]:
     return [first + rows[0]] + [" " * len(first) + r if r else "" for r in rows[1:]]
 
 
-def _text_redline(segments: tuple[Segment, ...], style: _Style) -> str:
+def _text_redline(segments: tuple[Segment, ...], style: Styler) -> str:
     out = []
     for s in segments:
         lead, core = _split_lead(s.text)

@@ -30,6 +30,7 @@ SEED = 20251123  # fixed: the same input gives the same packages and conflicts
 COUNT_CAP = 1_000  # acceptable packages are counted up to this many ...
 COUNT_EFFORT = 0.25  # ... or until CP-SAT has spent this much deterministic time (reproducible, unlike seconds)
 MUS_SOLVE_BUDGET = 600  # feasibility checks spent on finding several conflict sets
+OPTIMISE_WORKERS = 4  # fixed, so the interleaved (deterministic) search is the same on every machine
 RECHECK_LIMIT = 50  # packages the checker may turn down (acknowledged red lines) before giving up
 Lit = Any  # a CP-SAT literal, or True / False when the value is known without solving
 
@@ -346,11 +347,18 @@ class Solvable:
             add(model)
         return model
 
-    def run(self, model, assumptions: list[Lit] | None = None):
-        """Solve; the solver when a solution was found, None when infeasible."""
+    def run(self, model, assumptions: list[Lit] | None = None, optimise: bool = False):
+        """Solve; the solver when a solution was found, None when infeasible.
+
+        Feasibility and conflict cores use one worker (cores need it). Optimisation interleaves
+        CP-SAT's portfolio of strategies over OPTIMISE_WORKERS workers in its deterministic mode:
+        one worker alone can take minutes to prove a min-max optimum that the portfolio proves
+        in seconds, and the interleaved search gives the same answer on any machine.
+        """
         solver = self.cp.CpSolver()
-        solver.parameters.num_workers = 1
         solver.parameters.random_seed = SEED
+        solver.parameters.num_workers = OPTIMISE_WORKERS if optimise else 1
+        solver.parameters.interleave_search = optimise
         if assumptions is not None:
             model.clear_assumptions()
             model.add_assumptions(assumptions)
@@ -373,7 +381,7 @@ class Solvable:
             if solver is not None:  # start each stage from the previous stage's optimum
                 for var in self.hinted:
                     model.add_hint(var, solver.boolean_value(var))
-            solver = self.run(model)
+            solver = self.run(model, optimise=True)
             if solver is None:
                 return None
             value = round(solver.objective_value)
