@@ -19,13 +19,21 @@ import random
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from checker.evaluate import Binding, Environment, Evaluator  # noqa: E402
-from checker.solve import Problem, Verifier, best_packages, conflict_sets, count_acceptable, solve  # noqa: E402
-from dsl import models as m  # noqa: E402
+from checker.evaluate import Binding, Environment, Evaluator
+from checker.solve import (
+    Problem,
+    Verifier,
+    best_packages,
+    conflict_sets,
+    count_acceptable,
+    solve,
+)
+from dsl import models as m
 
 LEVELS = ("l0", "l1", "l2", "l3", "l4")
 PARTIES = ("alpha", "beta", "gamma", "delta")
@@ -174,7 +182,7 @@ def run_size(n: int, seed: int, feasible: bool) -> dict:
     verifier = Verifier(built, {c.id: c.options[0].id for c in built.clauses})
     row = {"n": n, "rules": sum(len(r.rules) for r in redlines), "compile": t_compile}
     if feasible:
-        first, row["first"] = timed(lambda: best_packages(built, verifier, 1))
+        _, row["first"] = timed(lambda: best_packages(built, verifier, 1))
         top, row["top5"] = timed(lambda: best_packages(built, verifier, 5))
         row["found"] = len(top)
         _, row["count"] = timed(lambda: count_acceptable(built, 1000))
@@ -210,8 +218,8 @@ def main() -> None:
     print("brute force vs solver (feasible variant): time to the best package")
     for n in [int(s) for s in args.brute.split(",") if s]:
         prop, vocab, redlines = problem(n, args.seed, True)
-        (exists, count, best), t_brute = timed(lambda: brute_force(prop, vocab, redlines))
-        result, t_solve = timed(lambda: solve(prop, vocab, redlines, top=1))
+        (exists, count, best), t_brute = timed(partial(brute_force, prop, vocab, redlines))
+        result, t_solve = timed(partial(solve, prop, vocab, redlines, top=1))
         agree = exists == result.feasible and (not exists or (result.packages[0].worst, result.packages[0].total) == best)
         print(f"  {n} clauses: {OPTIONS ** n:,} packages, {count:,} acceptable; brute force {t_brute:.2f} s, "
               f"solve() {t_solve:.2f} s; same best score: {agree}")

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from checker.cli import EXIT_OK, EXIT_REJECTED, fail, load_check_inputs, run_guarded, write_output
+from checker.cli import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    fail,
+    load_check_inputs,
+    run_guarded,
+    write_output,
+)
 
 SOLVE_FORMATS = {
     "text": "checker.render_solve:render",
@@ -49,7 +56,8 @@ def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], to
 
         from checker.cli import load_object
         from checker.evaluate import party_info
-        from checker.solve import cp_model, solve as run_solve
+        from checker.solve import cp_model
+        from checker.solve import solve as run_solve
 
         cp_model()  # fail early, before reading anything, when OR-tools is missing
         inputs = load_check_inputs(proposal, redlines, parties)
@@ -95,7 +103,8 @@ def lint(paths: tuple[str, ...], vocabulary_path: str | None, fmt: str) -> None:
     """
     def body() -> int:
         from checker.cli import load_object
-        from checker.lint import LintReport, lint as run_lint
+        from checker.lint import LintReport
+        from checker.lint import lint as run_lint
         from checker.solve import cp_model
 
         cp_model()

@@ -13,8 +13,10 @@ firing is.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
+from typing import Any
 
 from dsl import models as m
 from dsl.conditions import leaves, show
@@ -22,8 +24,18 @@ from dsl.diagnostics import Span
 from dsl.validate import leaf_terms
 
 from .evaluate import Binding
-from .solve import (CompiledRule, ConditionCompiler, RuleRef, Solvable, Source, conflict_sets, negate,
-                    pattern_covers, rule_ref, shrink)
+from .solve import (
+    CompiledRule,
+    ConditionCompiler,
+    RuleRef,
+    Solvable,
+    Source,
+    conflict_sets,
+    negate,
+    pattern_covers,
+    rule_ref,
+    shrink,
+)
 
 MAX_SET_MEMBERS = 10  # set-typed terms with more members get a smaller, inexact family of values
 CONFLICTS_PER_PARTY = 5
@@ -85,7 +97,7 @@ def _points(cuts: list[float]) -> list[float]:
     if not cuts:
         return [0.0]
     out = [cuts[0] - 1]
-    for low, high in zip(cuts, cuts[1:]):
+    for low, high in pairwise(cuts):
         out += [low, (low + high) / 2]
     return out + [cuts[-1], cuts[-1] + 1]
 
@@ -96,7 +108,7 @@ def _days(values: list[m.Value]) -> list[dt.date]:
         return [dt.date(2000, 1, 1)]
     one = dt.timedelta(days=1)
     out = [cuts[0] - one]
-    for low, high in zip(cuts, cuts[1:]):
+    for low, high in pairwise(cuts):
         out.append(low)
         if (high - low).days > 1:
             out.append(low + one)
@@ -144,7 +156,7 @@ class ProposalSpace(Solvable):
         self.rules[compiled.ref.key] = compiled
         self.models[compiled.ref.key] = rule
 
-    def possible(self, lit) -> bool:
+    def possible(self, lit: Any) -> bool:
         """Whether some proposal makes the literal true."""
         if isinstance(lit, bool):
             return lit
@@ -202,7 +214,7 @@ def _always(ref: RuleRef, rule: m.Rule) -> LintWarning:
     return LintWarning("PC701", message, _span(ref), explanation, (ref,))
 
 
-def _party_conflicts(space: ProposalSpace, red: m.RedLines, constant: set) -> list[LintWarning]:
+def _party_conflicts(space: ProposalSpace, red: m.RedLines, constant: set[tuple[str, str]]) -> list[LintWarning]:
     mine = [c for key, c in space.rules.items() if key[0] == red.party and key not in constant]
     hard = [c for c in mine if c.guard is not None]
     sets = conflict_sets(space, hard, CONFLICTS_PER_PARTY) if hard else []
@@ -210,11 +222,15 @@ def _party_conflicts(space: ProposalSpace, red: m.RedLines, constant: set) -> li
         return [_contradiction(s) for s in sets]
     warnings = []
     for soft in (c for c in mine if c.guard is None):
-        extra = (lambda md, lit=negate(soft.crossed): md.add_bool_or([lit]),)
+        extra = (_must_hold(negate(soft.crossed)),)
         feasible, core = space.feasible_with(hard, extra)
         if not feasible:
             warnings.append(_soft_blocked(soft, shrink(space, core, extra)))
     return warnings
+
+
+def _must_hold(lit: Any) -> Callable:
+    return lambda model: model.add_bool_or([lit])
 
 
 def _contradiction(rules: list[CompiledRule]) -> LintWarning:

@@ -37,10 +37,11 @@ def render(result: SolveResult) -> str:
 def _header(result: SolveResult) -> list[str]:
     p = result.proposal
     parties = ", ".join(f"{i.id} ({i.rule_count} rules)" for i in result.parties)
-    lines = [f"Negotiation analysis: {p.title}  [{p.file}]", f"Red lines: {parties}; "
-             f"{result.hard_rules} hard, {result.soft_rules} soft",
-             f"Options: {len(result.option_clauses)} clauses with options, {result.package_space:,} possible packages"
-             + (f"; {_count(result)} acceptable to every party" if result.feasible else "")]
+    counted = f"; {_count(result)} acceptable to every party" if result.feasible else ""
+    lines = [f"Negotiation analysis: {p.title}  [{p.file}]",
+             f"Red lines: {parties}; {result.hard_rules} hard, {result.soft_rules} soft",
+             (f"Options: {len(result.option_clauses)} clauses with options, "
+              f"{result.package_space:,} possible packages{counted}")]
     if result.waived:
         lines.append("Acknowledged by the proposal, so left to the checker: "
                      + ", ".join(f"{r.party} {r.rule}" for r in result.waived))
@@ -52,8 +53,8 @@ def _count(result: SolveResult) -> str:
 
 
 def _packages(result: SolveResult) -> list[str]:
-    lines = [f"Best packages, best first (ranked by the worst-off party's soft concerns, then all concerns, "
-             f"then the fewest changes from the draft):"]
+    lines = [("Best packages, best first (ranked by the worst-off party's soft concerns, then all concerns, "
+              "then the fewest changes from the draft):")]
     for package in result.packages:
         lines += _package(package, f"#{package.rank}")
     return lines
@@ -61,8 +62,8 @@ def _packages(result: SolveResult) -> list[str]:
 
 def _package(package: Package, label: str) -> list[str]:
     changes = len(package.changes)
-    lines = [f"{label}  worst-off {num(package.worst)}, total {num(package.total)}, "
-             f"{changes} change{'' if changes == 1 else 's'} from the draft"]
+    lines = [(f"{label}  worst-off {num(package.worst)}, total {num(package.total)}, "
+              f"{changes} change{'' if changes == 1 else 's'} from the draft")]
     width = max([len(c.clause) for c in package.choices] + [2])
     for c in package.choices:
         mark = "  (changed)" if c.changed else ""
@@ -79,6 +80,8 @@ def _verdict_words(v: PartyVerdict) -> str:
     if v.concerns:
         also = "also concerns of " if v.rejections else ""
         parts.append(f"{also}weight {num(v.concern_weight)}: " + "; ".join(f"{r.rule} {r.title}" for r in v.concerns))
+    if v.verdict == "silent":
+        parts.append("no red lines")
     return f"{v.party}: {v.verdict}" + (f" ({'; '.join(parts)})" if parts else "")
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from dsl import models as m
 from dsl.conditions import leaves, show
@@ -539,6 +540,8 @@ class Verifier:
         hard = _unique(self.refs[(f.party, f.rule)] for f in mine if f.severity == "hard")
         soft = _unique(self.refs[(f.party, f.rule)] for f in mine if f.severity == "soft")
         verdict: Verdict = "reject" if hard else "concern" if soft else "accept"
+        if not any(rule.condition for rule in red.rules):
+            verdict = "silent"  # a party without red lines accepts nothing and rejects nothing
         return PartyVerdict(red.party, red.name, verdict, sum(r.weight for r in soft), soft, hard)
 
     def _choices(self, choice: dict[str, str]) -> tuple[Choice, ...]:
@@ -729,7 +732,7 @@ def fix_draft(problem: Problem, verifier: Verifier, reading: tuple[DraftPick, ..
     return fix
 
 
-def _relaxation(problem: Problem, base: dict[str, str], top: int):
+def _relaxation(problem: Problem, base: dict[str, str], top: int) -> tuple[tuple[RuleRef, ...], tuple, Any]:
     """Fewest red lines to relax (then the lightest, then the fewest switches, then by id), and the switches."""
     hard = sorted(problem.hard, key=lambda r: r.ref.key)
     relaxed = {r.ref.key: ~r.guard for r in hard}
@@ -743,7 +746,9 @@ def _relaxation(problem: Problem, base: dict[str, str], top: int):
     return chosen, alternatives, solver
 
 
-def _other_relaxations(problem: Problem, hard, relaxed, size: int, known: list, top: int):
+def _other_relaxations(problem: Problem, hard: list[CompiledRule], relaxed: dict[tuple[str, str], Lit], size: int,
+                       known: list[tuple[RuleRef, ...]], top: int) -> tuple[tuple[RuleRef, ...], ...]:
+    """Other sets of `size` red lines whose relaxation also lets a package through, by id order."""
     cuts: list[Callable] = [lambda md: md.add(sum(relaxed.values()) <= size)]
     found = []
     while len(found) < top - 1:

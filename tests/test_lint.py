@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from conftest import REPO
+
 from checker.files import DiskLoader
 from checker.lint import _days, _points, lint, representatives, unused_terms
-from conftest import REPO
 from dsl import models as m
 from dsl.api import load_proposal, load_redlines
 

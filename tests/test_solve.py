@@ -11,11 +11,18 @@ import random
 from dataclasses import dataclass
 
 import pytest
+from conftest import REPO
 
 from checker.evaluate import Environment, Evaluator, bindings_of, check, rule_findings
 from checker.files import DiskLoader, load_inputs
-from checker.solve import Problem, Verifier, conflict_sets, read_draft, solve, with_choice
-from conftest import REPO
+from checker.solve import (
+    Problem,
+    Verifier,
+    conflict_sets,
+    read_draft,
+    solve,
+    with_choice,
+)
 from dsl import models as m
 
 SOLVE = REPO / "tests" / "fixtures" / "solve"
