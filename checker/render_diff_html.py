@@ -18,6 +18,7 @@ from .diff import (
     show_values,
     side,
 )
+from .html_support import inline_assets, jinja_environment, peacecheck_version
 from .render_diff import totals
 
 SYMBOL = {"reject": "✗", "concern": "!", "accept": "✓", "silent": "·", None: "–"}
@@ -225,47 +226,21 @@ ins { background: var(--ins); color: var(--ins-ink); text-decoration: none; bord
 """
 
 
-def _csp_hash(text: str) -> str:
-    import base64
-    import hashlib
-
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("peacecheck")
-    except PackageNotFoundError:
-        return "dev"
-
-
 def environment():
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.PackageLoader("checker", "templates"),
-                             autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = jinja_environment()
     env.globals.update(pieces=pieces, plain=plain, arrows=arrows, label=ids_label, value_rows=value_rows, verdict_of=verdict_of, show_values=show_values,
                        SYMBOL=SYMBOL, WORD=WORD, METHOD=METHOD)
     return env
 
 
 def render(result: DiffResult) -> str:
-    from markupsafe import Markup
-
-    if "</" in CSS:  # inlined raw; a closing tag would end the element early
-        raise ValueError("the diff CSS must not contain '</'")
     context = {
         "result": result, "old": result.old, "new": result.new, "parties": result.parties,
         "party_names": {p.id: p.name for p in result.parties},
         "group_side": {"added": "after", "dropped": "before"},
-        "totals": totals(result), "version": _version(),
+        "totals": totals(result), "version": peacecheck_version(),
         "changed": [d for d in result.pairs if d.changed],
         "unchanged": [d for d in result.pairs if not d.changed],
-        "css": Markup(CSS),
-        "csp": f"default-src 'none'; style-src {_csp_hash(CSS)}; script-src 'none'; img-src 'none'; "
-               "base-uri 'none'; form-action 'none'",
+        **inline_assets(CSS),
     }
     return environment().get_template("diff.html.j2").render(context)

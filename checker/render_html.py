@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from dsl import models as m
 
+from .html_support import inline_assets, jinja_environment, peacecheck_version, static
 from .results import VERDICT_ORDER, CheckResult, ClauseResult, Evidence, Finding, OptionResult, summarize
 
 
@@ -116,15 +117,6 @@ def finding_verdict(finding: Finding) -> str:
     return "reject" if finding.severity == "hard" else "concern"
 
 
-def peacecheck_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("peacecheck")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def totals(result: CheckResult) -> dict[str, dict[str, int]]:
     return {p.id: result.counts(p.id) for p in result.parties}
 
@@ -151,25 +143,8 @@ def clause_views(result: CheckResult) -> list[ClauseView]:
     return views
 
 
-def _static(name: str) -> str:
-    from importlib.resources import files
-
-    return files("checker").joinpath("templates", name).read_text(encoding="utf-8")
-
-
-def _csp_hash(text: str) -> str:
-    import base64
-    import hashlib
-
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
 def environment():
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.PackageLoader("checker", "templates"),
-                             autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = jinja_environment()
     env.globals.update(anchor=anchor, missing_anchor=missing_anchor, link_url=link_url, paragraphs=paragraphs,
                        evidence_text=evidence_text, finding_verdict=finding_verdict,
                        VERDICTS=VERDICTS, VERDICT_ORDER=VERDICT_ORDER)
@@ -177,20 +152,12 @@ def environment():
 
 
 def render(result: CheckResult) -> str:
-    from markupsafe import Markup
-
-    css, script = _static("report.css"), _static("report.js")
-    if "</" in css or "</" in script:  # they are inlined raw; a closing tag would end the element early
-        raise ValueError("report.css / report.js must not contain '</'")
     context = {
         "result": result, "proposal": result.proposal, "parties": result.parties,
         "party_names": {p.id: p.name for p in result.parties},
         "views": clause_views(result), "summaries": summarize(result), "totals": totals(result),
         "version": peacecheck_version(),
-        # Our own static files, not input: inserted as is and pinned by hash in the CSP.
-        "css": Markup(css), "script": Markup(script),
-        "csp": f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(script)}; "
-               "img-src 'none'; base-uri 'none'; form-action 'none'",
+        **inline_assets(static("report.css"), static("report.js")),
     }
     return environment().get_template("report.html.j2").render(context)
 

@@ -15,6 +15,7 @@ import hashlib
 import json
 from typing import Any
 
+from .html_support import peacecheck_version
 from .render_json import dumps
 from .results import AcknowledgementIssue, CheckResult, Finding
 
@@ -41,7 +42,7 @@ def sarif(result: CheckResult) -> dict[str, Any]:
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "peacecheck", "version": _version(), "rules": rules,
+            "tool": {"driver": {"name": "peacecheck", "version": peacecheck_version(), "rules": rules,
                                 "informationUri": "https://pypi.org/project/peacecheck/"}},
             "artifacts": [{"location": {"uri": _uri(f)}} for f in files],
             "columnKind": "unicodeCodePoints",
@@ -145,10 +146,3 @@ def _uri(path: str) -> str:
     return quote(path.replace("\\", "/"), safe="/:._-~")
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("peacecheck")
-    except PackageNotFoundError:
-        return "0"

@@ -4,13 +4,13 @@ JSON keys are sorted and the output ends with a newline, so the same inputs give
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from dsl.models import format_number
 
 from .lint import LintReport, LintWarning
 from .solve import Conflict, DraftFix, Package, PartyVerdict, RuleRef, SolveResult
+from .render_json import dumps
 
 SOLVE_SCHEMA_VERSION = 1
 LINT_SCHEMA_VERSION = 1
@@ -180,7 +180,7 @@ def result_dict(result: SolveResult) -> dict[str, Any]:
 
 
 def render_json(result: SolveResult) -> str:
-    return json.dumps(result_dict(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps(result_dict(result))
 
 
 # ------------------------------------------------------------------ lint
@@ -208,4 +208,4 @@ def _warning_dict(w: LintWarning) -> dict[str, Any]:
 
 
 def render_lint_json(report: LintReport) -> str:
-    return json.dumps(lint_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps(lint_dict(report))

@@ -6,6 +6,7 @@ nothing. Everything taken from the input goes through jinja2's autoescaping.
 """
 from __future__ import annotations
 
+from .html_support import inline_assets, jinja_environment, peacecheck_version, static
 from .solve import SolveResult
 
 EXTRA_CSS = """
@@ -31,47 +32,14 @@ EXTRA_CSS = """
 """
 
 
-def _static(name: str) -> str:
-    from importlib.resources import files
-
-    return files("checker").joinpath("templates", name).read_text(encoding="utf-8")
-
-
-def _csp_hash(text: str) -> str:
-    import base64
-    import hashlib
-
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("peacecheck")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def render(result: SolveResult) -> str:
-    import jinja2
-    from markupsafe import Markup
-
     from .render_solve import num
 
-    css = _static("report.css") + EXTRA_CSS
-    if "</" in css:  # inlined raw; a closing tag would end the element early
-        raise ValueError("the stylesheet must not contain '</'")
-    env = jinja2.Environment(loader=jinja2.PackageLoader("checker", "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+    env = jinja_environment()
     env.filters["num"] = num
     context = {
-        "result": result, "proposal": result.proposal, "draft": result.draft, "version": _version(),
+        "result": result, "proposal": result.proposal, "draft": result.draft, "version": peacecheck_version(),
         "party_names": {p.id: p.name for p in result.parties},
-        # Our own stylesheet, not input: inserted as is and pinned by hash in the CSP.
-        "css": Markup(css),
-        "csp": f"default-src 'none'; style-src {_csp_hash(css)}; script-src 'none'; img-src 'none'; "
-               "base-uri 'none'; form-action 'none'",
+        **inline_assets(static("report.css") + EXTRA_CSS),
     }
     return env.get_template("solve.html.j2").render(context)

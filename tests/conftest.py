@@ -42,3 +42,20 @@ def in_basic(monkeypatch):
 def in_repo(monkeypatch):
     monkeypatch.chdir(REPO)
     return REPO
+
+
+# Debian's Chromium, as CI installs it; never a browser downloaded by a test tool.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+                 "--disable-component-update", "--disable-sync", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One real headless Chromium for every browser test of the run."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

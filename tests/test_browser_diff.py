@@ -18,8 +18,6 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[1]
 PROJECT = REPO / "tests" / "fixtures" / "diff"
 ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-                 "--disable-component-update", "--disable-sync", "--disable-quic"]
 
 
 def peacecheck(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -34,15 +32,6 @@ def render(old: str, new: str, out: Path, cwd: Path) -> dict:
     as_json = peacecheck("diff", old, new, "--format", "json", cwd=cwd)
     return json.loads(as_json.stdout)
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Watched:

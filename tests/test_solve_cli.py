@@ -16,8 +16,6 @@ from checker.cli import main
 
 SOLVE = REPO / "tests" / "fixtures" / "solve"
 GOLDEN = SOLVE / "golden"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-                 "--disable-component-update", "--disable-sync", "--disable-quic"]
 
 
 @pytest.fixture
@@ -131,25 +129,21 @@ def test_html_is_self_contained_deterministic_and_escaped(cli, tmp_path):
 
 
 @pytest.mark.browser
-def test_html_in_chromium_makes_no_request_and_shows_the_packages(tmp_path, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
+def test_html_in_chromium_makes_no_request_and_shows_the_packages(tmp_path, browser):
     out = tmp_path / "solve.html"
     done = subprocess.run([sys.executable, "-m", "checker", *solve_args("feasible.peace"), "--format", "html", "-o",
                            str(out)], check=False, cwd=SOLVE, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     assert done.returncode == 0, done.stderr
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        requests, errors = [], []
-        page.on("request", lambda r: requests.append(r.url) if not r.url.startswith("file:") else None)
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.goto(out.as_uri())
-        assert page.locator("article.package").count() == 5
-        assert page.locator("#package-1 tr.changed").count() == 4
-        assert "A package every party can accept exists" in page.locator(".outcome").inner_text()
-        browser.close()
+    page = browser.new_page()
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url) if not r.url.startswith("file:") else None)
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(out.as_uri())
+    assert page.locator("article.package").count() == 5
+    assert page.locator("#package-1 tr.changed").count() == 4
+    assert "A package every party can accept exists" in page.locator(".outcome").inner_text()
+    page.close()
     assert requests == [] and errors == []
 
 

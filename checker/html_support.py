@@ -1,0 +1,59 @@
+"""What every HTML page peacecheck writes shares: jinja2 set-up, inlined assets, the CSP, the version.
+
+Pages are self-contained: their stylesheet and script are inlined, and a
+Content-Security-Policy allows exactly those (pinned by hash) and nothing else,
+so even markup that slipped past escaping could not run or fetch anything.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+def static(name: str) -> str:
+    """A file of checker/templates (our own asset, not input)."""
+    from importlib.resources import files
+
+    return files("checker").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def csp_hash(text: str) -> str:
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def peacecheck_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("peacecheck")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def jinja_environment():
+    """Autoescaping, strict about undefined names (a template typo fails loudly), stable whitespace."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.PackageLoader("checker", "templates"),
+                              autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def inline_assets(css: str, script: str | None = None) -> dict[str, Any]:
+    """Template context for an inlined stylesheet (and script) and the CSP that admits only them."""
+    from markupsafe import Markup
+
+    for asset in (css, script or ""):
+        if "</" in asset:  # inlined raw: a closing tag would end the element early
+            raise ValueError("an inlined stylesheet or script must not contain '</'")
+    script_src = csp_hash(script) if script else "'none'"
+    context: dict[str, Any] = {
+        "css": Markup(css),
+        "csp": f"default-src 'none'; style-src {csp_hash(css)}; script-src {script_src}; "
+               "img-src 'none'; base-uri 'none'; form-action 'none'",
+    }
+    if script is not None:
+        context["script"] = Markup(script)
+    return context
