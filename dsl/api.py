@@ -38,7 +38,7 @@ def parse_into(data: bytes | str, filename: str, sink: DiagnosticSink, max_bytes
     if isinstance(data, str) and len(data) > max_bytes:  # characters: at least as many bytes
         raise PeaceError([too_large(filename, len(data.encode("utf-8")), max_bytes)])
     text = decode(data, filename, max_bytes) if isinstance(data, bytes) else normalise(data, filename)
-    tree = parse_tree(text, filename)
+    tree = parse_tree(text, filename, recovered=sink)
     return Builder(filename, sink).build(tree)
 
 

@@ -101,8 +101,13 @@ def normalise(text: str, filename: str) -> str:
     return text
 
 
-def parse_tree(text: str, filename: str) -> "Tree":
-    """Parse normalised text; raise PeaceError with every syntax error found."""
+def parse_tree(text: str, filename: str, recovered: DiagnosticSink | None = None) -> "Tree":
+    """Parse normalised text; raise PeaceError with every syntax error found.
+
+    With `recovered`, a file whose broken blocks could be skipped still yields the
+    tree of its intact blocks: the syntax errors go to `recovered`, so that the
+    caller can validate the rest and report everything in one run.
+    """
     if not _has_content(text):
         raise PeaceError([Diagnostic("PC010", "file is empty", Span(filename, 1, 1),
                                      'start with `proposal "Title"`, `party ID "Name"` or `vocabulary "Title"`')])
@@ -118,9 +123,11 @@ def parse_tree(text: str, filename: str) -> "Tree":
             if text is None or len(errors) >= budget or not _has_content(text):
                 raise PeaceError(errors) from None
             continue
-        if errors:
-            raise PeaceError(errors)
         check_nesting(tree, text, filename)
+        if errors and recovered is None:
+            raise PeaceError(errors)
+        if recovered is not None:
+            recovered.items.extend(errors)
         return tree
 
 
@@ -138,7 +145,10 @@ def _syntax_diagnostic(exc: Exception, text: str, filename: str) -> tuple[Diagno
     if isinstance(exc, UnexpectedCharacters):
         return _unexpected_character(exc, text, filename)
     if isinstance(exc, (UnexpectedEOF, UnexpectedToken)):
-        return _unexpected_end(exc, text, filename), None
+        unclosed = _unclosed_braces(text, len(text))
+        # Skip the unclosed block (from the start of its statement) so the blocks before it are still read.
+        resume = (_block_start(text, unclosed[0]), len(text)) if unclosed else None
+        return _unexpected_end(exc, text, filename), resume
     raise exc
 
 

@@ -258,3 +258,12 @@ def test_missing_vocabulary_declaration_and_file(dict_loader):
     with pytest.raises(dsl.PeaceError) as info:
         load_proposal("p.peace", dict_loader({"p.peace": 'proposal "P"\nvocabulary "none.vocab"\n'}))
     assert codes(info.value) == [("PC020", 2, 1)]
+
+
+def test_syntax_and_validation_errors_are_reported_together(dict_loader):
+    body = ('clause 1 "A" {\n  army.kap = 1\n}\n'
+            'clause 2 "B" {\n  txt "x"\n}\n'
+            'clause 3 "C" {\n  land.north = cede\n')
+    with pytest.raises(dsl.PeaceError) as info:
+        load(dict_loader, {"p.peace": proposal_of(body)})
+    assert [(code, line) for code, line, _ in codes(info.value)] == [("PC100", 4), ("PC001", 7), ("PC003", 11)]
