@@ -321,23 +321,64 @@ def _clause_result(proposal: m.Proposal, clause: m.Clause, parties: list[m.RedLi
                                  any(relevance[p.party].reads(path) for path in stated)) for p in parties}
     triggered = frozenset(e.path for f in findings if not f.acknowledged for e in f.evidence if e.clause == clause.id)
     result = ClauseResult(clause.id, clause.title, verdicts, sort_findings(findings), triggered_paths=triggered)
+    caused = _missing_caused_by_choice(clause, parties, relevance, evaluator, base)
     for option in clause.options:
-        result.options.append(_option_result(proposal, clause, option, parties, relevance, evaluator, base, today))
+        result.options.append(_option_result(proposal, clause, option, parties, relevance, evaluator, base, today,
+                                             caused.get(option.id, [])))
+    if caused.get(clause.options[0].id if clause.options else ""):
+        # The clause as drafted is its default option: what that choice leaves missing is its finding too.
+        default = result.options[0]
+        result.verdicts = dict(default.verdicts)
+        own = {(f.party, f.rule) for f in findings}
+        result.findings = sort_findings(findings + [f for f in default.findings if (f.party, f.rule) not in own])
     return result
+
+
+def _reading(base: Environment, clause: m.Clause, option: m.Option) -> "ClauseReading":
+    bindings = [Binding(a.path, a.value, clause.id, None, a.span.line) for a in clause.terms]
+    bindings += [Binding(a.path, a.value, clause.id, option.id, a.span.line) for a in option.terms]
+    return ClauseReading(base, clause.id, bindings)
+
+
+def _missing_caused_by_choice(clause: m.Clause, parties: list[m.RedLines], relevance: dict[str, "Relevance"],
+                              evaluator: Evaluator, base: Environment) -> dict[str, list[Finding]]:
+    """Proposal-level findings that depend on which option of `clause` is chosen.
+
+    An option that leaves out what another option states can make a party find
+    something missing (Russia's NATO line when the NATO option says nothing). Such
+    a finding has no clause of its own, but the choice of option decides it: it
+    is shown under every option that produces it, attributed to the clause.
+    """
+    if len(clause.options) < 2:
+        return {}
+    paths = sorted({a.path for o in clause.options for a in o.terms})
+    by_option: dict[str, dict[tuple[str, str], Finding]] = {}
+    for option in clause.options:
+        env = _reading(base, clause, option)
+        by_option[option.id] = {(f.party, f.rule): f for r in parties
+                                for f in rule_findings(r, env, evaluator, relevance[r.party].rules_looking_at(paths))
+                                if f.clause is None}
+    common = set.intersection(*(set(found) for found in by_option.values()))
+    return {option_id: [_replace(f, clause=clause.id) for key, f in sorted(found.items()) if key not in common]
+            for option_id, found in by_option.items()}
+
+
+def _replace(finding: Finding, **changes) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, **changes)
 
 
 def _option_result(proposal: m.Proposal, clause: m.Clause, option: m.Option, parties: list[m.RedLines],
                    relevance: dict[str, Relevance], evaluator: Evaluator, base: Environment,
-                   today: dt.date | None) -> OptionResult:
-    bindings = [Binding(a.path, a.value, clause.id, None, a.span.line) for a in clause.terms]
-    bindings += [Binding(a.path, a.value, clause.id, option.id, a.span.line) for a in option.terms]
-    env = ClauseReading(base, clause.id, bindings)
+                   today: dt.date | None, caused: list[Finding]) -> OptionResult:
+    env = _reading(base, clause, option)
     stated = [a.path for a in clause.terms] + [a.path for a in option.terms]
     # A finding is the clause's only if its evidence comes from the clause: only rules looking at
     # what the clause states can give one.
     findings = [f for r in parties
                 for f in rule_findings(r, env, evaluator, relevance[r.party].rules_looking_at(stated))
-                if f.clause == clause.id]
+                if f.clause == clause.id] + caused
     findings = _acknowledge(proposal, findings, today, clause)
     verdicts = {p.party: verdict([f for f in findings if f.party == p.party],
                                  any(relevance[p.party].reads(path) for path in stated)) for p in parties}
@@ -346,9 +387,7 @@ def _option_result(proposal: m.Proposal, clause: m.Clause, option: m.Option, par
 
 
 def _with_option(finding: Finding, option_id: str) -> Finding:
-    from dataclasses import replace
-
-    return replace(finding, option=option_id)
+    return _replace(finding, option=option_id)
 
 
 def _acknowledge(proposal: m.Proposal, findings: list[Finding], today: dt.date | None,

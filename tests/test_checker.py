@@ -140,3 +140,31 @@ def test_number_comparisons(dict_loader, op, value, expected):
     proposal, vocabulary = load_proposal("p.peace", loader)
     redlines, _ = load_redlines("r.redlines", loader, vocabulary)
     assert check(proposal, vocabulary, [redlines]).has_hard_rejection() is expected
+
+
+def test_what_an_option_leaves_missing_is_shown_under_that_option(dict_loader):
+    """Choosing an option that says nothing about NATO makes Russia find NATO missing: that is the option's doing."""
+    from dsl.api import load_proposal, load_redlines
+
+    files = {
+        "v.vocab": 'vocabulary "V"\nterm nato : enum(open, renounced)\nterm army : number\n',
+        "p.peace": ('proposal "P"\nvocabulary "v.vocab"\n'
+                    'clause n "NATO" {\n'
+                    '  option silent "Not addressed" { }\n'
+                    '  option renounce "Renounced" { nato = renounced }\n}\n'
+                    'clause a "Army" { army = 5 }\n'),
+        "r.redlines": ('party r "R"\nvocabulary "v.vocab"\nsource s { title "t" }\n'
+                       'require R-NATO "NATO renounced" { severity hard that nato == renounced cite s }\n'
+                       'require R-ARMY "An army cap" { severity soft that army < 1 cite s }\n'),
+    }
+    loader = dict_loader(files)
+    proposal, vocabulary = load_proposal("p.peace", loader)
+    redlines, _ = load_redlines("r.redlines", loader, vocabulary)
+    result = check(proposal, vocabulary, [redlines])
+    nato = result.clauses[0]
+    assert {o.id: o.verdicts["r"] for o in nato.options} == {"silent": "reject", "renounce": "accept"}
+    assert [(f.rule, f.clause, f.option) for f in nato.options[0].findings] == [("R-NATO", "n", "silent")]
+    assert nato.verdicts["r"] == "reject"  # the clause as drafted is its default option
+    # R-ARMY does not depend on the choice: it stays a proposal-level finding only.
+    assert [(f.rule, f.clause) for f in result.findings] == [("R-NATO", None), ("R-ARMY", None)]
+    assert result.clauses[1].verdicts["r"] == "accept"
