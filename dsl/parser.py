@@ -231,7 +231,8 @@ def _previous_word(exc, text: str, offset: int) -> tuple[str, int] | None:
     except AttributeError:
         return None
     last = stack[-1] if stack else None
-    if not (isinstance(last, str) and getattr(last, "type", "") == "NAME"):
+    # A name, or a keyword that the grammar also lets name a term (`tags.x = ...`).
+    if not (isinstance(last, str) and hasattr(last, "start_pos") and _WORD.fullmatch(str(last))):
         return None
     start = last.start_pos
     if text[text.rfind("\n", 0, start) + 1:start].strip() or "\n" in text[start:offset]:

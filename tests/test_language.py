@@ -267,3 +267,15 @@ def test_syntax_and_validation_errors_are_reported_together(dict_loader):
     with pytest.raises(dsl.PeaceError) as info:
         load(dict_loader, {"p.peace": proposal_of(body)})
     assert [(code, line) for code, line, _ in codes(info.value)] == [("PC100", 4), ("PC001", 7), ("PC003", 11)]
+
+
+def test_keywords_can_name_terms_and_values(dict_loader):
+    files = {"v.vocab": ('vocabulary "V"\nterm ceasefire.date : date\nterm guarantee.type : enum(text, note, all)\n'
+                         'term tags.clause : number\n'),
+             "p.peace": proposal_of('clause 1 "A" {\n  tags x\n  ceasefire.date = 2026-01-01\n'
+                                    '  guarantee.type = text\n  tags.clause = 3\n  text "prose"\n}\n')}
+    proposal, _ = load_proposal("p.peace", dict_loader(files))
+    clause = proposal.clauses[0]
+    assert clause.tags == ("x",) and clause.text == "prose"
+    assert [(a.path, a.value.raw) for a in clause.terms] == [
+        ("ceasefire.date", dt.date(2026, 1, 1)), ("guarantee.type", "text"), ("tags.clause", 3)]
