@@ -56,10 +56,9 @@ def test_every_rule_cites_a_seed_file():
             assert any(seed and (REPO.parent / "shared" / "seeds" / seed).is_file() for seed in seeds), rule.id
 
 
-def test_28_point_ukraine_rejects_recognition_withdrawal_and_the_nato_bar(nov):
-    assert rejected(nov, "ukraine") == ["5", "7", "21.a", "21.d"]
+def test_28_point_ukraine_rejects_recognition_withdrawal_the_army_cap_and_the_nato_bar(nov):
+    assert rejected(nov, "ukraine") == ["5", "6", "7", "21.a", "21.d"]
     assert verdict(nov, "21.b", "ukraine") == "accept"  # a freeze on the line of contact is not recognition
-    assert verdict(nov, "6", "ukraine") == "concern"
     assert nov.has_hard_rejection()
 
 
