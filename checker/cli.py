@@ -5,6 +5,7 @@ import os
 import sys
 from importlib import import_module
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -111,7 +112,7 @@ def format_diagnostic(d: Diagnostic, line: str | None) -> str:
     return "\n".join(out)
 
 
-def fail(code: str, message: str, where: str = "peacecheck") -> "NoReturn":  # type: ignore[name-defined]
+def fail(code: str, message: str, where: str = "peacecheck") -> NoReturn:
     """Stop with one diagnostic about a command-line value or a whole file (printed as `where: CODE message`)."""
     from dsl.diagnostics import Span
 
@@ -171,6 +172,19 @@ def run_guarded(action) -> None:
         click.echo("interrupted", err=True)
         sys.exit(130)
     sys.exit(code or EXIT_OK)
+
+
+def load_proposal_file(path_text: str):
+    """One proposal and its vocabulary, read from disk inside its project; also the files read."""
+    from checker.files import DiskLoader, display_path, project_root
+    from dsl.api import load_proposal
+
+    path = Path(path_text)
+    if not path.is_file():
+        fail("PC020", f"cannot read '{path_text}': no such file", path_text)
+    loader = DiskLoader(project_root(path.parent))
+    proposal, vocabulary = load_proposal(display_path(path), loader)
+    return proposal, vocabulary, list(loader.read_keys)
 
 
 def load_check_inputs(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...],

@@ -11,7 +11,7 @@ import click
 
 from dsl.diagnostics import Diagnostic, PeaceError
 
-from .cli import EXIT_OK, fail, load_check_inputs, run_guarded, use_colour, write_output
+from .cli import EXIT_OK, load_check_inputs, load_proposal_file, run_guarded, use_colour, write_output
 
 FORMATS = ("html", "json", "markdown", "text")
 SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".json": "json"}
@@ -87,20 +87,14 @@ def load_both(old: str, new: str, redlines: tuple[str, ...], parties: tuple[str,
 
 
 def _load_old(path: str, inputs):
-    from dsl.api import check_acknowledgements, load_proposal
+    from dsl.api import check_acknowledgements
 
-    from .files import DiskLoader, display_path, project_root
-
-    target = Path(path)
-    if not target.is_file():
-        fail("PC020", f"cannot read '{path}': no such file", path)
-    loader = DiskLoader(project_root(target.parent))
-    proposal, vocabulary = load_proposal(display_path(target), loader)
+    proposal, vocabulary, read = load_proposal_file(path)
     if inputs is not None:
         if vocabulary.file != inputs.vocabulary.file:
             _check_compatible(proposal, vocabulary, inputs.vocabulary)
         check_acknowledgements(proposal, inputs.redlines)
-    return proposal, list(loader.read_keys)
+    return proposal, read
 
 
 def _check_compatible(proposal, own, shared) -> None:

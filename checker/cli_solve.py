@@ -11,6 +11,7 @@ from checker.cli import (
     EXIT_REJECTED,
     fail,
     load_check_inputs,
+    load_proposal_file,
     run_guarded,
     write_output,
 )
@@ -73,18 +74,11 @@ def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], to
 
 def _load_draft(draft: str, vocabulary):
     """The draft to repair, which must use the proposal's vocabulary."""
-    from checker.files import DiskLoader, display_path, project_root
-    from dsl.api import load_proposal
-
-    path = Path(draft)
-    if not path.is_file():
-        fail("PC020", f"cannot read '{draft}': no such file", draft)
-    loader = DiskLoader(project_root(path.parent))
-    model, own = load_proposal(display_path(path), loader)
+    model, own, read = load_proposal_file(draft)
     if own.file != vocabulary.file:
         fail("PC731", f"the draft '{model.file}' uses vocabulary '{own.file}', the proposal uses '{vocabulary.file}'",
              draft)
-    return model, list(loader.read_keys)
+    return model, read
 
 
 # ------------------------------------------------------------------ lint

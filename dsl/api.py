@@ -42,13 +42,6 @@ def parse_into(data: bytes | str, filename: str, sink: DiagnosticSink, max_bytes
     return Builder(filename, sink).build(tree)
 
 
-def read_parsed(key: str, loader: Loader, span: Span | None = None) -> ParsedFile:
-    sink = DiagnosticSink()
-    model = _read_into(key, loader, span, sink)
-    sink.raise_if_any()
-    return model
-
-
 def _read_into(key: str, loader: Loader, span: Span | None, sink: DiagnosticSink) -> ParsedFile:
     try:
         data = loader.read(key)

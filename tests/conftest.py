@@ -11,6 +11,25 @@ FIXTURES = REPO / "tests" / "fixtures"
 BASIC = FIXTURES / "basic"
 
 
+def load_script(path: Path, name: str):
+    """A script of the test tree (a golden file's regen.py) as a module, to share its set-up."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# The report fixture's golden-file script: the HTML and Markdown tests render what it renders.
+REPORT_REGEN = load_script(REPO / "tests" / "golden" / "report" / "regen.py", "report_regen")
+
+
+@pytest.fixture(scope="session")
+def report_result():
+    return REPORT_REGEN.fixture_result()
+
+
 class DictLoader:
     """An in-memory Loader for the dsl: files are a dict of name -> text."""
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import os
 import re
 import subprocess
@@ -13,25 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPORT_REGEN as regen
+
 REPO = Path(__file__).resolve().parents[1]
-REGEN = REPO / "tests" / "golden" / "report" / "regen.py"
 FIXTURE = REPO / "tests" / "fixtures" / "report"
 TEMPLATES = REPO / "checker" / "templates"
 
 
-def _regen():
-    spec = importlib.util.spec_from_file_location("report_regen", REGEN)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-regen = _regen()
-
-
 @pytest.fixture(scope="module")
-def result():
-    return regen.fixture_result()
+def result(report_result):
+    return report_result
 
 
 @pytest.fixture(scope="module")

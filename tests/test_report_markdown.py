@@ -2,30 +2,20 @@
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from conftest import REPORT_REGEN as regen
+
 REPO = Path(__file__).resolve().parents[1]
-REGEN = REPO / "tests" / "golden" / "report" / "regen.py"
-
-
-def _regen():
-    spec = importlib.util.spec_from_file_location("report_regen_md", REGEN)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-regen = _regen()
 
 
 @pytest.fixture(scope="module")
-def result():
-    return regen.fixture_result()
+def result(report_result):
+    return report_result
 
 
 @pytest.fixture(scope="module")
