@@ -260,10 +260,10 @@ def lines_of(proposal) -> list[str]:
 
 
 def bench(size: int, seed: int, folder: Path, limit: float) -> dict:
-    from checker.diff import align, diff
-    from checker.evaluate import check
-    from checker.files import DiskLoader, load_inputs
-    from checker.render_diff_html import render
+    from peacecheck.checker.diff import align, diff
+    from peacecheck.checker.evaluate import check
+    from peacecheck.checker.files import DiskLoader, load_inputs
+    from peacecheck.checker.render_diff_html import render
 
     rng = random.Random(seed * 1000 + size)
     w = Writer(rng)
@@ -289,7 +289,7 @@ def bench(size: int, seed: int, folder: Path, limit: float) -> dict:
     old_lines, new_lines = lines_of(a.proposal), lines_of(b.proposal)
     t_ref, ref_size = htmldiff_seconds(old_lines, new_lines, limit)
     start = time.perf_counter()
-    cli = subprocess.run([sys.executable, "-m", "checker", "diff", "proposals/old.peace", "proposals/new.peace",
+    cli = subprocess.run([sys.executable, "-m", "peacecheck.checker", "diff", "proposals/old.peace", "proposals/new.peace",
                           "-o", str(project / "diff.html")], cwd=project, capture_output=True, text=True, check=False)
     t_cli = time.perf_counter() - start
     assert cli.returncode == 0, cli.stderr

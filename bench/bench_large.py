@@ -120,10 +120,10 @@ def measure(clauses: int) -> dict:
     """Generate, then time each stage of one check; peak memory of this process."""
     import resource
 
-    from checker.evaluate import check
-    from checker.files import DiskLoader, load_inputs, project_root
-    from checker.render_json import render
-    from dsl.parser import grammar_parser
+    from peacecheck.checker.evaluate import check
+    from peacecheck.checker.files import DiskLoader, load_inputs, project_root
+    from peacecheck.checker.render_json import render
+    from peacecheck.dsl.parser import grammar_parser
 
     grammar_parser()  # built (or loaded from lark's cache) before timing: start-up is not what we measure
     with tempfile.TemporaryDirectory() as tmp:

@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from checker.evaluate import Binding, Environment, Evaluator
-from checker.solve import (
+from peacecheck.checker.evaluate import Binding, Environment, Evaluator
+from peacecheck.checker.solve import (
     Problem,
     Verifier,
     best_packages,
@@ -33,7 +33,7 @@ from checker.solve import (
     count_acceptable,
     solve,
 )
-from dsl import models as m
+from peacecheck.dsl import models as m
 
 LEVELS = ("l0", "l1", "l2", "l3", "l4")
 PARTIES = ("alpha", "beta", "gamma", "delta")
@@ -202,7 +202,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    from checker.solve import cp_model
+    from peacecheck.checker.solve import cp_model
 
     cp_model()  # import OR-tools (about a second, it pulls in numpy and pandas) before timing anything
     print("clauses x 4 options, 4 parties, 4 rules per clause; seconds (median of --repeat seeds)")

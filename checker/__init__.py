@@ -1,1 +1,20 @@
-"""peacecheck's checker: evaluation, results, renderers and the command line."""
+"""peacecheck's checker: evaluation, results, renderers and the command line.
+
+The library in three calls (names are imported on first use, so `import peacecheck.checker` is cheap):
+
+    from peacecheck.checker import load_project, check, render
+    text = render(check(load_project("proposals/miami.peace")), "json")
+"""
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["Project", "load_project", "load_draft", "check", "render", "exit_code", "diff_drafts", "render_diff", "solve"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from . import project
+
+        return getattr(project, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

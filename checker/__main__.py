@@ -1,4 +1,4 @@
-"""`python -m checker ...` runs the peacecheck command line."""
-from checker.cli import run
+"""`python -m peacecheck.checker ...` runs the peacecheck command line."""
+from peacecheck.checker.cli import run
 
 run()

@@ -9,37 +9,22 @@ from typing import NoReturn
 
 import click
 
-from dsl.diagnostics import Diagnostic, PeaceError, Span
+from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
 EXIT_OK, EXIT_REJECTED, EXIT_INPUT = 0, 1, 2
 
-# Renderers, imported only when used (start-up time matters).
-# One line per format: "name": "module:function(result) -> str".
-RENDERERS = {
-    "text": "checker.render_text:render",
-    "json": "checker.render_json:render",
-    "html": "checker.render_html:render",
-    "markdown": "checker.render_markdown:render",
-    "sarif": "checker.render_sarif:render",
-    "junit": "checker.render_junit:render",
-    "github": "checker.render_github:render",
-}
+from .formats import RENDERERS, load_object  # noqa: F401  (one registry for every command)
 
 # Subcommands that live in their own modules, imported only when invoked.
 # One line per command: "name": "module:click_command".
 LAZY_COMMANDS: dict[str, str] = {
-    "diff": "checker.cli_diff:diff",
-    "fmt": "checker.cli_tools:fmt",
-    "test": "checker.cli_tools:test",
-    "init": "checker.cli_tools:init",
-    "solve": "checker.cli_solve:solve",
-    "lint": "checker.cli_solve:lint",
+    "diff": "peacecheck.checker.cli_diff:diff",
+    "fmt": "peacecheck.checker.cli_tools:fmt",
+    "test": "peacecheck.checker.cli_tools:test",
+    "init": "peacecheck.checker.cli_tools:init",
+    "solve": "peacecheck.checker.cli_solve:solve",
+    "lint": "peacecheck.checker.cli_solve:lint",
 }
-
-
-def load_object(spec: str):
-    module, _, name = spec.partition(":")
-    return getattr(import_module(module), name)
 
 
 class PeacecheckGroup(click.Group):
@@ -76,7 +61,7 @@ def main() -> None:
 # ------------------------------------------------------------------ shared helpers
 def report_errors(error: PeaceError, stream=None) -> None:
     """Print every diagnostic as `file:line:col: CODE message`, the source line and a caret."""
-    from checker.files import source_line
+    from peacecheck.checker.files import source_line
 
     stream = stream or sys.stderr
     files: dict[str, list[str] | None] = {}  # each file read and split once, however many errors it has
@@ -94,7 +79,7 @@ def format_diagnostic(d: Diagnostic, line: str | None) -> str:
     `where: CODE message`. Control characters from the input are shown as
     escapes, so an error message cannot drive the terminal.
     """
-    from checker.render_text import terminal_safe
+    from peacecheck.checker.render_text import terminal_safe
 
     where = f"{d.span.file}:{d.span.line}:{d.span.column}" if d.span.line > 0 else d.span.file
     out = [terminal_safe(f"{where}: {d.code} {d.message}")]
@@ -114,7 +99,7 @@ def format_diagnostic(d: Diagnostic, line: str | None) -> str:
 
 def fail(code: str, message: str, where: str = "peacecheck") -> NoReturn:
     """Stop with one diagnostic about a command-line value or a whole file (printed as `where: CODE message`)."""
-    from dsl.diagnostics import Span
+    from peacecheck.dsl.diagnostics import Span
 
     raise PeaceError([Diagnostic(code, message, Span(where, 0, 0))])
 
@@ -130,7 +115,7 @@ def write_output(text: str, output: str | None, inputs: list[str]) -> None:
     if not output or output == "-":
         click.echo(text, nl=False)
         return
-    from checker.files import write_atomic
+    from peacecheck.checker.files import write_atomic
 
     target = Path(output)
     if target.exists() and any(_same_file(target, Path(i)) for i in inputs):
@@ -176,8 +161,8 @@ def run_guarded(action) -> None:
 
 def load_proposal_file(path_text: str):
     """One proposal and its vocabulary, read from disk inside its project; also the files read."""
-    from checker.files import DiskLoader, display_path, project_root
-    from dsl.api import load_proposal
+    from peacecheck.checker.files import DiskLoader, display_path, project_root
+    from peacecheck.dsl.api import load_proposal
 
     path = Path(path_text)
     if not path.is_file():
@@ -189,32 +174,10 @@ def load_proposal_file(path_text: str):
 
 def load_check_inputs(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...],
                       max_bytes: int | None = None):
-    """Proposal path + options -> validated Inputs, with the default red-lines folder found."""
-    from checker.files import DiskLoader, Inputs, find_redlines_dir, load_inputs, project_root
+    """Proposal path + options -> validated inputs, through the library's one loading path."""
+    from .project import _load_inputs
 
-    path = Path(proposal)
-    if not path.is_file():
-        fail("PC020", f"cannot read '{proposal}': no such file", proposal)
-    redline_paths = [Path(r) for r in redlines]
-    if not redline_paths:
-        found = find_redlines_dir(path)
-        redline_paths = [found] if found else []
-    for r in redline_paths:
-        if not r.exists():
-            fail("PC020", f"cannot read '{r}': no such file or folder", str(r))
-    loader = DiskLoader(project_root(path.parent), max_bytes)
-    inputs: Inputs = load_inputs(path, redline_paths, loader)
-    inputs.read_files = list(loader.read_keys)
-    if parties:
-        known = {r.party for r in inputs.redlines}
-        unknown = [p for p in parties if p not in known]
-        if unknown:
-            from dsl.diagnostics import did_you_mean
-
-            hint = did_you_mean(unknown[0], known) or f"known parties: {', '.join(sorted(known))}"
-            fail("PC121", f"unknown party '{unknown[0]}' ({hint})", "--party")
-        inputs.redlines = [r for r in inputs.redlines if r.party in parties]
-    return inputs
+    return _load_inputs(proposal, redlines, parties, max_bytes)
 
 
 # ------------------------------------------------------------------ check
@@ -247,8 +210,8 @@ def check(proposals: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...],
     (or what --fail-on counts), 2 usage or input error.
     """
     def body() -> int:
-        from checker.cli_tools import check_settings, exit_code
-        from checker.evaluate import check as run_check
+        from peacecheck.checker.cli_tools import check_settings
+        from peacecheck.checker.project import Project, check as run_check, exit_code, render
 
         settings = check_settings(config_path, fmt, outputs, parties, redlines, fail_on, today, len(proposals))
         # Load every proposal before writing anything: all errors in one run, and no output
@@ -264,15 +227,14 @@ def check(proposals: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...],
         every_input = [key for inputs in loaded for key in inputs.read_files]
         worst = EXIT_OK
         for inputs in loaded:
-            result = run_check(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests,
-                               today=settings.today)
+            project = Project(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests,
+                              inputs.read_files, settings.today, settings.fail_on)
+            result = run_check(project)
             for spec in settings.outputs:
-                render = load_object(RENDERERS[spec.format])
                 target = None if spec.path == "-" else spec.path
                 if target:
                     Path(target).parent.mkdir(parents=True, exist_ok=True)
-                text = render(result, colour=use_colour(target)) if spec.format == "text" else render(result)
-                write_output(text, target, every_input)
+                write_output(render(result, spec.format, use_colour(target)), target, every_input)
             worst = max(worst, exit_code(result, settings.fail_on))
         return worst
 
@@ -284,7 +246,7 @@ def check(proposals: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...],
 @click.argument("code", required=False)
 def explain(code: str | None) -> None:
     """Explain an error code (or list them all)."""
-    from dsl.diagnostics import ERROR_CODES, did_you_mean
+    from peacecheck.dsl.diagnostics import ERROR_CODES, did_you_mean
 
     if code is None:
         for key in sorted(ERROR_CODES):

@@ -9,19 +9,20 @@ from pathlib import Path
 
 import click
 
-from dsl.diagnostics import Diagnostic, PeaceError
+from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
 from .cli import EXIT_OK, load_check_inputs, load_proposal_file, run_guarded, use_colour, write_output
 
 FORMATS = ("html", "json", "markdown", "text")
-SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".json": "json"}
 
 
 def format_for(output: str | None) -> str:
     """The format -o implies: .html/.htm -> html, .md -> markdown, .json -> json, anything else text."""
+    from .config import format_for_path
+
     if not output or output == "-":
         return "text"
-    return SUFFIX_FORMAT.get(Path(output).suffix.lower(), "text")
+    return format_for_path(output, set(FORMATS), "text")
 
 
 @click.command("diff")
@@ -34,8 +35,10 @@ def format_for(output: str | None) -> str:
               help="A red-line file or folder (repeatable), used for both drafts. Default: the redlines/ folder "
                    "above NEW.")
 @click.option("--party", "parties", multiple=True, metavar="ID", help="Only this party (repeatable).")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="The date acknowledgements expire against, in both drafts (default: today).")
 def diff(old: str, new: str, output: str | None, fmt: str | None, redlines: tuple[str, ...],
-         parties: tuple[str, ...]) -> None:
+         parties: tuple[str, ...], today) -> None:
     """Show what changed from OLD to NEW and what the change did to each party's objections.
 
     Clauses are matched by id when they are plausibly the same clause, otherwise by title, terms
@@ -48,9 +51,17 @@ def diff(old: str, new: str, output: str | None, fmt: str | None, redlines: tupl
         from .diff import diff as compare
         from .evaluate import check
 
+        import datetime as dt
+
+        from .config import KNOWN_FORMATS
+
+        if output in KNOWN_FORMATS:
+            raise PeaceError([Diagnostic("PC603", f"'{output}' is a format name, not a file: use --format {output}, "
+                                         f"or -o FILE{_suffix_hint(output)}", Span("-o", 0, 0))])
+        day = today.date() if today else dt.date.today()
         inputs, old_proposal, old_files = load_both(old, new, redlines, parties)
-        before = check(old_proposal, inputs.vocabulary, inputs.redlines, inputs.digests)
-        after = check(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests)
+        before = check(old_proposal, inputs.vocabulary, inputs.redlines, inputs.digests, today=day)
+        after = check(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests, today=day)
         result = compare(before, after)
         write_output(render(result, fmt or format_for(output), use_colour(output)), output,
                      inputs.read_files + old_files)
@@ -59,14 +70,17 @@ def diff(old: str, new: str, output: str | None, fmt: str | None, redlines: tupl
     run_guarded(body)
 
 
+def _suffix_hint(fmt: str) -> str:
+    from .config import SUFFIX_FORMAT
+
+    suffixes = [s for s, f in SUFFIX_FORMAT.items() if f == fmt]
+    return f" ending in {suffixes[0]}" if suffixes else ""
+
+
 def render(result, fmt: str, colour: bool = False) -> str:
-    if fmt == "html":
-        from .render_diff_html import render as render_html
+    from .project import render_diff
 
-        return render_html(result)
-    from .render_diff import RENDER
-
-    return RENDER[fmt](result, colour=colour) if fmt == "text" else RENDER[fmt](result)
+    return render_diff(result, fmt, colour)
 
 
 def load_both(old: str, new: str, redlines: tuple[str, ...], parties: tuple[str, ...]):
@@ -87,7 +101,7 @@ def load_both(old: str, new: str, redlines: tuple[str, ...], parties: tuple[str,
 
 
 def _load_old(path: str, inputs):
-    from dsl.api import check_acknowledgements
+    from peacecheck.dsl.api import check_acknowledgements
 
     proposal, vocabulary, read = load_proposal_file(path)
     if inputs is not None:

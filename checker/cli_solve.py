@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from checker.cli import (
+from peacecheck.checker.cli import (
     EXIT_OK,
     EXIT_REJECTED,
     fail,
@@ -17,13 +17,13 @@ from checker.cli import (
 )
 
 SOLVE_FORMATS = {
-    "text": "checker.render_solve:render",
-    "json": "checker.render_solve:render_json",
-    "html": "checker.render_solve_html:render",
+    "text": "peacecheck.checker.render_solve:render",
+    "json": "peacecheck.checker.render_solve:render_json",
+    "html": "peacecheck.checker.render_solve_html:render",
 }
 LINT_FORMATS = {
-    "text": "checker.render_solve:render_lint",
-    "json": "checker.render_solve:render_lint_json",
+    "text": "peacecheck.checker.render_solve:render_lint",
+    "json": "peacecheck.checker.render_solve:render_lint_json",
 }
 
 
@@ -55,10 +55,10 @@ def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], to
     def body() -> int:
         import datetime as dt
 
-        from checker.cli import load_object
-        from checker.evaluate import party_info
-        from checker.solve import cp_model
-        from checker.solve import solve as run_solve
+        from peacecheck.checker.cli import load_object
+        from peacecheck.checker.evaluate import party_info
+        from peacecheck.checker.solve import cp_model
+        from peacecheck.checker.solve import solve as run_solve
 
         cp_model()  # fail early, before reading anything, when OR-tools is missing
         inputs = load_check_inputs(proposal, redlines, parties)
@@ -96,10 +96,10 @@ def lint(paths: tuple[str, ...], vocabulary_path: str | None, fmt: str) -> None:
     Exit codes: 0 no warning, 1 warnings, 2 usage or input error.
     """
     def body() -> int:
-        from checker.cli import load_object
-        from checker.lint import LintReport
-        from checker.lint import lint as run_lint
-        from checker.solve import cp_model
+        from peacecheck.checker.cli import load_object
+        from peacecheck.checker.lint import LintReport
+        from peacecheck.checker.lint import lint as run_lint
+        from peacecheck.checker.solve import cp_model
 
         cp_model()
         vocabulary, redlines, proposals = _lint_inputs(paths, vocabulary_path)
@@ -113,7 +113,7 @@ def lint(paths: tuple[str, ...], vocabulary_path: str | None, fmt: str) -> None:
 
 def _lint_paths(paths: tuple[str, ...]) -> tuple[list[Path], list[Path]]:
     """(red-line files, proposal files) named by PATHS, or found in the project's default folders."""
-    from checker.files import find_redlines_dir
+    from peacecheck.checker.files import find_redlines_dir
 
     given = [Path(p) for p in paths]
     if not given:
@@ -136,9 +136,9 @@ def _lint_paths(paths: tuple[str, ...]) -> tuple[list[Path], list[Path]]:
 
 
 def _lint_inputs(paths: tuple[str, ...], vocabulary_path: str | None):
-    from checker.files import DiskLoader, display_path, project_root
-    from dsl.api import load_proposal, load_redlines, load_vocabulary
-    from dsl.diagnostics import Diagnostic, PeaceError, Span
+    from peacecheck.checker.files import DiskLoader, display_path, project_root
+    from peacecheck.dsl.api import load_proposal, load_redlines, load_vocabulary
+    from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
     redline_paths, proposal_paths = _lint_paths(paths)
     loader = DiskLoader(project_root(redline_paths[0].parent))

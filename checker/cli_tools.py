@@ -14,52 +14,16 @@ from pathlib import Path
 
 import click
 
-from dsl.diagnostics import Diagnostic, PeaceError, Span
+from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
 from .cli import EXIT_INPUT, EXIT_OK, EXIT_REJECTED, RENDERERS, report_errors, run_guarded
 from .config import Config, OutputSpec, parse_config, parse_output
 
 SOURCE_SUFFIXES = (".peace", ".redlines", ".vocab")
-CONFIG_NAMES = ("peacecheck.toml", "pyproject.toml")
 
 
 # ------------------------------------------------------------------ configuration
-def find_config(start: Path) -> Path | None:
-    """The nearest peacecheck.toml, or pyproject.toml with [tool.peacecheck], at or above `start`.
-
-    The walk stops at the first folder holding `.git` (the repository root)."""
-    for folder in (start.resolve(), *start.resolve().parents):
-        for name in CONFIG_NAMES:
-            candidate = folder / name
-            if candidate.is_file() and (name == "peacecheck.toml" or _has_section(candidate)):
-                return candidate
-        if (folder / ".git").exists():
-            return None
-    return None
-
-
-def _has_section(pyproject: Path) -> bool:
-    try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    return "peacecheck" in text and "[tool.peacecheck" in text.replace(" ", "")
-
-
-def load_config(explicit: str | None = None) -> Config:
-    """The config named by --config, else the one found from the working folder, else defaults."""
-    from .files import display_path
-
-    path = Path(explicit) if explicit else find_config(Path.cwd())
-    if path is None:
-        return Config()
-    key = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PeaceError([Diagnostic("PC600", f"cannot read config '{key}': {getattr(exc, 'strerror', None) or exc}",
-                                     Span(key, 1, 1))]) from None
-    return parse_config(text, key, set(RENDERERS)) or Config()
+from .config import find_config, load_config  # noqa: E402  (kept importable from here)
 
 
 @dataclass(frozen=True)
@@ -117,13 +81,9 @@ def _check_outputs(specs: tuple[OutputSpec, ...], proposals: int) -> None:
 
 def exit_code(result, fail_on: str) -> int:
     """--fail-on: reject (a hard rejection fails), concern (any finding or acknowledgement issue), never."""
-    if fail_on == "never":
-        return EXIT_OK
-    if fail_on == "concern":
-        failed = result.has_concern() or bool(result.acknowledgement_issues)
-    else:
-        failed = result.has_hard_rejection()
-    return EXIT_REJECTED if failed else EXIT_OK
+    from .project import exit_code as policy
+
+    return EXIT_REJECTED if policy(result, fail_on) else EXIT_OK
 
 
 # ------------------------------------------------------------------ fmt
@@ -170,8 +130,8 @@ def _source_files(paths: tuple[str, ...]) -> list[str]:
 
 def _format_one(path: str, check_only: bool, show_diff: bool) -> int:
     """Format one file (or stdin); 1 if it changes, 0 if it is already canonical."""
-    from dsl.format import format_text
-    from dsl.parser import decode
+    from peacecheck.dsl.format import format_text
+    from peacecheck.dsl.parser import decode
 
     data = sys.stdin.buffer.read() if path == "-" else _read(path)
     name = "<stdin>" if path == "-" else path
@@ -317,7 +277,7 @@ class TestRun:
         return self.load(files)
 
     def load(self, files: list[Path]):
-        from dsl.api import load_redlines
+        from peacecheck.dsl.api import load_redlines
 
         from .files import DiskLoader, display_path, project_root
 
@@ -342,7 +302,7 @@ class TestRun:
         return coverage
 
     def fired_by_proposal(self, path: Path) -> set[tuple[str, str]]:
-        from dsl.api import check_acknowledgements, load_proposal
+        from peacecheck.dsl.api import check_acknowledgements, load_proposal
 
         from .evaluate import check
         from .files import DiskLoader, display_path, project_root

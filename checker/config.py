@@ -8,11 +8,12 @@ beats the file.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from dsl.diagnostics import Diagnostic, PeaceError, Span, did_you_mean
+from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span, did_you_mean
 
 FAIL_ON = ("reject", "concern", "never")
 
@@ -129,6 +130,20 @@ class OutputSpec:
 
 _FORMAT_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9_-]+):(.*)$")
 
+# The one map from an output file's extension to its format, for every command's `-o`.
+SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
+                 ".json": "json", ".sarif": "sarif", ".xml": "junit"}
+KNOWN_FORMATS_EXTRA = {"text", "github"}
+KNOWN_FORMATS = frozenset(SUFFIX_FORMAT.values()) | KNOWN_FORMATS_EXTRA
+
+
+def format_for_path(path: str, formats: set[str] | frozenset[str], default_format: str) -> str:
+    """The format `-o FILE` implies: its extension when the command has that format, else the default."""
+    if path == "-":
+        return default_format
+    implied = SUFFIX_FORMAT.get(Path(path).suffix.lower())
+    return implied if implied in formats else default_format
+
 
 def parse_output(spec: str, formats: set[str], default_format: str = "text",
                  require_format: bool = False) -> OutputSpec:
@@ -141,7 +156,10 @@ def parse_output(spec: str, formats: set[str], default_format: str = "text",
     if match is None:
         if require_format:
             raise ValueError(f"output '{spec}' needs a format: FORMAT:PATH (for example json:result.json)")
-        return OutputSpec(default_format, spec)
+        if spec in KNOWN_FORMATS or spec in formats:
+            raise ValueError(f"'{spec}' is a format name, not a file: use --format {spec}, "
+                             f"or {spec}:FILE to write a file")
+        return OutputSpec(format_for_path(spec, formats, default_format), spec)
     name, path = match.group(1), match.group(2)
     if name not in formats:
         hint = did_you_mean(name, formats)
@@ -170,3 +188,57 @@ def _toml_position(message: str, text: str = "") -> tuple[int, int]:
 
 def _toml_message(message: str) -> str:
     return re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or message
+
+
+# ------------------------------------------------------------------ discovery
+CONFIG_NAMES = ("peacecheck.toml", "pyproject.toml")
+# A config is a few lines; anything near this size is not one (and /dev/zero must not fill memory).
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def known_formats() -> set[str]:
+    from .formats import RENDERERS
+
+    return set(RENDERERS)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest peacecheck.toml, or pyproject.toml with [tool.peacecheck], at or above `start`.
+
+    The walk stops at the first folder holding `.git` (the repository root)."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file() and (name == "peacecheck.toml" or _has_section(candidate)):
+                return candidate
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def _has_section(pyproject: Path) -> bool:
+    from .files import read_limited
+
+    try:
+        text = read_limited(pyproject, MAX_CONFIG_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError, PeaceError):
+        return False
+    return "peacecheck" in text and "[tool.peacecheck" in text.replace(" ", "")
+
+
+def load_config(explicit: str | None = None) -> Config:
+    """The config named by --config, else the one found from the working folder, else defaults."""
+    from .files import display_path
+
+    path = Path(explicit) if explicit else find_config(Path.cwd())
+    if path is None:
+        return Config()
+    key = display_path(path)
+    from .files import read_limited
+
+    try:
+        text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PeaceError([Diagnostic("PC600", f"cannot read config '{key}': {getattr(exc, 'strerror', None) or exc}",
+                                     Span(key, 1, 1))]) from None
+    return parse_config(text, key, known_formats()) or Config()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Literal
 
-from dsl import models as m
+from peacecheck.dsl import models as m
 
 from .results import CheckResult, ClauseResult, Finding, PartyInfo, Verdict
 

@@ -12,9 +12,9 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from dsl import models as m
-from dsl.conditions import leaves, show, test_part
-from dsl.validate import leaf_terms
+from peacecheck.dsl import models as m
+from peacecheck.dsl.conditions import leaves, show, test_part
+from peacecheck.dsl.validate import leaf_terms
 
 from .results import (AcknowledgementIssue, CheckResult, CitationInfo, ClauseResult, Evidence, Finding,
                       OptionResult, PartyInfo, Verdict)

@@ -7,9 +7,10 @@ in one place.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
-from dsl.diagnostics import Diagnostic, PeaceError, Span
+from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
 PROJECT_MARKERS = ("peacecheck.toml", "pyproject.toml", ".git", "redlines")
 REDLINE_SUFFIX = ".redlines"
@@ -37,7 +38,7 @@ class DiskLoader:
     """
 
     def __init__(self, root: Path, max_bytes: int | None = None):
-        from dsl.parser import MAX_FILE_BYTES
+        from peacecheck.dsl.parser import MAX_FILE_BYTES
 
         self.root = root.resolve()
         self.max_bytes = max_bytes if max_bytes is not None else MAX_FILE_BYTES
@@ -72,7 +73,7 @@ def read_limited(path: Path, max_bytes: int) -> bytes:
     import errno
     import stat
 
-    from dsl.parser import too_large
+    from peacecheck.dsl.parser import too_large
 
     # O_NONBLOCK: opening a FIFO must not wait for a writer. Open first, then fstat: no window to swap the file.
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
@@ -127,6 +128,9 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     if path.is_symlink():
         path = Path(os.path.realpath(path))
+    if _is_special(path):
+        _write_in_place(path, data)
+        return
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
@@ -141,6 +145,27 @@ def write_atomic(path: Path, data: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     _sync_folder(folder)
+
+
+def _is_special(path: Path) -> bool:
+    """True for an existing FIFO, device or socket: those are never renamed over (that would put a
+    plain file where `/dev/null` or a named pipe was), only written into."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
+    """Write into a FIFO or a character device as it is (what `-o /dev/stdout` means)."""
+    mode = os.stat(path).st_mode
+    if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+        raise OSError(f"'{path}' is not a regular file, a pipe or a character device")
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
 
 
 def _umask() -> int:
@@ -176,8 +201,8 @@ class Inputs:
 
 def load_inputs(proposal_path: Path, redline_paths: list[Path], loader: "DiskLoader") -> Inputs:
     """Load and validate everything; raise PeaceError with every diagnostic of every file."""
-    from dsl.api import collect_proposal, collect_redlines
-    from dsl.diagnostics import DiagnosticSink
+    from peacecheck.dsl.api import collect_proposal, collect_redlines
+    from peacecheck.dsl.diagnostics import DiagnosticSink
 
     sink = DiagnosticSink()
     proposal, vocabulary = collect_proposal(display_path(proposal_path), loader, sink)
@@ -206,8 +231,8 @@ def load_inputs(proposal_path: Path, redline_paths: list[Path], loader: "DiskLoa
 
 def _check_acknowledgements(proposal, redlines: list, complete: bool, diagnostics: list[Diagnostic]) -> None:
     """Acknowledgements name known parties and rules; an unknown party only counts if every red-line file parsed."""
-    from dsl.diagnostics import DiagnosticSink
-    from dsl.validate import validate_acknowledgements
+    from peacecheck.dsl.diagnostics import DiagnosticSink
+    from peacecheck.dsl.validate import validate_acknowledgements
 
     sink = DiagnosticSink()
     validate_acknowledgements(proposal, redlines, sink)
@@ -233,7 +258,7 @@ def source_line(key: str, line: int, cache: dict[str, list[str] | None] | None =
 
 
 def _source_lines(key: str) -> list[str] | None:
-    from dsl.parser import MAX_FILE_BYTES
+    from peacecheck.dsl.parser import MAX_FILE_BYTES
 
     try:
         data = read_limited(Path(key), MAX_FILE_BYTES)

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from typing import Any
 
-from dsl import models as m
-from dsl.conditions import leaves, show
-from dsl.diagnostics import Span
-from dsl.validate import leaf_terms
+from peacecheck.dsl import models as m
+from peacecheck.dsl.conditions import leaves, show
+from peacecheck.dsl.diagnostics import Span
+from peacecheck.dsl.validate import leaf_terms
 
 from .evaluate import Binding
 from .solve import (

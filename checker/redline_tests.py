@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from dsl import models as m
-from dsl.diagnostics import Diagnostic, DiagnosticSink, PeaceError, Span, did_you_mean
+from peacecheck.dsl import models as m
+from peacecheck.dsl.diagnostics import Diagnostic, DiagnosticSink, PeaceError, Span, did_you_mean
 
 from .results import VERDICT_ORDER, CheckResult, Finding
 
@@ -233,8 +233,8 @@ def check_rule_names(test: TestFile, redlines: list[m.RedLines]) -> None:
 
 def case_proposal(case: Case, vocabulary: m.Vocabulary, redlines: list[m.RedLines]) -> m.Proposal:
     """The case as a validated Proposal; diagnostics point into the test file."""
-    from dsl.api import parse
-    from dsl.validate import validate_acknowledgements, validate_proposal
+    from peacecheck.dsl.api import parse
+    from peacecheck.dsl.validate import validate_acknowledgements, validate_proposal
 
     source = 'proposal "test case"\n' + (case.snippet if case.snippet is not None else terms_snippet(case, vocabulary))
     try:
@@ -260,7 +260,7 @@ def _moved(d: Diagnostic, case: Case) -> Diagnostic:
 
 def terms_snippet(case: Case, vocabulary: m.Vocabulary) -> str:
     """`terms = {...}` as one clause in the language's own syntax, each value typed by its term."""
-    from dsl.format import quote_line
+    from peacecheck.dsl.format import quote_line
 
     lines = [f"clause 1 {quote_line(case.name)} {{"]
     for path, raw in case.terms:
@@ -270,7 +270,7 @@ def terms_snippet(case: Case, vocabulary: m.Vocabulary) -> str:
 
 
 def _value_text(raw: Any, kind: str) -> str:
-    from dsl.format import quote_line
+    from peacecheck.dsl.format import quote_line
 
     if isinstance(raw, bool):
         return "true" if raw else "false"

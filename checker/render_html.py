@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from dsl import models as m
+from peacecheck.dsl import models as m
 
 from .html_support import inline_assets, jinja_environment, peacecheck_version, static
 from .results import VERDICT_ORDER, CheckResult, ClauseResult, Evidence, Finding, OptionResult, summarize

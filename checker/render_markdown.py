@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from dsl import models as m
+from peacecheck.dsl import models as m
 
 from .render_html import (VERDICTS, anchor, evidence_text, finding_verdict, link_url, missing_anchor,
                           option_only_findings, option_triggered, paragraphs, peacecheck_version, proposal_links,

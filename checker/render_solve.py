@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dsl.models import format_number
+from peacecheck.dsl.models import format_number
 
 from .lint import LintReport, LintWarning
 from .solve import Conflict, DraftFix, Package, PartyVerdict, RuleRef, SolveResult

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from dsl import models as m
+from peacecheck.dsl import models as m
 
 Verdict = Literal["reject", "concern", "accept", "silent"]
 VERDICT_ORDER: tuple[Verdict, ...] = ("reject", "concern", "accept", "silent")

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dsl import models as m
-from dsl.conditions import leaves, show
-from dsl.diagnostics import Diagnostic, PeaceError, Span
+from peacecheck.dsl import models as m
+from peacecheck.dsl.conditions import leaves, show
+from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
 from .evaluate import Binding, Environment, Evaluator, check
 from .results import PartyInfo, Verdict

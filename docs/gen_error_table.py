@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dsl.diagnostics import ERROR_CODES
+from peacecheck.dsl.diagnostics import ERROR_CODES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import difflib
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, DiagnosticSink, PeaceError, Span, did_you_mean
@@ -59,12 +58,9 @@ _NESTING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]
 
 @lru_cache(maxsize=1)
 def grammar_parser() -> "Lark":
-    from lark import Lark
+    from .tables import build_parser
 
-    grammar = resources.files("dsl").joinpath("peace.lark").read_text(encoding="utf-8")
-    # cache=True keeps the built parser in the system temp folder, keyed by a hash of the grammar
-    # and options: building the LALR tables is most of the start-up time otherwise.
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False, cache=True)
+    return build_parser()
 
 
 def decode(data: bytes, filename: str, max_bytes: int = MAX_FILE_BYTES) -> str:

@@ -21,7 +21,7 @@ ARTIFACTS = REPO / "tests" / "artifacts"
 
 
 def peacecheck(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "checker", *args], check=False, capture_output=True, text=True, cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "peacecheck.checker", *args], check=False, capture_output=True, text=True, cwd=cwd,
                           env={**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"})
 
 

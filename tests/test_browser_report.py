@@ -22,7 +22,7 @@ VERDICTS = ("reject", "concern", "accept", "silent")
 
 
 def peacecheck(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-c", "import sys; from checker.cli import run; sys.argv[0] = 'peacecheck'; run()"]
+    command = [sys.executable, "-c", "import sys; from peacecheck.checker.cli import run; sys.argv[0] = 'peacecheck'; run()"]
     return subprocess.run([*command, *args], capture_output=True, text=True, cwd=cwd,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
 

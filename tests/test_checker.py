@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.evaluate import check
-from checker.files import DiskLoader, load_inputs
-from checker.results import summarize
+from peacecheck.checker.evaluate import check
+from peacecheck.checker.files import DiskLoader, load_inputs
+from peacecheck.checker.results import summarize
 
 from conftest import BASIC
 
@@ -83,7 +83,7 @@ def test_summary_per_party(basic_result):
 
 
 def test_absent_term_makes_a_comparison_false_and_absent_true(dict_loader):
-    from dsl.api import load_proposal, load_redlines
+    from peacecheck.dsl.api import load_proposal, load_redlines
 
     files = {
         "v.vocab": 'vocabulary "V"\nterm a.x : number\nterm a.y : bool\n',
@@ -101,7 +101,7 @@ def test_absent_term_makes_a_comparison_false_and_absent_true(dict_loader):
 
 
 def test_acknowledged_findings_do_not_count_and_expiry(dict_loader):
-    from dsl.api import load_proposal, load_redlines
+    from peacecheck.dsl.api import load_proposal, load_redlines
 
     files = {
         "v.vocab": 'vocabulary "V"\nterm a.x : number\n',
@@ -128,7 +128,7 @@ def test_acknowledged_findings_do_not_count_and_expiry(dict_loader):
     ("!=", "50", False),
 ])
 def test_number_comparisons(dict_loader, op, value, expected):
-    from dsl.api import load_proposal, load_redlines
+    from peacecheck.dsl.api import load_proposal, load_redlines
 
     files = {
         "v.vocab": 'vocabulary "V"\nterm a.x : number\n',
@@ -144,7 +144,7 @@ def test_number_comparisons(dict_loader, op, value, expected):
 
 def test_what_an_option_leaves_missing_is_shown_under_that_option(dict_loader):
     """Choosing an option that says nothing about NATO makes Russia find NATO missing: that is the option's doing."""
-    from dsl.api import load_proposal, load_redlines
+    from peacecheck.dsl.api import load_proposal, load_redlines
 
     files = {
         "v.vocab": 'vocabulary "V"\nterm nato : enum(open, renounced)\nterm army : number\n',

@@ -16,7 +16,7 @@ GOLDEN = REPO / "tests" / "golden" / "basic"
 
 def run(*args: str, cwd: Path = BASIC, env: dict | None = None) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "checker", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "peacecheck.checker", *args], cwd=cwd, capture_output=True, text=True,
                           env=full_env)
 
 
@@ -116,7 +116,7 @@ def test_explain():
 def test_colour_only_when_asked(monkeypatch):
     from click.testing import CliRunner
 
-    from checker.cli import main
+    from peacecheck.checker.cli import main
 
     monkeypatch.chdir(BASIC)
     plain = CliRunner().invoke(main, ["proposals/draft.peace"])

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli_tools import find_config
-from checker.config import Config, OutputSpec, parse_config, parse_output
-from dsl.diagnostics import PeaceError
+from peacecheck.checker.cli_tools import find_config
+from peacecheck.checker.config import Config, OutputSpec, parse_config, parse_output
+from peacecheck.dsl.diagnostics import PeaceError
 from test_outputs import FILES
 
 FORMATS = {"text", "json", "sarif", "html"}
@@ -96,7 +96,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "checker", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "peacecheck.checker", *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "NO_COLOR": "1"})
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli import RENDERERS
+from peacecheck.checker.cli import RENDERERS
 
 REPO = Path(__file__).resolve().parent.parent
 ERRORS = REPO / "tests" / "fixtures" / "errors"
@@ -17,7 +17,7 @@ SEEDS = ("0", "4242")
 
 
 def run(args: list[str], cwd: Path, seed: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-c", "import sys; from checker.cli import run; sys.argv[0] = 'peacecheck'; run()"]
+    command = [sys.executable, "-c", "import sys; from peacecheck.checker.cli import run; sys.argv[0] = 'peacecheck'; run()"]
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONHASHSEED": seed, "NO_COLOR": "1"}
     return subprocess.run([*command, *args], capture_output=True, cwd=cwd, env=env, timeout=120)
 

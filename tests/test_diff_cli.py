@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli_diff import format_for
+from peacecheck.checker.cli_diff import format_for
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT = REPO / "tests" / "fixtures" / "diff"
@@ -23,7 +23,7 @@ _spec.loader.exec_module(regen)
 
 def run(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "checker", *args], check=False, cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "peacecheck.checker", *args], check=False, cwd=cwd, capture_output=True, text=True,
                           env=env)
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import checker.files
-import dsl
-from checker.cli import main
-from checker.files import DiskLoader, load_inputs
-from dsl.api import load_proposal, load_redlines, load_vocabulary
-from dsl.diagnostics import ERROR_CODES
+import peacecheck.checker.files as files_module
+from peacecheck import dsl
+from peacecheck.checker.cli import main
+from peacecheck.checker.files import DiskLoader, load_inputs
+from peacecheck.dsl.api import load_proposal, load_redlines, load_vocabulary
+from peacecheck.dsl.diagnostics import ERROR_CODES
 
 REPO = Path(__file__).resolve().parent.parent
 ERRORS = REPO / "tests" / "fixtures" / "errors"
@@ -348,14 +348,14 @@ def test_a_folder_a_missing_file_and_an_unreadable_file_where_a_file_belongs(tmp
         (root / "proposals" / "draft.peace").write_text(DRAFT.replace("../vocab/small.vocab", path))
         assert load_codes(root) == [("draft.peace", "PC020", 2, 1)], path
     (root / "proposals" / "draft.peace").write_text(DRAFT)
-    real_read = checker.files.read_limited
+    real_read = files_module.read_limited
 
     def refuse(path, limit):
         if path.name == "small.vocab":
             raise PermissionError(13, "Permission denied", str(path))
         return real_read(path, limit)
 
-    monkeypatch.setattr(checker.files, "read_limited", refuse)
+    monkeypatch.setattr(files_module, "read_limited", refuse)
     assert load_codes(root) == [("draft.peace", "PC020", 2, 1), ("north.redlines", "PC020", 2, 1),
                                 ("south.redlines", "PC020", 2, 1)]
 

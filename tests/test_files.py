@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import checker.files
-import dsl
-from checker.cli import main
-from checker.files import DiskLoader, read_limited, source_line, write_atomic
+import peacecheck.checker.files as files_module
+from peacecheck import dsl
+from peacecheck.checker import cli as cli_module
+from peacecheck.checker.cli import main
+from peacecheck.checker.files import DiskLoader, read_limited, source_line, write_atomic
 
 REPO = Path(__file__).resolve().parent.parent
 ERRORS = REPO / "tests" / "fixtures" / "errors"
@@ -69,7 +70,7 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_temporary_file(tmp_path
     def fail(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(checker.files.os, where, fail)
+    monkeypatch.setattr(files_module.os, where, fail)
     with pytest.raises(type(error)):
         write_atomic(target, b"new report")
     monkeypatch.undo()
@@ -94,7 +95,7 @@ def test_cli_output_failure_keeps_the_old_report(project, monkeypatch):
     def full_disk(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(checker.files.os, "replace", full_disk)
+    monkeypatch.setattr(files_module.os, "replace", full_disk)
     result = peacecheck("proposals/draft.peace", "--format", "json", "-o", "out.json")
     assert (result.exit_code, result.stderr.splitlines()[0]) == (
         2, "out.json: PC120 cannot write 'out.json': No space left on device")
@@ -104,7 +105,7 @@ def test_cli_output_failure_keeps_the_old_report(project, monkeypatch):
 def test_cli_renderer_crash_keeps_the_old_report(project, monkeypatch):
     target = project / "out.json"
     target.write_text("old report")
-    monkeypatch.setitem(checker.cli.RENDERERS, "json", "tests.test_files:_exploding_renderer")
+    monkeypatch.setitem(cli_module.RENDERERS, "json", "tests.test_files:_exploding_renderer")
     monkeypatch.syspath_prepend(str(REPO))
     with pytest.raises(RuntimeError, match="renderer bug"):
         CliRunner().invoke(main, ["proposals/draft.peace", "--format", "json", "-o", "out.json"],
@@ -203,6 +204,6 @@ def test_a_file_system_error_mid_run_is_an_input_error(project, monkeypatch):
     def vanished(paths):
         raise PermissionError(13, "Permission denied", "redlines")
 
-    monkeypatch.setattr(checker.files, "redline_files", vanished)
+    monkeypatch.setattr(files_module, "redline_files", vanished)
     result = peacecheck("proposals/draft.peace")
     assert (result.exit_code, result.stderr.splitlines()[0]) == (2, "redlines: PC501 Permission denied")

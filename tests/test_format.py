@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, REPO
-from dsl.api import parse
-from dsl.diagnostics import PeaceError
-from dsl.format import comparable, format_text, quote_line, scan_comments
+from peacecheck.dsl.api import parse
+from peacecheck.dsl.diagnostics import PeaceError
+from peacecheck.dsl.format import comparable, format_text, quote_line, scan_comments
 
 
 
@@ -31,7 +31,7 @@ REAL_FILES = sorted([*REPO.glob("proposals/*.peace"), *REPO.glob("redlines/*.red
 
 
 def fmt(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "checker", "fmt", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "peacecheck.checker", "fmt", *args], cwd=cwd, capture_output=True, text=True,
                           input=stdin, env={**os.environ, "NO_COLOR": "1"})
 
 

@@ -26,8 +26,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import dsl
-from checker.cli import main
+from peacecheck import dsl
+from peacecheck.checker.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 GRAMMAR = (REPO / "dsl" / "peace.lark").read_text(encoding="utf-8")
@@ -354,6 +354,6 @@ def test_generated_projects_still_never_crash_when_mutated(files, data):
 def test_fast_dedent_is_textwrap_dedent(text):
     import textwrap
 
-    from dsl.transform import dedent
+    from peacecheck.dsl.transform import dedent
 
     assert dedent(text) == textwrap.dedent(text)

@@ -6,11 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from checker.cli_tools import SCAFFOLD
+from peacecheck.checker.cli_tools import SCAFFOLD
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "checker", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "peacecheck.checker", *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "NO_COLOR": "1"})
 
 

@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 
-import dsl
-from dsl import models as m
-from dsl.api import load_proposal, load_redlines, load_vocabulary
-from dsl.transform import VocabularyFile
+from peacecheck import dsl
+from peacecheck.dsl import models as m
+from peacecheck.dsl.api import load_proposal, load_redlines, load_vocabulary
+from peacecheck.dsl.transform import VocabularyFile
 
 VOCAB = '''vocabulary "V"
 type status = scale(held < frozen < ceded)
@@ -128,7 +128,7 @@ require R2 "required" {
     assert r1.kind == "rule" and r1.severity == "soft" and r1.weight == 2.5
     assert r1.citations[0].locator == "loc"
     assert isinstance(r1.condition, m.AnyOf) and isinstance(r1.condition.items[0], m.AllOf)
-    from dsl.conditions import show
+    from peacecheck.dsl.conditions import show
 
     assert show(r1.condition) == ("(land.* >= frozen or army.cap < 100) and not alliance in [open] and g.who has us"
                                   " or g.who has any [eu, un] or g.who has all [us, eu] or present c.start"
@@ -161,7 +161,7 @@ def test_grammar_builds_strictly():
 
     from lark import Lark
 
-    grammar = resources.files("dsl").joinpath("peace.lark").read_text(encoding="utf-8")
+    grammar = resources.files("peacecheck.dsl").joinpath("peace.lark").read_text(encoding="utf-8")
     Lark(grammar, parser="lalr", strict=True)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pygments.token import Comment, Error, Keyword, Literal, Name, Number, Operator, String
 
-from checker.lexer import PeacecheckLexer
+from peacecheck.checker.lexer import PeacecheckLexer
 from conftest import FIXTURES, REPO
 
 FILES = sorted([*REPO.glob("proposals/*.peace"), *REPO.glob("redlines/*.redlines"), *REPO.glob("vocab/*.vocab"),

@@ -5,10 +5,10 @@ import datetime as dt
 
 from conftest import REPO
 
-from checker.files import DiskLoader
-from checker.lint import _days, _points, lint, representatives, unused_terms
-from dsl import models as m
-from dsl.api import load_proposal, load_redlines
+from peacecheck.checker.files import DiskLoader
+from peacecheck.checker.lint import _days, _points, lint, representatives, unused_terms
+from peacecheck.dsl import models as m
+from peacecheck.dsl.api import load_proposal, load_redlines
 
 LINT = "tests/fixtures/solve/lint"
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from checker.evaluate import check
-from checker.render_github import command, escape_data, escape_property
-from checker.render_github import render as render_github
-from checker.render_junit import render as render_junit
-from checker.render_sarif import render as render_sarif
+from peacecheck.checker.evaluate import check
+from peacecheck.checker.render_github import command, escape_data, escape_property
+from peacecheck.checker.render_github import render as render_github
+from peacecheck.checker.render_junit import render as render_junit
+from peacecheck.checker.render_sarif import render as render_sarif
 from conftest import BASIC, DictLoader
-from dsl.api import check_acknowledgements, load_proposal, load_redlines
+from peacecheck.dsl.api import check_acknowledgements, load_proposal, load_redlines
 
 VOCAB = '''vocabulary "Outputs"
 term land.north : scale(held < frozen < ceded) "Northern province"
@@ -88,7 +88,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "checker", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "peacecheck.checker", *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "NO_COLOR": "1"})
 
 
@@ -258,8 +258,8 @@ def test_a_bad_today_is_a_usage_error(project: Path):
 
 
 def test_an_acknowledgement_needs_a_reason():
-    from dsl.api import parse
-    from dsl.diagnostics import PeaceError
+    from peacecheck.dsl.api import parse
+    from peacecheck.dsl.diagnostics import PeaceError
 
     with pytest.raises(PeaceError) as info:
         parse('proposal "x"\nclause 1 "c" {\n  acknowledge north N-LAND until 2026-01-01\n}\n', "x.peace")

@@ -5,8 +5,8 @@ import re
 
 from click.testing import CliRunner
 
-from checker.cli import main
-from dsl.diagnostics import ERROR_CODES
+from peacecheck.checker.cli import main
+from peacecheck.dsl.diagnostics import ERROR_CODES
 
 from conftest import REPO
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.evaluate import check
-from checker.files import DiskLoader, load_inputs
+from peacecheck.checker.evaluate import check
+from peacecheck.checker.files import DiskLoader, load_inputs
 
 from conftest import REPO
 
@@ -46,7 +46,7 @@ def test_all_points_are_encoded(nov, dec):
 
 
 def test_every_rule_cites_a_seed_file():
-    from dsl.api import load_redlines
+    from peacecheck.dsl.api import load_redlines
 
     loader = DiskLoader(REPO)
     for path in sorted((REPO / "redlines").glob("*.redlines")):

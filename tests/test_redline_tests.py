@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from checker.redline_tests import check_rule_names, parse_test_file, run_case
+from peacecheck.checker.redline_tests import check_rule_names, parse_test_file, run_case
 from conftest import REPO, DictLoader
-from dsl.api import load_redlines
-from dsl.diagnostics import PeaceError
+from peacecheck.dsl.api import load_redlines
+from peacecheck.dsl.diagnostics import PeaceError
 from test_outputs import FILES
 
 PASSING = '''party = "north"
@@ -193,7 +193,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "checker", "test", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "peacecheck.checker", "test", *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "NO_COLOR": "1"})
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checker.cli import RENDERERS, load_object, main
-from checker.evaluate import check
-from checker.files import DiskLoader, load_inputs
+from peacecheck.checker.cli import RENDERERS, load_object, main
+from peacecheck.checker.evaluate import check
+from peacecheck.checker.files import DiskLoader, load_inputs
 
 # Raw ESC and BEL in the file, and the same again through the language's own \u escapes.
 EVIL = ('\x1b[2J\x1b]0;owned\x07 \\u001b[31mred\\u001b[0m \\u009b6n \\u202egnp.exe\\u202c \\u0000 '

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pytest
 from conftest import REPO
 
-from checker.evaluate import Environment, Evaluator, bindings_of, check, rule_findings
-from checker.files import DiskLoader, load_inputs
-from checker.solve import (
+from peacecheck.checker.evaluate import Environment, Evaluator, bindings_of, check, rule_findings
+from peacecheck.checker.files import DiskLoader, load_inputs
+from peacecheck.checker.solve import (
     Problem,
     Verifier,
     conflict_sets,
@@ -23,7 +23,7 @@ from checker.solve import (
     solve,
     with_choice,
 )
-from dsl import models as m
+from peacecheck.dsl import models as m
 
 SOLVE = REPO / "tests" / "fixtures" / "solve"
 
@@ -306,7 +306,7 @@ def test_brute_force_matches_check_itself():
 def test_ortools_missing_is_an_input_error(monkeypatch):
     import sys
 
-    from dsl.diagnostics import PeaceError
+    from peacecheck.dsl.diagnostics import PeaceError
 
     monkeypatch.setitem(sys.modules, "ortools.sat.python", None)
     with pytest.raises(PeaceError) as caught:
@@ -315,7 +315,7 @@ def test_ortools_missing_is_an_input_error(monkeypatch):
 
 
 def test_real_options_file_has_the_28_point_draft_as_default(in_repo):
-    from dsl.api import load_proposal
+    from peacecheck.dsl.api import load_proposal
 
     proposal, _ = load_proposal("proposals/options.peace", DiskLoader(REPO))
     optioned = [c for c in proposal.clauses if c.options]

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
-from checker.cli import main
+from peacecheck.checker.cli import main
 
 SOLVE = REPO / "tests" / "fixtures" / "solve"
 GOLDEN = SOLVE / "golden"
@@ -131,7 +131,7 @@ def test_html_is_self_contained_deterministic_and_escaped(cli, tmp_path):
 @pytest.mark.browser
 def test_html_in_chromium_makes_no_request_and_shows_the_packages(tmp_path, browser):
     out = tmp_path / "solve.html"
-    done = subprocess.run([sys.executable, "-m", "checker", *solve_args("feasible.peace"), "--format", "html", "-o",
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", *solve_args("feasible.peace"), "--format", "html", "-o",
                            str(out)], check=False, cwd=SOLVE, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     assert done.returncode == 0, done.stderr
@@ -184,7 +184,7 @@ def test_lint_defaults_to_the_redlines_folder_found_from_here(cli, monkeypatch):
 
 
 def test_solve_and_lint_are_registered():
-    from checker.cli import LAZY_COMMANDS
+    from peacecheck.checker.cli import LAZY_COMMANDS
 
-    assert LAZY_COMMANDS["solve"] == "checker.cli_solve:solve" and LAZY_COMMANDS["lint"] == "checker.cli_solve:lint"
+    assert LAZY_COMMANDS["solve"] == "peacecheck.checker.cli_solve:solve" and LAZY_COMMANDS["lint"] == "peacecheck.checker.cli_solve:lint"
     assert Path(REPO / "checker" / "templates" / "solve.html.j2").is_file()

@@ -16,7 +16,7 @@ OUTPUTS = {"draft.json": ["--format", "json"], "draft.txt": ["--format", "text"]
 
 def render(args: list[str]) -> bytes:
     env = {**os.environ, "NO_COLOR": "1"}
-    run = subprocess.run([sys.executable, "-m", "checker", "proposals/draft.peace", *args],
+    run = subprocess.run([sys.executable, "-m", "peacecheck.checker", "proposals/draft.peace", *args],
                          cwd=BASIC, capture_output=True, env=env)
     if run.returncode not in (0, 1):
         raise SystemExit(run.stderr.decode())

@@ -1,0 +1,1 @@
+"""Editor support files (TextMate grammar, language configuration), shipped as package data."""

@@ -1,0 +1,108 @@
+"""The library in three calls gives what the command line prints; one registry picks formats everywhere."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from peacecheck.checker import check, diff_drafts, load_project, render, render_diff
+from peacecheck.checker.config import parse_output
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "peacecheck.checker", *args], cwd=cwd, capture_output=True,
+                          timeout=300)
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown", "sarif"])
+def test_three_calls_match_the_cli_byte_for_byte(fmt, monkeypatch):
+    monkeypatch.chdir(REPO)
+    printed = cli("proposals/miami.peace", "--format", fmt).stdout.decode("utf-8")
+    assert render(check(load_project("proposals/miami.peace")), fmt) == printed
+
+
+def test_library_party_selection_and_unknown_party(monkeypatch):
+    from peacecheck.dsl.diagnostics import PeaceError
+
+    monkeypatch.chdir(REPO)
+    project = load_project("proposals/miami.peace", parties=("russia",))
+    assert [r.party for r in project.redlines] == ["russia"]
+    with pytest.raises(PeaceError) as caught:
+        load_project("proposals/miami.peace", parties=("rusia",))
+    assert caught.value.diagnostics[0].code == "PC121" and "russia" in caught.value.diagnostics[0].message
+
+
+def test_diff_honours_today_like_check(tmp_path, monkeypatch):
+    """An acknowledgement that expired in 2020 changes nothing: the clause stays rejected in check and diff."""
+    import shutil
+
+    project = tmp_path / "basic"
+    shutil.copytree(REPO / "tests" / "fixtures" / "basic", project)
+    draft = (project / "proposals" / "draft.peace").read_text(encoding="utf-8")
+    (project / "proposals" / "old.peace").write_text(draft, encoding="utf-8")
+    expired = draft.replace("  land.north = ceded\n}",
+                            '  land.north = ceded\n  acknowledge north N-LAND "for now" until 2020-01-01\n}', 1)
+    assert expired != draft
+    (project / "proposals" / "new.peace").write_text(expired, encoding="utf-8")
+    done = cli("diff", "proposals/old.peace", "proposals/new.peace", "--format", "json", "--today", "2026-01-01",
+               cwd=project)
+    assert done.returncode == 0, done.stderr
+    north = next(p for p in json.loads(done.stdout)["summary"] if p["party"] == "north")
+    assert north["before"]["reject"] == north["after"]["reject"] == 3 and north["movers"] == []
+    monkeypatch.chdir(project)
+    library = diff_drafts("proposals/old.peace", "proposals/new.peace", today=dt.date(2026, 1, 1))
+    assert render_diff(library, "json").encode("utf-8") == done.stdout
+
+
+@pytest.mark.parametrize("path,fmt", [("r.html", "html"), ("r.md", "markdown"), ("r.json", "json"),
+                                      ("r.sarif", "sarif"), ("r.xml", "junit"), ("r.txt", "text"), ("R.HTML", "html"),
+                                      ("r.out", "text"), ("json:r.html", "json")])
+def test_output_format_follows_the_extension(path, fmt):
+    formats = {"text", "json", "html", "markdown", "sarif", "junit", "github"}
+    assert parse_output(path, formats, "text").format == fmt
+
+
+def test_a_bare_format_name_is_refused():
+    with pytest.raises(ValueError, match="format name"):
+        parse_output("json", {"text", "json"}, "text")
+
+
+def test_check_o_html_writes_html(tmp_path):
+    target = tmp_path / "report.html"
+    done = cli("proposals/miami.peace", "-o", str(target))
+    assert done.returncode in (0, 1), done.stderr
+    assert target.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+def test_check_o_json_bare_is_refused_with_a_hint(tmp_path):
+    done = cli("proposals/miami.peace", "-o", "json", cwd=REPO)
+    assert done.returncode == 2
+    assert b"--format json" in done.stderr and not (REPO / "json").exists()
+
+
+def test_the_wheel_has_one_top_level_name(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w",
+                           str(tmp_path), str(REPO)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    wheel = next(tmp_path.glob("peacecheck-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
+    assert tops == {"peacecheck"}
+    for packaged in ("peacecheck/dsl/peace.lark", "peacecheck/dsl/parser_tables.json",
+                     "peacecheck/checker/templates/report.html.j2", "peacecheck/editors/peacecheck.tmLanguage.json"):
+        assert packaged in names
+
+
+def test_dsl_and_checker_are_not_importable_outside_the_checkout(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    for name in ("dsl", "checker"):
+        done = subprocess.run([sys.executable, "-c", f"import {name}"], cwd=tmp_path, env=env, capture_output=True)
+        assert done.returncode != 0, name

@@ -1,0 +1,121 @@
+"""High-severity safety: no parser cache read from a shared folder; `-o` never replaces a FIFO or device."""
+from __future__ import annotations
+
+import os
+import pickle
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from peacecheck.checker.files import write_atomic
+from peacecheck.dsl import tables
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class _Planted:
+    """Unpickling this creates a marker file: proof that a planted pickle ran code."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path(self.marker).touch, ())
+
+
+def test_shipped_parser_tables_match_the_grammar():
+    import lark
+
+    shipped = tables._shipped_tables()
+    assert shipped is not None, "dsl/parser_tables.json is missing: run python -m peacecheck.dsl.tables"
+    assert shipped["grammar_sha256"] == tables.grammar_digest(tables.grammar_text()), \
+        "peace.lark changed: regenerate with python -m peacecheck.dsl.tables"
+    assert shipped["lark_version"] == lark.__version__
+
+
+def test_shipped_tables_parse_like_the_grammar():
+    import lark
+
+    built = lark.Lark(tables.grammar_text(), **tables.OPTIONS)
+    loaded = tables.build_parser()
+    for path in sorted((REPO / "proposals").glob("*.peace")) + sorted((REPO / "redlines").glob("*.redlines")):
+        text = path.read_text(encoding="utf-8")
+        assert loaded.parse(text) == built.parse(text), path.name
+
+
+def test_no_pickle_is_loaded_from_the_temp_folder(tmp_path):
+    """Plant a pickle under every name lark's cache could use; a check must never run it."""
+    shared = tmp_path / "shared-tmp"
+    shared.mkdir()
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps(_Planted(str(marker)))
+    for version in ("3_11", "3_12", "3_13"):
+        for name in (f".lark_cache_root_x_{version}.tmp", f".lark_cache_{os.getuid()}_x_{version}.tmp"):
+            (shared / name).write_bytes(payload)
+    planted = sorted(p.name for p in shared.iterdir())
+    env = {**os.environ, "TMPDIR": str(shared), "TEMP": str(shared), "TMP": str(shared),
+           "PYTHONPATH": str(Path(__file__).parent)}
+    code = ("import sys, tempfile; sys.argv[0] = 'peacecheck'\n"
+            "import pickle\nreal = pickle.load\n"
+            "def spy(*a, **k):\n    raise SystemExit('pickle.load called')\n"
+            "pickle.load = spy\n"
+            "from peacecheck.checker.cli import run\nrun()")
+    done = subprocess.run([sys.executable, "-c", code, "proposals/miami.peace", "--format", "json"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    assert '"schema_version"' in done.stdout
+    assert not marker.exists()
+    assert sorted(p.name for p in shared.iterdir()) == planted, "nothing is cached in the shared temp folder"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_write_into_a_fifo_keeps_the_fifo(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, b"report\n")
+    reader.join(timeout=10)
+    assert received == [b"report\n"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+def test_write_through_a_symlink_to_a_fifo_keeps_both(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link"
+    link.symlink_to(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(link, b"x")
+    reader.join(timeout=10)
+    assert received == [b"x"] and link.is_symlink() and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_write_into_a_character_device_keeps_the_device(tmp_path):
+    null = tmp_path / "null"
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # the same device as /dev/null
+    write_atomic(null, b"report\n")
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+
+
+def test_cli_output_into_a_fifo(tmp_path):
+    fifo = tmp_path / "out.pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", "proposals/miami.peace", "--format", "json",
+                           "-o", str(fifo)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    reader.join(timeout=30)
+    assert done.returncode in (0, 1), done.stderr
+    assert received and b'"schema_version"' in received[0]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
