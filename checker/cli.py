@@ -118,6 +118,7 @@ def write_output(text: str, output: str | None, inputs: list[str]) -> None:
     from peacecheck.checker.files import write_atomic
 
     target = Path(output)
+    inputs = [*inputs, *_config_inputs()]
     if target.exists() and any(_same_file(target, Path(i)) for i in inputs):
         fail("PC119", f"refusing to write '{output}': it is an input of this run", output)
     if target.exists() and target.suffix in INPUT_SUFFIXES:
@@ -126,6 +127,19 @@ def write_output(text: str, output: str | None, inputs: list[str]) -> None:
         write_atomic(target, text.encode("utf-8"))
     except OSError as exc:
         fail("PC120", f"cannot write '{output}': {exc.strerror or exc}", output)
+
+
+def _config_inputs() -> list[str]:
+    """The config file this run read (found from the working folder or named by --config): an input too."""
+    from .config import find_config
+
+    ctx = click.get_current_context(silent=True)
+    explicit = None
+    while ctx is not None:
+        explicit = explicit or ctx.params.get("config_path")
+        ctx = ctx.parent
+    found = Path(explicit) if explicit else find_config(Path.cwd())
+    return [str(found)] if found else []
 
 
 # Report files never have these names; an existing one is some run's input.
@@ -147,9 +161,10 @@ def run_guarded(action) -> None:
     except PeaceError as exc:
         report_errors(exc)
         sys.exit(EXIT_INPUT)
+    except BrokenPipeError:  # `peacecheck ... | head`: the reader left; click would make this exit 1
+        _quiet_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
     except OSError as exc:  # the file system failed under us (a vanished file, permissions): still an input error
-        if isinstance(exc, BrokenPipeError):
-            raise
         where = str(exc.filename) if exc.filename else "peacecheck"
         report_errors(PeaceError([Diagnostic("PC501", f"{exc.strerror or exc}", Span(where, 0, 0))]))
         sys.exit(EXIT_INPUT)
@@ -270,8 +285,7 @@ def run() -> None:
     except SystemExit:
         raise
     except BrokenPipeError:  # `peacecheck ... | head`: the reader left; stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _quiet_stdout()
         sys.exit(EXIT_BROKEN_PIPE)
     except RecursionError:
         click.echo("peacecheck: internal error: input nested too deeply (please report this)", err=True)
@@ -280,6 +294,15 @@ def run() -> None:
         click.echo(f"peacecheck: internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("please report this with the input that caused it", err=True)
         sys.exit(3)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process its pipe closed on

@@ -119,3 +119,46 @@ def test_cli_output_into_a_fifo(tmp_path):
     assert done.returncode in (0, 1), done.stderr
     assert received and b'"schema_version"' in received[0]
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_broken_pipe_exits_141_not_1():
+    """A reader that leaves at once (`| head -1`): the documented 141, never the 'hard rejection' 1."""
+    fixture = REPO / "tests" / "fixtures" / "basic"
+    process = subprocess.Popen([sys.executable, "-m", "peacecheck.checker", "proposals/draft.peace", "--fail-on",
+                                "never", "--format", "json"], cwd=fixture, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before anything is written
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 141, err
+    assert b"Traceback" not in err
+
+
+def test_output_onto_the_config_file_read_is_refused(tmp_path):
+    import shutil
+
+    project = tmp_path / "basic"
+    shutil.copytree(REPO / "tests" / "fixtures" / "basic", project)
+    (project / ".git").mkdir()
+    for name, text in (("pyproject.toml", '[tool.peacecheck]\nfail-on = "never"\n'),
+                       ("peacecheck.toml", 'fail-on = "never"\n')):
+        config = project / name
+        config.write_text(text, encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "peacecheck.checker", "proposals/draft.peace", "-o", name],
+                              cwd=project, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2 and "PC119" in done.stderr, done.stderr
+        assert config.read_text(encoding="utf-8") == text
+        config.unlink()
+
+
+@pytest.mark.parametrize("special", ["fifo", "zero"])
+def test_config_that_is_not_a_regular_file_is_refused(tmp_path, special):
+    if special == "fifo":
+        config = tmp_path / "peacecheck.toml"
+        os.mkfifo(config)
+    else:
+        if not Path("/dev/zero").exists():
+            pytest.skip("no /dev/zero")
+        config = Path("/dev/zero")
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", "proposals/miami.peace", "--config",
+                           str(config)], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "PC600" in done.stderr, done.stderr
