@@ -110,8 +110,13 @@ def use_colour(output: str | None) -> bool:
     return sys.stdout.isatty()
 
 
-def write_output(text: str, output: str | None, inputs: list[str]) -> None:
-    """Print, or write `output` atomically; never overwrite a file this run read, nor any peacecheck source file."""
+def write_output(text: str, output: str | None, inputs: list[str], fmt: str = "text") -> None:
+    """Print, or write `output` atomically; never overwrite a file this run read, nor any peacecheck source file.
+
+    Every report passes the one escaper of its format first (no terminal control, no CI command)."""
+    from .escape import safe_report
+
+    text = safe_report(text, fmt, colour=bool(output is None and use_colour(None)))
     if not output or output == "-":
         click.echo(text, nl=False)
         return
@@ -249,7 +254,7 @@ def check(proposals: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...],
                 target = None if spec.path == "-" else spec.path
                 if target:
                     Path(target).parent.mkdir(parents=True, exist_ok=True)
-                write_output(render(result, spec.format, use_colour(target)), target, every_input)
+                write_output(render(result, spec.format, use_colour(target)), target, every_input, spec.format)
             worst = max(worst, exit_code(result, settings.fail_on))
         return worst
 

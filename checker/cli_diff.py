@@ -63,8 +63,9 @@ def diff(old: str, new: str, output: str | None, fmt: str | None, redlines: tupl
         before = check(old_proposal, inputs.vocabulary, inputs.redlines, inputs.digests, today=day)
         after = check(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests, today=day)
         result = compare(before, after)
-        write_output(render(result, fmt or format_for(output), use_colour(output)), output,
-                     inputs.read_files + old_files)
+        chosen = fmt or format_for(output)
+        write_output(render(result, chosen, use_colour(output)), output,
+                     inputs.read_files + old_files, chosen)
         return EXIT_OK
 
     run_guarded(body)

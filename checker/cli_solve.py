@@ -66,7 +66,7 @@ def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], to
         infos = [party_info(r, inputs.digests.get(r.party, b"")) for r in sorted(inputs.redlines, key=lambda r: r.party)]
         result = run_solve(inputs.proposal, inputs.vocabulary, inputs.redlines, infos, top, draft_model,
                            draft_model.file if draft_model else "", today.date() if today else dt.date.today())
-        write_output(load_object(SOLVE_FORMATS[fmt])(result), output, inputs.read_files + read)
+        write_output(load_object(SOLVE_FORMATS[fmt])(result), output, inputs.read_files + read, fmt)
         return EXIT_OK if result.feasible else EXIT_REJECTED
 
     run_guarded(body)
@@ -105,7 +105,9 @@ def lint(paths: tuple[str, ...], vocabulary_path: str | None, fmt: str) -> None:
         vocabulary, redlines, proposals = _lint_inputs(paths, vocabulary_path)
         report = LintReport(run_lint(vocabulary, redlines, proposals), vocabulary.file,
                             tuple(r.file for r in redlines), tuple(p.file for p in proposals))
-        click.echo(load_object(LINT_FORMATS[fmt])(report), nl=False)
+        from peacecheck.checker.escape import safe_report
+
+        click.echo(safe_report(load_object(LINT_FORMATS[fmt])(report), fmt), nl=False)
         return EXIT_REJECTED if report.warnings else EXIT_OK
 
     run_guarded(body)

@@ -201,7 +201,9 @@ def test(paths: tuple[str, ...], verbose: bool, threshold: float | None, proposa
             coverage = runner.coverage(results, extra)
         from .redline_tests import render
 
-        click.echo(render(results, coverage, verbose, wanted), nl=False)
+        from .escape import terminal_text
+
+        click.echo(terminal_text(render(results, coverage, verbose, wanted)), nl=False)
         low = coverage is not None and wanted is not None and coverage.percent < wanted
         return EXIT_REJECTED if low or any(not r.passed for r in results) else EXIT_OK
 

@@ -16,6 +16,7 @@ from peacecheck.dsl import models as m
 from peacecheck.dsl.conditions import leaves, show, test_part
 from peacecheck.dsl.validate import leaf_terms
 
+from .wording import finding_message
 from .results import (AcknowledgementIssue, CheckResult, CitationInfo, ClauseResult, Evidence, Finding,
                       OptionResult, PartyInfo, Verdict)
 
@@ -221,8 +222,7 @@ def _finding(redlines: m.RedLines, rule: m.Rule, evidence: list[Evidence], claus
              related: tuple[str, ...]) -> Finding:
     condition = show(rule.condition) if rule.condition else ""
     shown = _evidence_text(evidence, rule.kind)
-    verb = "requires" if rule.kind == "require" else "rejects"
-    message = f"{redlines.name} {verb}: {rule.title} ({rule.id}); {shown}"
+    message = finding_message(redlines.name, rule.kind, rule.severity, rule.title, rule.id, shown)
     option = next((e.option for e in evidence if e.clause == clause and e.option), None)
     return Finding(party=redlines.party, rule=rule.id, rule_title=rule.title, severity=rule.severity,
                    kind=rule.kind, clause=clause, message=message, explanation=rule.because,

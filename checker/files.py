@@ -46,11 +46,15 @@ class DiskLoader:
         self.data: dict[str, bytes] = {}
 
     def resolve(self, relative: str, from_file: str, span: Span) -> str:
+        if "\0" in relative or "\n" in relative or "\r" in relative:
+            # The OS cannot name such a file, and a newline would forge a `file:line:col` line.
+            raise PeaceError([Diagnostic("PC020", f"cannot resolve {relative!r}: a path cannot contain "
+                                         "a NUL byte or a line break", span)])
         base = Path(from_file).parent
         target = Path(relative) if Path(relative).is_absolute() else base / relative
         try:
             real = target.resolve()
-        except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
+        except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a name too long
             raise PeaceError([Diagnostic("PC020", f"cannot resolve '{relative}': {exc}", span)]) from None
         if not real.is_relative_to(self.root):
             raise PeaceError([Diagnostic("PC021", f"'{relative}' resolves outside the project ({self.root})", span,

@@ -162,3 +162,65 @@ def test_config_that_is_not_a_regular_file_is_refused(tmp_path, special):
     done = subprocess.run([sys.executable, "-m", "peacecheck.checker", "proposals/miami.peace", "--config",
                            str(config)], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "PC600" in done.stderr, done.stderr
+
+
+HOSTILE = "Evil\x1b]0;owned\x07\x9b2J\u202e title"
+
+
+def _hostile_project(tmp_path: Path) -> Path:
+    import shutil
+
+    project = tmp_path / "basic"
+    shutil.copytree(REPO / "tests" / "fixtures" / "basic", project)
+    draft = project / "proposals" / "draft.peace"
+    text = draft.read_text(encoding="utf-8")
+    hostile_title = HOSTILE.replace("\x1b", "\\u001b").replace("\x07", "\\u0007").replace("\x9b", "\\u009b")
+    text = text.replace('clause 2 "Army"', f'clause 2 "{hostile_title}\\n::add-mask::secret\\n::error::x"', 1)
+    (project / "proposals" / "new.peace").write_text(text, encoding="utf-8")
+    return project
+
+
+@pytest.mark.parametrize("args", [
+    ["proposals/new.peace", "--format", "text"],
+    ["proposals/new.peace", "--format", "markdown"],
+    ["diff", "proposals/draft.peace", "proposals/new.peace"],
+    ["diff", "proposals/draft.peace", "proposals/new.peace", "--format", "markdown"],
+])
+def test_no_terminal_control_and_no_workflow_command_on_stdout(tmp_path, args):
+    project = _hostile_project(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", *args], cwd=project, capture_output=True,
+                          timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    out = done.stdout.decode("utf-8")
+    assert "Evil" in out
+    for bad in ("\x1b", "\x07", "\x9b", "\u202e"):
+        assert bad not in out, (args, repr(bad))
+    assert not any(line.lstrip().startswith("::") for line in out.splitlines()), args
+
+
+def test_escaper_keeps_own_colour_only():
+    from peacecheck.checker.escape import safe_report
+
+    coloured = "\x1b[31mREJECT\x1b[0m " + "a\x1b]0;t\x07"
+    assert safe_report(coloured, "text", colour=True) == "\x1b[31mREJECT\x1b[0m a\\x1b]0;t\\x07"
+    assert "\x1b" not in safe_report(coloured, "text")
+    shown = safe_report("::error::x\n  ::warning::y", "markdown")
+    assert not any(line.lstrip().startswith("::") for line in shown.splitlines()) and "error::x" in shown
+    assert safe_report("::error::x", "github") == "::error::x"
+    assert safe_report("<p>\x01</p>", "html") == "<p>\ufffd</p>"
+
+
+@pytest.mark.parametrize("command", [[], ["lint"], ["solve"], ["diff", "proposals/draft.peace"]])
+def test_nul_byte_in_a_vocabulary_path_is_a_located_error(tmp_path, command):
+    import shutil
+
+    project = tmp_path / "basic"
+    shutil.copytree(REPO / "tests" / "fixtures" / "basic", project)
+    (project / "proposals" / "nul.peace").write_text('proposal "X"\nvocabulary "../vocab/ba\\u0000sic.vocab"\n',
+                                                     encoding="utf-8")
+    args = [*command, "proposals/nul.peace"] if command != ["lint"] else ["lint", "redlines", "proposals/nul.peace"]
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", *args], cwd=project, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert "nul.peace:2:" in done.stderr

@@ -1,0 +1,49 @@
+"""The last line of defence for every report written as text: no terminal control, no CI command.
+
+Renderers escape what they take from input files; this runs once more on the finished report, so a
+renderer that forgets cannot let a proposal's title clear the screen, set the window title, reverse
+the text direction, or print a line that a CI runner reads as a workflow command (`::add-mask::`).
+"""
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab and newline, DEL, C1 controls (the one-byte CSI 0x9b among them), bidi overrides.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The colour codes peacecheck itself writes (Select Graphic Rendition only).
+_OWN_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+# A line that a CI runner (GitHub Actions, and others copying it) would read as a command.
+_WORKFLOW_COMMAND = re.compile(r"^([ \t]*):(?=:)", re.MULTILINE)
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(text: str, colour: bool = False) -> str:
+    """Control characters shown as escapes (keeping peacecheck's own colour codes when `colour`),
+    and line-initial `::` broken by a zero-width space."""
+    if colour:
+        parts = _OWN_COLOUR.split(text)
+        codes = _OWN_COLOUR.findall(text)
+        cleaned = [_UNSAFE.sub(_escape, part) for part in parts]
+        text = "".join(piece for pair in zip(cleaned, [*codes, ""]) for piece in pair)
+    else:
+        text = _UNSAFE.sub(_escape, text)
+    return _WORKFLOW_COMMAND.sub(lambda m: m.group(1) + ":" + ZERO_WIDTH_SPACE, text)
+
+
+def markup_text(text: str) -> str:
+    """For HTML and XML pages: raw control characters (never valid there) become U+FFFD."""
+    return _UNSAFE.sub("\ufffd", text)
+
+
+def safe_report(text: str, fmt: str, colour: bool = False) -> str:
+    """A finished report made safe for where it goes, by format."""
+    if fmt in ("html", "junit", "docx"):
+        return markup_text(text)
+    if fmt in ("json", "sarif", "github"):  # JSON escapes controls itself; `github` output *is* commands
+        return text
+    return terminal_text(text, colour)
