@@ -133,7 +133,9 @@ def _format_one(path: str, check_only: bool, show_diff: bool) -> int:
     from peacecheck.dsl.format import format_text
     from peacecheck.dsl.parser import decode
 
-    data = sys.stdin.buffer.read() if path == "-" else _read(path)
+    from peacecheck.dsl.parser import MAX_FILE_BYTES
+
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if path == "-" else _read(path)
     name = "<stdin>" if path == "-" else path
     formatted = format_text(decode(data, name), name)
     original = data.decode("utf-8")
@@ -155,8 +157,13 @@ def _format_one(path: str, check_only: bool, show_diff: bool) -> int:
 
 
 def _read(path: str) -> bytes:
+    """A regular file only, within the size limit: a FIFO or /dev/zero must not hang or fill memory."""
+    from peacecheck.dsl.parser import MAX_FILE_BYTES
+
+    from .files import read_limited
+
     try:
-        return Path(path).read_bytes()
+        return read_limited(Path(path), MAX_FILE_BYTES)
     except OSError as exc:
         raise PeaceError([Diagnostic("PC020", f"cannot read '{path}': {exc.strerror or exc}", Span(path, 1, 1))]) from None
 

@@ -91,6 +91,12 @@ def _drop_spans(value):
 
 def _check_round_trip(before: object, out: str, filename: str) -> None:
     """Never hand back text that means something else: a formatter bug is an error, not a rewrite."""
+    try:  # the whole loader's checks, limits included: the output must load as the input did
+        normalise(out, filename)
+    except PeaceError as exc:
+        first = exc.diagnostics[0]
+        raise PeaceError([Diagnostic("PC620", f"the formatted file would not load ({first.code} {first.message}); "
+                                     "file left as it is", Span(filename, 1, 1))]) from None
     try:
         after = _model_of(parse_tree(out, filename), filename)
     except PeaceError:

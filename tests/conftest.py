@@ -63,18 +63,46 @@ def in_repo(monkeypatch):
     return REPO
 
 
-# Debian's Chromium, as CI installs it; never a browser downloaded by a test tool.
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
                  "--disable-component-update", "--disable-sync", "--disable-quic"]
+INSTALL_HINT = ("no Chromium found: install one (Debian: apt-get install -y chromium; or "
+                "python -m playwright install chromium) or set PEACECHECK_CHROMIUM=/path/to/chromium")
+
+
+def find_chromium() -> str | None:
+    """A Chromium to drive: $PEACECHECK_CHROMIUM, Debian's /usr/bin/chromium, one on PATH, or Playwright's own."""
+    import os
+    import shutil
+
+    explicit = os.environ.get("PEACECHECK_CHROMIUM")
+    if explicit:
+        return explicit
+    for candidate in ("/usr/bin/chromium", *(shutil.which(n) for n in ("chromium", "chromium-browser",
+                                                                       "google-chrome", "chrome"))):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None  # Playwright's own download, if any, is tried by launching without a path
 
 
 @pytest.fixture(scope="session")
 def browser():
-    """One real headless Chromium for every browser test of the run."""
+    """One real headless Chromium for every browser test of the run.
+
+    Where no browser can be found the browser tests are skipped with one line saying how to install
+    one, except under CI=true, where a missing browser is a failure (they must never be skipped there)."""
+    import os
+
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
+    path = find_chromium()
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS) if path else \
+                pw.chromium.launch(args=CHROMIUM_ARGS)
+        except PlaywrightError as exc:
+            if os.environ.get("CI", "").lower() == "true":
+                raise RuntimeError(f"{INSTALL_HINT} ({exc.message.splitlines()[0]})") from None
+            pytest.skip(INSTALL_HINT)
         yield chromium
         chromium.close()

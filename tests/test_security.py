@@ -224,3 +224,27 @@ def test_nul_byte_in_a_vocabulary_path_is_a_located_error(tmp_path, command):
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
     assert "nul.peace:2:" in done.stderr
+
+
+def test_fmt_never_writes_a_file_that_no_longer_loads(tmp_path):
+    """A long triple-quoted text with a control character would become one over-long line (PC014)."""
+    body = "\n".join("word " * 19 for _ in range(1100))
+    path = tmp_path / "long.peace"
+    original = f'proposal "X"\nclause 1 "A" {{\n  text """\n{body}\x01\n"""\n}}\n'
+    path.write_text(original, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", "fmt", str(path)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2 and "PC620" in done.stderr, done.stderr
+    assert path.read_text(encoding="utf-8") == original
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero"])
+def test_fmt_refuses_what_is_not_a_regular_file(tmp_path, kind):
+    target = tmp_path / "x.peace"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target = Path("/dev/zero")
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", "fmt", str(target)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2 and "not a regular file" in done.stderr
