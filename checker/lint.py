@@ -107,12 +107,13 @@ def _days(values: list[m.Value]) -> list[dt.date]:
     if not cuts:
         return [dt.date(2000, 1, 1)]
     one = dt.timedelta(days=1)
-    out = [cuts[0] - one]
+    # No day exists before 0001-01-01 or after 9999-12-31: there the region beyond is empty.
+    out = [cuts[0] - one] if cuts[0] > dt.date.min else []
     for low, high in pairwise(cuts):
         out.append(low)
         if (high - low).days > 1:
             out.append(low + one)
-    return out + [cuts[-1], cuts[-1] + one]
+    return out + [cuts[-1]] + ([cuts[-1] + one] if cuts[-1] < dt.date.max else [])
 
 
 def _fresh(texts: list[str]) -> str:

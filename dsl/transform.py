@@ -15,6 +15,10 @@ from lark import Token, Tree
 from . import models as m
 from .diagnostics import DiagnosticSink, Span
 
+# The largest soft weight: `solve` compares weights x 1000 as 64-bit integers, summed over every rule.
+MAX_WEIGHT = 1_000_000
+
+
 class VocabularyFile(m.Node):
     """A vocabulary file before its includes are resolved."""
 
@@ -321,7 +325,12 @@ class Builder:
             if data == "severity":
                 fields["severity"] = str(item.children[0])
             elif data == "weight":
-                fields["weight"] = float(self.number(item.children[0]))
+                weight = float(self.number(item.children[0]))
+                if not 0 <= weight <= MAX_WEIGHT:  # solve ranks by integer weights; beyond this they overflow
+                    self.sink.error("PC117", f"weight {item.children[0]} is out of range: a weight is a number "
+                                    f"from 0 to {MAX_WEIGHT:,}", self.span(item.children[0]))
+                    weight = 1.0
+                fields["weight"] = weight
             elif data == "because":
                 fields["because"] = self.string(item.children[0])
             elif data == "tags":

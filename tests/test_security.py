@@ -248,3 +248,35 @@ def test_fmt_refuses_what_is_not_a_regular_file(tmp_path, kind):
     done = subprocess.run([sys.executable, "-m", "peacecheck.checker", "fmt", str(target)], capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 2 and "not a regular file" in done.stderr
+
+
+def _basic_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    project = tmp_path / "basic"
+    shutil.copytree(REPO / "tests" / "fixtures" / "basic", project)
+    return project
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_lint_on_the_first_and_last_date_is_no_crash(tmp_path, day):
+    project = _basic_copy(tmp_path)
+    south = project / "redlines" / "south.redlines"
+    south.write_text(south.read_text(encoding="utf-8").replace("ceasefire.start > 2025-12-31",
+                                                               f"ceasefire.start > {day}"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", "lint", "redlines", "proposals"], cwd=project,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    assert "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["solve"]])
+def test_a_huge_weight_is_a_located_error(tmp_path, command):
+    project = _basic_copy(tmp_path)
+    south = project / "redlines" / "south.redlines"
+    south.write_text(south.read_text(encoding="utf-8").replace("  severity soft", "  severity soft\n  weight 99999999999999999999", 1),
+                     encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", *command, "proposals/draft.peace"],
+                          cwd=project, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "south.redlines:" in done.stderr and "PC117" in done.stderr and "weight" in done.stderr
