@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Project", "load_project", "load_draft", "check", "render", "exit_code", "diff_drafts", "render_diff", "solve"]
+__all__ = ["Project", "load_project", "load_draft", "check", "render", "exit_code", "diff_drafts", "solve"]
 
 
 def __getattr__(name: str) -> Any:

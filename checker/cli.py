@@ -40,13 +40,26 @@ class PeacecheckGroup(click.Group):
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
         if args and self.get_command(ctx, args[0]) is None and not args[0].startswith("-"):
+            _refuse_misspelt_command(args[0], self.list_commands(ctx))
             args = ["check", *args]
         return super().resolve_command(ctx, args)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.list_commands(ctx) and not args[0].startswith("-"):
+            _refuse_misspelt_command(args[0], self.list_commands(ctx))
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+
+def _refuse_misspelt_command(word: str, commands: list[str]) -> None:
+    """`peacecheck chek FILE`: a word that is no file but close to a command is a typo, not a proposal."""
+    from peacecheck.dsl.diagnostics import did_you_mean
+
+    if Path(word).exists() or "." in word or "/" in word:
+        return
+    hint = did_you_mean(word, set(commands))
+    if hint:
+        raise click.UsageError(f"no such command or file '{word}'; {hint}")
 
 
 @click.group(cls=PeacecheckGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -101,8 +101,11 @@ def check(project: Project, today: dt.date | None = None) -> "CheckResult":
 
 
 def render(result: Any, fmt: str = "text", colour: bool = False) -> str:
-    """A check result in one of the registered formats, byte for byte what the CLI prints."""
+    """A check or diff result in one of the registered formats, byte for byte what the CLI prints."""
     from .formats import renderer
+
+    if type(result).__name__ == "DiffResult":  # by name: importing diff would slow every check's start-up
+        return render_diff(result, fmt, colour)
 
     draw = renderer(fmt)
     return draw(result, colour=colour) if fmt == "text" else draw(result)

@@ -793,7 +793,10 @@ def solve(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
                          len(problem.hard), len(problem.soft), waived=tuple(sorted(problem.waived, key=lambda r: r.key)))
     result.packages = best_packages(problem, verifier, top)
     if result.packages:
-        result.acceptable_count, result.count_capped = count_acceptable(problem)
+        counted, capped = count_acceptable(problem)
+        # Counting may stop before it sees a package that the search already found: never fewer than those.
+        result.acceptable_count = max(counted, len(result.packages))
+        result.count_capped = capped
     else:
         result.conflicts = sorted((describe_conflict(problem, s) for s in conflict_sets(problem, problem.hard, top)),
                                   key=lambda c: (len(c.rules), [r.key for r in c.rules]))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from peacecheck.checker import check, diff_drafts, load_project, render, render_diff
+from peacecheck.checker import check, diff_drafts, load_project, render
 from peacecheck.checker.config import parse_output
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,7 +59,7 @@ def test_diff_honours_today_like_check(tmp_path, monkeypatch):
     assert north["before"]["reject"] == north["after"]["reject"] == 3 and north["movers"] == []
     monkeypatch.chdir(project)
     library = diff_drafts("proposals/old.peace", "proposals/new.peace", today=dt.date(2026, 1, 1))
-    assert render_diff(library, "json").encode("utf-8") == done.stdout
+    assert render(library, "json").encode("utf-8") == done.stdout
 
 
 @pytest.mark.parametrize("path,fmt", [("r.html", "html"), ("r.md", "markdown"), ("r.json", "json"),
@@ -106,3 +106,14 @@ def test_dsl_and_checker_are_not_importable_outside_the_checkout(tmp_path):
     for name in ("dsl", "checker"):
         done = subprocess.run([sys.executable, "-c", f"import {name}"], cwd=tmp_path, env=env, capture_output=True)
         assert done.returncode != 0, name
+
+
+def test_a_misspelt_command_gets_a_did_you_mean():
+    done = cli("chek", "proposals/miami.peace")
+    assert done.returncode == 2
+    assert b"did you mean 'check'" in done.stderr and b"PC020" not in done.stderr
+
+
+def test_a_missing_file_that_is_no_command_is_still_pc020(tmp_path):
+    done = cli("nothing-like-a-command.peace", cwd=tmp_path)
+    assert done.returncode == 2 and b"PC020" in done.stderr

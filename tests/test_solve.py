@@ -320,3 +320,12 @@ def test_real_options_file_has_the_28_point_draft_as_default(in_repo):
     proposal, _ = load_proposal("proposals/options.peace", DiskLoader(REPO))
     optioned = [c for c in proposal.clauses if c.options]
     assert len(optioned) == 15 and all(c.options[0].id == "us28" for c in optioned)
+
+
+def test_a_count_that_stops_early_never_says_fewer_than_the_packages_found(monkeypatch):
+    """Counting has a time budget; when it stops before seeing any solution, the packages shown still count."""
+    import peacecheck.checker.solve as solve_module
+
+    monkeypatch.setattr(solve_module, "count_acceptable", lambda problem, cap=0: (0, True))
+    result = solve(*load("feasible.peace"))
+    assert result.packages and result.acceptable_count == len(result.packages) and result.count_capped
