@@ -169,8 +169,14 @@ def _read(path: str) -> bytes:
 
 
 def _write(path: str, text: str) -> None:
+    import stat
+
     from .files import write_atomic
 
+    # A file nobody may write (0444) stays as it is, even for root, who could rename over it.
+    if not Path(path).stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise PeaceError([Diagnostic("PC120", f"cannot write '{path}': the file is read-only; not reformatted",
+                                     Span(path, 1, 1))])
     try:
         write_atomic(Path(path), text.encode("utf-8"))
     except OSError as exc:

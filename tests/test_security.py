@@ -280,3 +280,14 @@ def test_a_huge_weight_is_a_located_error(tmp_path, command):
                           cwd=project, capture_output=True, text=True, timeout=300)
     assert done.returncode == 2, done.stderr
     assert "south.redlines:" in done.stderr and "PC117" in done.stderr and "weight" in done.stderr
+
+
+def test_fmt_leaves_a_read_only_file_alone(tmp_path):
+    path = tmp_path / "ro.peace"
+    original = 'proposal   "X"\n'
+    path.write_text(original, encoding="utf-8")
+    path.chmod(0o444)
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", "fmt", str(path)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2 and "read-only" in done.stderr, done.stderr
+    assert path.read_text(encoding="utf-8") == original and stat.S_IMODE(path.stat().st_mode) == 0o444
