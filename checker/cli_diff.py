@@ -5,7 +5,6 @@ redlines/ folder above it) unless --redlines is given.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
@@ -16,13 +15,17 @@ from .cli import EXIT_OK, load_check_inputs, load_proposal_file, run_guarded, us
 FORMATS = ("html", "json", "markdown", "text")
 
 
-def format_for(output: str | None) -> str:
-    """The format -o implies: .html/.htm -> html, .md -> markdown, .json -> json, anything else text."""
-    from .config import format_for_path
+def format_for(output: str | None, fmt: str | None = None) -> str:
+    """The diff's format: --format, else what `-o FILE` implies (the rule every command shares), else text."""
+    from .config import parse_output
 
     if not output or output == "-":
-        return "text"
-    return format_for_path(output, set(FORMATS), "text")
+        return fmt or "text"
+    try:
+        implied = parse_output(output, set(FORMATS), "text").format
+    except ValueError as exc:  # `-o json`: a format name, not a file
+        raise PeaceError([Diagnostic("PC603", str(exc), Span("-o", 0, 0))]) from None
+    return fmt or implied
 
 
 @click.command("diff")
@@ -48,34 +51,22 @@ def diff(old: str, new: str, output: str | None, fmt: str | None, redlines: tupl
     input error.
     """
     def body() -> int:
+        import datetime as dt
+
         from .diff import diff as compare
         from .evaluate import check
 
-        import datetime as dt
-
-        from .config import KNOWN_FORMATS
-
-        if output in KNOWN_FORMATS:
-            raise PeaceError([Diagnostic("PC603", f"'{output}' is a format name, not a file: use --format {output}, "
-                                         f"or -o FILE{_suffix_hint(output)}", Span("-o", 0, 0))])
+        chosen = format_for(output, fmt)
         day = today.date() if today else dt.date.today()
         inputs, old_proposal, old_files = load_both(old, new, redlines, parties)
         before = check(old_proposal, inputs.vocabulary, inputs.redlines, inputs.digests, today=day)
         after = check(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests, today=day)
         result = compare(before, after)
-        chosen = fmt or format_for(output)
         write_output(render(result, chosen, use_colour(output)), output,
                      inputs.read_files + old_files, chosen)
         return EXIT_OK
 
     run_guarded(body)
-
-
-def _suffix_hint(fmt: str) -> str:
-    from .config import SUFFIX_FORMAT
-
-    suffixes = [s for s, f in SUFFIX_FORMAT.items() if f == fmt]
-    return f" ending in {suffixes[0]}" if suffixes else ""
 
 
 def render(result, fmt: str, colour: bool = False) -> str:

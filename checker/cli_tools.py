@@ -17,13 +17,9 @@ import click
 from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
 from .cli import EXIT_INPUT, EXIT_OK, EXIT_REJECTED, RENDERERS, report_errors, run_guarded
-from .config import Config, OutputSpec, parse_config, parse_output
+from .config import Config, OutputSpec, load_config, parse_output
 
 SOURCE_SUFFIXES = (".peace", ".redlines", ".vocab")
-
-
-# ------------------------------------------------------------------ configuration
-from .config import find_config, load_config  # noqa: E402  (kept importable from here)
 
 
 @dataclass(frozen=True)
@@ -79,13 +75,6 @@ def _check_outputs(specs: tuple[OutputSpec, ...], proposals: int) -> None:
                                      "check one proposal per run to write files or machine formats")])
 
 
-def exit_code(result, fail_on: str) -> int:
-    """--fail-on: reject (a hard rejection fails), concern (any finding or acknowledgement issue), never."""
-    from .project import exit_code as policy
-
-    return EXIT_REJECTED if policy(result, fail_on) else EXIT_OK
-
-
 # ------------------------------------------------------------------ fmt
 @click.command("fmt")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
@@ -131,9 +120,7 @@ def _source_files(paths: tuple[str, ...]) -> list[str]:
 def _format_one(path: str, check_only: bool, show_diff: bool) -> int:
     """Format one file (or stdin); 1 if it changes, 0 if it is already canonical."""
     from peacecheck.dsl.format import format_text
-    from peacecheck.dsl.parser import decode
-
-    from peacecheck.dsl.parser import MAX_FILE_BYTES
+    from peacecheck.dsl.parser import MAX_FILE_BYTES, decode
 
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if path == "-" else _read(path)
     name = "<stdin>" if path == "-" else path
@@ -212,9 +199,8 @@ def test(paths: tuple[str, ...], verbose: bool, threshold: float | None, proposa
         if not no_coverage:
             extra = proposal_paths or tuple(config.path(p) for p in config.proposals)
             coverage = runner.coverage(results, extra)
-        from .redline_tests import render
-
         from .escape import terminal_text
+        from .redline_tests import render
 
         click.echo(terminal_text(render(results, coverage, verbose, wanted)), nl=False)
         low = coverage is not None and wanted is not None and coverage.percent < wanted

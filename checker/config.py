@@ -1,6 +1,6 @@
 """Project configuration: `[tool.peacecheck]` in pyproject.toml, or a peacecheck.toml.
 
-Pure: the CLI finds and reads the file (checker.cli_tools.find_config); this
+Discovery (`find_config`, `load_config`) reads through `files.read_limited`; parsing is pure: this
 module turns its text into a Config or a PeaceError (PC600-PC603). Paths in a
 config are relative to the folder the config file is in; the command line
 beats the file.
@@ -8,9 +8,8 @@ beats the file.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span, did_you_mean
@@ -133,8 +132,8 @@ _FORMAT_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9_-]+):(.*)$")
 # The one map from an output file's extension to its format, for every command's `-o`.
 SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
                  ".json": "json", ".sarif": "sarif", ".xml": "junit"}
-KNOWN_FORMATS_EXTRA = {"text", "github"}
-KNOWN_FORMATS = frozenset(SUFFIX_FORMAT.values()) | KNOWN_FORMATS_EXTRA
+# Format names no file should be called: `-o json` is a mistake for `--format json`.
+KNOWN_FORMATS = frozenset(SUFFIX_FORMAT.values()) | {"text", "github"}
 
 
 def format_for_path(path: str, formats: set[str] | frozenset[str], default_format: str) -> str:
@@ -228,14 +227,12 @@ def _has_section(pyproject: Path) -> bool:
 
 def load_config(explicit: str | None = None) -> Config:
     """The config named by --config, else the one found from the working folder, else defaults."""
-    from .files import display_path
+    from .files import display_path, read_limited
 
     path = Path(explicit) if explicit else find_config(Path.cwd())
     if path is None:
         return Config()
     key = display_path(path)
-    from .files import read_limited
-
     try:
         text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:

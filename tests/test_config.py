@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from peacecheck.checker.cli_tools import find_config
+from peacecheck.checker.config import find_config
 from peacecheck.checker.config import Config, OutputSpec, parse_config, parse_output
 from peacecheck.dsl.diagnostics import PeaceError
 from test_outputs import FILES

@@ -117,3 +117,14 @@ def test_a_misspelt_command_gets_a_did_you_mean():
 def test_a_missing_file_that_is_no_command_is_still_pc020(tmp_path):
     done = cli("nothing-like-a-command.peace", cwd=tmp_path)
     assert done.returncode == 2 and b"PC020" in done.stderr
+
+
+def test_no_build_output_and_no_machine_path_is_committed():
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    assert not [name for name in tracked if ".egg-info/" in name or name.startswith("build/")]
+    machine_paths = (f"{REPO.parent}/", f"{Path.home()}/")  # where this checkout and its user live
+    for name in tracked:
+        path = REPO / name
+        if path.suffix in (".peace", ".redlines", ".vocab", ".md", ".py", ".toml") and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert not [p for p in machine_paths if p in text], name

@@ -72,16 +72,21 @@ def test_no_pickle_is_loaded_from_the_temp_folder(tmp_path):
     assert sorted(p.name for p in shared.iterdir()) == planted, "nothing is cached in the shared temp folder"
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
-def test_write_into_a_fifo_keeps_the_fifo(tmp_path):
-    fifo = tmp_path / "pipe"
-    os.mkfifo(fifo)
+def _read_fifo_while(fifo: Path, write) -> bytes:
+    """Run `write` while another thread reads the FIFO to its end; what the reader got."""
     received: list[bytes] = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
     reader.start()
-    write_atomic(fifo, b"report\n")
-    reader.join(timeout=10)
-    assert received == [b"report\n"]
+    write()
+    reader.join(timeout=30)
+    assert received, "the FIFO was never written and closed"
+    return received[0]
+
+
+def test_write_into_a_fifo_keeps_the_fifo(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert _read_fifo_while(fifo, lambda: write_atomic(fifo, b"report\n")) == b"report\n"
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
 
@@ -91,12 +96,8 @@ def test_write_through_a_symlink_to_a_fifo_keeps_both(tmp_path):
     os.mkfifo(fifo)
     link = tmp_path / "link"
     link.symlink_to(fifo)
-    received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
-    reader.start()
-    write_atomic(link, b"x")
-    reader.join(timeout=10)
-    assert received == [b"x"] and link.is_symlink() and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert _read_fifo_while(fifo, lambda: write_atomic(link, b"x")) == b"x"
+    assert link.is_symlink() and stat.S_ISFIFO(os.stat(fifo).st_mode)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
@@ -110,14 +111,12 @@ def test_write_into_a_character_device_keeps_the_device(tmp_path):
 def test_cli_output_into_a_fifo(tmp_path):
     fifo = tmp_path / "out.pipe"
     os.mkfifo(fifo)
-    received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
-    reader.start()
-    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", "proposals/miami.peace", "--format", "json",
-                           "-o", str(fifo)], cwd=REPO, capture_output=True, text=True, timeout=120)
-    reader.join(timeout=30)
-    assert done.returncode in (0, 1), done.stderr
-    assert received and b'"schema_version"' in received[0]
+    runs: list[subprocess.CompletedProcess] = []
+    received = _read_fifo_while(fifo, lambda: runs.append(subprocess.run(
+        [sys.executable, "-m", "peacecheck.checker", "proposals/miami.peace", "--format", "json", "-o", str(fifo)],
+        cwd=REPO, capture_output=True, text=True, timeout=120)))
+    assert runs[0].returncode in (0, 1), runs[0].stderr
+    assert b'"schema_version"' in received
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
 
 
