@@ -7,6 +7,7 @@ beats the file.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -196,7 +197,7 @@ MAX_CONFIG_BYTES = 1024 * 1024
 
 
 def known_formats() -> set[str]:
-    from .formats import RENDERERS
+    from peacecheck.checker.render.formats import RENDERERS
 
     return set(RENDERERS)
 
@@ -216,7 +217,7 @@ def find_config(start: Path) -> Path | None:
 
 
 def _has_section(pyproject: Path) -> bool:
-    from .files import read_limited
+    from peacecheck.checker.files import read_limited
 
     try:
         text = read_limited(pyproject, MAX_CONFIG_BYTES).decode("utf-8")
@@ -227,7 +228,7 @@ def _has_section(pyproject: Path) -> bool:
 
 def load_config(explicit: str | None = None) -> Config:
     """The config named by --config, else the one found from the working folder, else defaults."""
-    from .files import display_path, read_limited
+    from peacecheck.checker.files import display_path, read_limited
 
     path = Path(explicit) if explicit else find_config(Path.cwd())
     if path is None:
@@ -239,3 +240,59 @@ def load_config(explicit: str | None = None) -> Config:
         raise PeaceError([Diagnostic("PC600", f"cannot read config '{key}': {getattr(exc, 'strerror', None) or exc}",
                                      Span(key, 1, 1))]) from None
     return parse_config(text, key, known_formats()) or Config()
+
+
+# ------------------------------------------------------------------ the check command's settings
+@dataclass(frozen=True)
+class CheckSettings:
+    redlines: tuple[str, ...]
+    parties: tuple[str, ...]
+    fail_on: str
+    outputs: tuple[OutputSpec, ...]
+    today: dt.date
+
+
+def check_settings(config_path: str | None, fmt: str | None, outputs: tuple[str, ...], parties: tuple[str, ...],
+                   redlines: tuple[str, ...], fail_on: str | None, today: dt.datetime | None,
+                   proposals: int = 1) -> CheckSettings:
+    """The check command's options, with the config filling what the command line leaves out."""
+    config = load_config(config_path)
+    default_format = fmt or config.format or "text"
+    specs = _outputs(outputs, config, default_format)
+    _check_outputs(specs, proposals)
+    return CheckSettings(
+        redlines=redlines or tuple(config.path(r) for r in config.redlines),
+        parties=parties or config.parties,
+        fail_on=fail_on or config.fail_on or "reject",
+        outputs=specs,
+        today=today.date() if today else dt.date.today(),
+    )
+
+
+def _outputs(outputs: tuple[str, ...], config: Config, default_format: str) -> tuple[OutputSpec, ...]:
+    from peacecheck.checker.render.formats import RENDERERS
+
+    formats = set(RENDERERS)
+    try:
+        if outputs:
+            return tuple(parse_output(o, formats, default_format) for o in outputs)
+        if config.outputs:
+            return tuple(OutputSpec(s.format, s.path if s.path == "-" else config.path(s.path))
+                         for s in (parse_output(o, formats) for o in config.outputs))
+    except ValueError as exc:
+        raise PeaceError([Diagnostic("PC603", str(exc), Span("-o", 0, 0))]) from None
+    return (OutputSpec(default_format, "-"),)
+
+
+def _check_outputs(specs: tuple[OutputSpec, ...], proposals: int) -> None:
+    seen: set[str] = set()
+    for spec in specs:
+        target = "-" if spec.path == "-" else str(Path(spec.path).resolve())
+        if target in seen:
+            where = "standard output" if target == "-" else f"'{spec.path}'"
+            raise PeaceError([Diagnostic("PC604", f"two outputs write to {where}", Span("-o", 0, 0))])
+        seen.add(target)
+    if proposals > 1 and any(s.path != "-" or s.format not in ("text", "github") for s in specs):
+        raise PeaceError([Diagnostic("PC606", "several proposals make one report each: only text or github "
+                                     "output to standard output can hold them", Span("check", 0, 0),
+                                     "check one proposal per run to write files or machine formats")])

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span, did_you_mean
 
 if TYPE_CHECKING:
-    from .results import CheckResult
+    from peacecheck.checker.check.results import CheckResult
 
 
 @dataclass
@@ -52,13 +52,13 @@ def load_project(path: str | Path, redlines: tuple[str, ...] | list[str] = (), p
 
 
 def _config(explicit: str | None):
-    from .config import load_config
+    from peacecheck.checker.config import load_config
 
     return load_config(explicit)
 
 
 def _load_inputs(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], max_bytes: int | None):
-    from .files import DiskLoader, find_redlines_dir, load_inputs, project_root
+    from peacecheck.checker.files import DiskLoader, find_redlines_dir, load_inputs, project_root
 
     path = Path(proposal)
     if not path.is_file():
@@ -94,7 +94,7 @@ def _error(code: str, message: str, where: str) -> PeaceError:
 
 def check(project: Project, today: dt.date | None = None) -> "CheckResult":
     """Evaluate the project's proposal against its red lines (acknowledgements expire against `today`)."""
-    from .evaluate import check as evaluate
+    from peacecheck.checker.check.evaluate import check as evaluate
 
     return evaluate(project.proposal, project.vocabulary, project.redlines, project.digests,
                     today=today or project.today)
@@ -102,7 +102,7 @@ def check(project: Project, today: dt.date | None = None) -> "CheckResult":
 
 def render(result: Any, fmt: str = "text", colour: bool = False) -> str:
     """A check or diff result in one of the registered formats, byte for byte what the CLI prints."""
-    from .formats import renderer
+    from peacecheck.checker.render.formats import renderer
 
     if type(result).__name__ == "DiffResult":  # by name: importing diff would slow every check's start-up
         return render_diff(result, fmt, colour)
@@ -123,7 +123,7 @@ def exit_code(result: Any, fail_on: str = "reject") -> int:
 def diff_drafts(old: str | Path, new: str | Path, redlines: tuple[str, ...] = (), parties: tuple[str, ...] = (),
                 today: dt.date | None = None) -> Any:
     """Both drafts checked against the same red lines (NEW's), and what changed between them."""
-    from .diff import diff as compare
+    from peacecheck.checker.diff import diff as compare
 
     after = load_project(new, redlines, parties, today)
     before = Project(load_draft(old), after.vocabulary, after.redlines, after.digests, today=after.today)
@@ -133,10 +133,10 @@ def diff_drafts(old: str | Path, new: str | Path, redlines: tuple[str, ...] = ()
 def render_diff(result: Any, fmt: str = "text", colour: bool = False) -> str:
     """A diff in text, json, markdown or html, byte for byte what `peacecheck diff` prints."""
     if fmt == "html":
-        from .render_diff_html import render as render_html
+        from peacecheck.checker.render.diff_html import render as render_html
 
         return render_html(result)
-    from .render_diff import RENDER
+    from peacecheck.checker.render.diff_text import RENDER
 
     return RENDER[fmt](result, colour=colour) if fmt == "text" else RENDER[fmt](result)
 
@@ -145,7 +145,7 @@ def load_draft(path: str | Path) -> Any:
     """One more proposal (an old draft), read inside its own project; its vocabulary is not needed."""
     from peacecheck.dsl.api import load_proposal
 
-    from .files import DiskLoader, display_path, project_root
+    from peacecheck.checker.files import DiskLoader, display_path, project_root
 
     where = Path(path)
     if not where.is_file():
@@ -156,8 +156,8 @@ def load_draft(path: str | Path) -> Any:
 
 def solve(project: Project, top: int = 5, draft: Any = None) -> Any:
     """The best packages of options every party accepts, or the red lines that conflict (needs OR-tools)."""
-    from .evaluate import party_info
-    from .solve import solve as run_solve
+    from peacecheck.checker.check.evaluate import party_info
+    from peacecheck.checker.solve import solve as run_solve
 
     infos = [party_info(r, project.digests.get(r.party, b"")) for r in sorted(project.redlines, key=lambda r: r.party)]
     return run_solve(project.proposal, project.vocabulary, project.redlines, infos, top, draft,

@@ -27,7 +27,7 @@ from typing import Any
 from peacecheck.dsl import models as m
 from peacecheck.dsl.diagnostics import Diagnostic, DiagnosticSink, PeaceError, Span, did_you_mean
 
-from .results import VERDICT_ORDER, CheckResult, Finding
+from peacecheck.checker.check.results import VERDICT_ORDER, CheckResult, Finding
 
 FILE_KEYS = {"party", "redlines", "case"}
 CASE_KEYS = {"name", "party", "terms", "proposal", "expect", "clauses", "fires", "not_fires", "acknowledged",
@@ -72,7 +72,7 @@ def parse_test_file(text: str, key: str) -> TestFile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        from .config import _toml_message, _toml_position
+        from peacecheck.checker.config import _toml_message, _toml_position
 
         line, column = _toml_position(str(exc), text)
         raise PeaceError([Diagnostic("PC610", f"invalid TOML: {_toml_message(str(exc))}", Span(key, line, column))]) from None
@@ -291,7 +291,7 @@ def _value_text(raw: Any, kind: str) -> str:
 
 
 def run_case(case: Case, vocabulary: m.Vocabulary, redlines: list[m.RedLines]) -> CaseResult:
-    from .evaluate import check
+    from peacecheck.checker.check.evaluate import check
 
     result = check(case_proposal(case, vocabulary, redlines), vocabulary, redlines, today=case.today)
     return CaseResult(case, judge(case, result), fired_rules(result))
@@ -307,7 +307,7 @@ def fired_rules(result: CheckResult) -> set[tuple[str, str]]:
 
 def overall_verdict(result: CheckResult, party: str) -> str:
     """One verdict for the whole snippet: the worst finding of the party, else accept if a rule bears on it."""
-    from .evaluate import verdict
+    from peacecheck.checker.check.evaluate import verdict
 
     findings = [f for f in result.findings if f.party == party]
     bears = any(c.verdicts.get(party, "silent") != "silent" for c in result.clauses)

@@ -18,13 +18,8 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from typing import Any
 
-from peacecheck.dsl import models as m
-from peacecheck.dsl.conditions import leaves, show
-from peacecheck.dsl.diagnostics import Span
-from peacecheck.dsl.validate import leaf_terms
-
-from .evaluate import Binding
-from .solve import (
+from peacecheck.checker.check.evaluate import Binding
+from peacecheck.checker.solve import (
     CompiledRule,
     ConditionCompiler,
     RuleRef,
@@ -36,6 +31,10 @@ from .solve import (
     rule_ref,
     shrink,
 )
+from peacecheck.dsl import models as m
+from peacecheck.dsl.conditions import leaves, show
+from peacecheck.dsl.diagnostics import Span
+from peacecheck.dsl.validate import leaf_terms
 
 MAX_SET_MEMBERS = 10  # set-typed terms with more members get a smaller, inexact family of values
 CONFLICTS_PER_PARTY = 5

@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import re
 
+from peacecheck.checker.check.results import VERDICT_ORDER, CheckResult, ClauseResult, Finding, OptionResult, summarize
+from peacecheck.checker.render.check_html import (
+    VERDICTS,
+    anchor,
+    evidence_text,
+    finding_verdict,
+    link_url,
+    missing_anchor,
+    option_only_findings,
+    option_triggered,
+    paragraphs,
+    peacecheck_version,
+    proposal_links,
+    totals,
+)
 from peacecheck.dsl import models as m
-
-from .render_html import (VERDICTS, anchor, evidence_text, finding_verdict, link_url, missing_anchor,
-                          option_only_findings, option_triggered, paragraphs, peacecheck_version, proposal_links,
-                          totals)
-from .results import VERDICT_ORDER, CheckResult, ClauseResult, Finding, OptionResult, summarize
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>#+!|~&$])")
 _LINE_START = re.compile(r"^([-=]|\d+(?=[.)](?:\s|$)))")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .diff import (
+from peacecheck.checker.diff import (
     ClauseDiff,
     DiffResult,
     Segment,
@@ -18,8 +18,8 @@ from .diff import (
     show_values,
     side,
 )
-from .html_support import inline_assets, jinja_environment, peacecheck_version, static
-from .render_diff import totals
+from peacecheck.checker.render.diff_text import totals
+from peacecheck.checker.render.html import inline_assets, jinja_environment, peacecheck_version, static
 
 SYMBOL = {"reject": "✗", "concern": "!", "accept": "✓", "silent": "·", None: "–"}
 WORD = {"reject": "reject", "concern": "concern", "accept": "accept", "silent": "silent", None: "absent"}

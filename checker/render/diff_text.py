@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from .diff import (
+from peacecheck.checker.diff import (
     DIFF_SCHEMA_VERSION,
     ClauseDiff,
     DiffResult,
@@ -20,8 +20,8 @@ from .diff import (
     TermChange,
     show_values,
 )
-from .render_json import dumps
-from .render_text import Styler
+from peacecheck.checker.render.check_json import dumps
+from peacecheck.checker.render.check_text import Styler
 
 VERDICT_WORD = {"reject": "REJECT", "concern": "concern", "accept": "accept", "silent": "silent", None: "absent"}
 COLOUR = {"delete": "red", "insert": "green", "reject": "red", "concern": "yellow", "accept": "green"}

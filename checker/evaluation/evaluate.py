@@ -12,13 +12,21 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from peacecheck.checker.check.results import (
+    AcknowledgementIssue,
+    CheckResult,
+    CitationInfo,
+    ClauseResult,
+    Evidence,
+    Finding,
+    OptionResult,
+    PartyInfo,
+    Verdict,
+)
+from peacecheck.checker.render.wording import finding_message
 from peacecheck.dsl import models as m
 from peacecheck.dsl.conditions import leaves, show, test_part
 from peacecheck.dsl.validate import leaf_terms
-
-from .wording import finding_message
-from .results import (AcknowledgementIssue, CheckResult, CitationInfo, ClauseResult, Evidence, Finding,
-                      OptionResult, PartyInfo, Verdict)
 
 
 @dataclass(frozen=True)

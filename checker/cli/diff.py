@@ -5,19 +5,24 @@ redlines/ folder above it) unless --redlines is given.
 """
 from __future__ import annotations
 
-
 import click
 
+from peacecheck.checker.cli.shell import (
+    EXIT_OK,
+    load_check_inputs,
+    load_proposal_file,
+    run_guarded,
+    use_colour,
+    write_output,
+)
 from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
-
-from .cli import EXIT_OK, load_check_inputs, load_proposal_file, run_guarded, use_colour, write_output
 
 FORMATS = ("html", "json", "markdown", "text")
 
 
 def format_for(output: str | None, fmt: str | None = None) -> str:
     """The diff's format: --format, else what `-o FILE` implies (the rule every command shares), else text."""
-    from .config import parse_output
+    from peacecheck.checker.config import parse_output
 
     if not output or output == "-":
         return fmt or "text"
@@ -53,8 +58,8 @@ def diff(old: str, new: str, output: str | None, fmt: str | None, redlines: tupl
     def body() -> int:
         import datetime as dt
 
-        from .diff import diff as compare
-        from .evaluate import check
+        from peacecheck.checker.check.evaluate import check
+        from peacecheck.checker.diff import diff as compare
 
         chosen = format_for(output, fmt)
         day = today.date() if today else dt.date.today()
@@ -70,7 +75,7 @@ def diff(old: str, new: str, output: str | None, fmt: str | None, redlines: tupl
 
 
 def render(result, fmt: str, colour: bool = False) -> str:
-    from .project import render_diff
+    from peacecheck.checker.project import render_diff
 
     return render_diff(result, fmt, colour)
 

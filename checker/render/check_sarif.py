@@ -15,9 +15,9 @@ import hashlib
 import json
 from typing import Any
 
-from .html_support import peacecheck_version
-from .render_json import dumps
-from .results import AcknowledgementIssue, CheckResult, Finding
+from peacecheck.checker.check.results import AcknowledgementIssue, CheckResult, Finding
+from peacecheck.checker.render.check_json import dumps
+from peacecheck.checker.render.html import peacecheck_version
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 ACK_RULES = {

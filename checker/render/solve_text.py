@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from peacecheck.checker.render.check_json import dumps
+from peacecheck.checker.solve import Conflict, DraftFix, Package, PartyVerdict, RuleRef, SolveResult
+from peacecheck.checker.solve.lint import LintReport, LintWarning
 from peacecheck.dsl.models import format_number
-
-from .lint import LintReport, LintWarning
-from .solve import Conflict, DraftFix, Package, PartyVerdict, RuleRef, SolveResult
-from .render_json import dumps
 
 SOLVE_SCHEMA_VERSION = 1
 LINT_SCHEMA_VERSION = 1

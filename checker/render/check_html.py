@@ -14,10 +14,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from peacecheck.checker.check.results import (
+    VERDICT_ORDER,
+    CheckResult,
+    ClauseResult,
+    Evidence,
+    Finding,
+    OptionResult,
+    summarize,
+)
+from peacecheck.checker.render.html import inline_assets, jinja_environment, peacecheck_version, static
 from peacecheck.dsl import models as m
-
-from .html_support import inline_assets, jinja_environment, peacecheck_version, static
-from .results import VERDICT_ORDER, CheckResult, ClauseResult, Evidence, Finding, OptionResult, summarize
 
 
 @dataclass(frozen=True)

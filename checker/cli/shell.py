@@ -1,0 +1,177 @@
+"""What every command shares: diagnostics on stderr, exit codes, output files, the guarded run."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
+
+EXIT_OK, EXIT_REJECTED, EXIT_INPUT = 0, 1, 2
+EXIT_INTERNAL = 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process its pipe closed on
+
+def report_errors(error: PeaceError, stream=None) -> None:
+    """Print every diagnostic as `file:line:col: CODE message`, the source line and a caret."""
+    from peacecheck.checker.files import source_line
+
+    stream = stream or sys.stderr
+    files: dict[str, list[str] | None] = {}  # each file read and split once, however many errors it has
+    for d in error.diagnostics:
+        line = source_line(d.span.file, d.span.line, files) if d.span.line > 0 else None
+        click.echo(format_diagnostic(d, line), file=stream)
+    count = len(error.diagnostics)
+    click.echo(f"{count} error{'s' if count != 1 else ''}; see `peacecheck explain CODE`", file=stream)
+
+
+def format_diagnostic(d: Diagnostic, line: str | None) -> str:
+    """`file:line:col: CODE message`, the source line and a caret under the column, and the hint.
+
+    A diagnostic about a command-line value or a whole file (line 0) prints as
+    `where: CODE message`. Control characters from the input are shown as
+    escapes, so an error message cannot drive the terminal.
+    """
+    from peacecheck.checker.render.check_text import terminal_safe
+
+    where = f"{d.span.file}:{d.span.line}:{d.span.column}" if d.span.line > 0 else d.span.file
+    out = [terminal_safe(f"{where}: {d.code} {d.message}")]
+    if line is not None:
+        shown = terminal_safe(line.replace("\t", " "), keep_width=True)
+        if len(shown) > 200:  # very long lines: show the part around the caret
+            start = max(0, d.span.column - 100)
+            shown, caret_at = shown[start:start + 200], d.span.column - start
+        else:
+            caret_at = d.span.column
+        out.append(f"    {shown}")
+        out.append("    " + " " * max(0, caret_at - 1) + "^")
+    if d.hint:
+        out.append(terminal_safe(f"    hint: {d.hint}"))
+    return "\n".join(out)
+
+
+def fail(code: str, message: str, where: str = "peacecheck") -> NoReturn:
+    """Stop with one diagnostic about a command-line value or a whole file (printed as `where: CODE message`)."""
+    from peacecheck.dsl.diagnostics import Span
+
+    raise PeaceError([Diagnostic(code, message, Span(where, 0, 0))])
+
+
+def use_colour(output: str | None) -> bool:
+    if output or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def write_output(text: str, output: str | None, inputs: list[str], fmt: str = "text") -> None:
+    """Print, or write `output` atomically; never overwrite a file this run read, nor any peacecheck source file.
+
+    Every report passes the one escaper of its format first (no terminal control, no CI command)."""
+    from peacecheck.checker.render.escape import safe_report
+
+    text = safe_report(text, fmt, colour=bool(output is None and use_colour(None)))
+    if not output or output == "-":
+        click.echo(text, nl=False)
+        return
+    from peacecheck.checker.files import write_atomic
+
+    target = Path(output)
+    inputs = [*inputs, *_config_inputs()]
+    if target.exists() and any(_same_file(target, Path(i)) for i in inputs):
+        fail("PC119", f"refusing to write '{output}': it is an input of this run", output)
+    if target.exists() and target.suffix in INPUT_SUFFIXES:
+        fail("PC119", f"refusing to write '{output}': it is a peacecheck input file ({target.suffix})", output)
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as exc:
+        fail("PC120", f"cannot write '{output}': {exc.strerror or exc}", output)
+
+
+def _config_inputs() -> list[str]:
+    """The config file this run read (found from the working folder or named by --config): an input too."""
+    from peacecheck.checker.config import find_config
+
+    ctx = click.get_current_context(silent=True)
+    explicit = None
+    while ctx is not None:
+        explicit = explicit or ctx.params.get("config_path")
+        ctx = ctx.parent
+    found = Path(explicit) if explicit else find_config(Path.cwd())
+    return [str(found)] if found else []
+
+
+# Report files never have these names; an existing one is some run's input.
+INPUT_SUFFIXES = (".peace", ".redlines", ".vocab")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: through `..`, symlinks or hard links."""
+    try:
+        return a.resolve() == b.resolve() or a.samefile(b)
+    except (OSError, RuntimeError):
+        return False
+
+
+def run_guarded(action) -> None:
+    """Run a command body; turn input errors into exit code 2 with diagnostics, never a traceback."""
+    try:
+        code = action()
+    except PeaceError as exc:
+        report_errors(exc)
+        sys.exit(EXIT_INPUT)
+    except BrokenPipeError:  # `peacecheck ... | head`: the reader left; click would make this exit 1
+        quiet_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
+    except OSError as exc:  # the file system failed under us (a vanished file, permissions): still an input error
+        where = str(exc.filename) if exc.filename else "peacecheck"
+        report_errors(PeaceError([Diagnostic("PC501", f"{exc.strerror or exc}", Span(where, 0, 0))]))
+        sys.exit(EXIT_INPUT)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    sys.exit(code or EXIT_OK)
+
+
+def load_proposal_file(path_text: str):
+    """One proposal and its vocabulary, read from disk inside its project; also the files read."""
+    from peacecheck.checker.files import DiskLoader, display_path, project_root
+    from peacecheck.dsl.api import load_proposal
+
+    path = Path(path_text)
+    if not path.is_file():
+        fail("PC020", f"cannot read '{path_text}': no such file", path_text)
+    loader = DiskLoader(project_root(path.parent))
+    proposal, vocabulary = load_proposal(display_path(path), loader)
+    return proposal, vocabulary, list(loader.read_keys)
+
+
+def load_check_inputs(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...],
+                      max_bytes: int | None = None):
+    """Proposal path + options -> validated inputs, through the library's one loading path."""
+    from peacecheck.checker.project import _load_inputs
+
+    return _load_inputs(proposal, redlines, parties, max_bytes)
+
+
+
+
+def quiet_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def read_input(path: str) -> bytes:
+    """A regular file only, within the size limit: a FIFO or /dev/zero must not hang or fill memory."""
+    from peacecheck.checker.files import read_limited
+    from peacecheck.dsl.parser import MAX_FILE_BYTES
+
+    try:
+        return read_limited(Path(path), MAX_FILE_BYTES)
+    except OSError as exc:
+        raise PeaceError([Diagnostic("PC020", f"cannot read '{path}': {exc.strerror or exc}", Span(path, 1, 1))]) from None

@@ -1,0 +1,196 @@
+"""The diff itself: term changes, verdict deltas, and `diff(old, new)` putting them together."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from peacecheck.checker.check.results import (
+    CheckResult,
+    ClauseResult,
+    Finding,
+    PartyInfo,
+    Verdict,
+)
+from peacecheck.dsl import models as m
+
+from .align import align, prose, term_values
+from .model import (
+    VERDICT_RANK,
+    ClauseDiff,
+    DiffResult,
+    DraftInfo,
+    Method,
+    Mover,
+    PartyDelta,
+    PartyVerdict,
+    RuleChange,
+    RuleDelta,
+    TermChange,
+    TermValue,
+    _shown,
+)
+from .redline import PARAGRAPH, redline
+
+
+# ------------------------------------------------------------------ term changes
+def term_changes(old: list[m.Clause], new: list[m.Clause]) -> tuple[tuple[TermChange, ...], int]:
+    """Terms changed, added and removed between two groups of clauses; and how many stayed the same."""
+    before, after = _group_terms(old), _group_terms(new)
+    changes, same = [], 0
+    for path in sorted(set(before) | set(after)):
+        b, a = tuple(before.get(path, ())), tuple(after.get(path, ()))
+        if _shown(b) == _shown(a):
+            same += 1
+            continue
+        kind = "changed" if a and b else ("added" if a else "removed")
+        changes.append(TermChange(path, kind, b, a))
+    return tuple(changes), same
+
+
+def _group_terms(clauses: list[m.Clause]) -> dict[str, list[TermValue]]:
+    out: dict[str, list[TermValue]] = defaultdict(list)
+    for clause in clauses:
+        for path, values in term_values(clause).items():
+            out[path].extend(values)
+    return out
+
+
+def show_values(values: tuple[TermValue, ...]) -> str:
+    """'600000', or 'under_discussion [option us] | mirrored_pullback [option ukraine]'; '' when absent."""
+    return " | ".join(v.value + (f" [option {v.option}]" if v.option else "") for v in values)
+
+
+# ------------------------------------------------------------------ verdict deltas
+def _worst(verdicts: list[Verdict]) -> Verdict | None:
+    return max(verdicts, key=VERDICT_RANK.__getitem__) if verdicts else None
+
+
+def _active_rules(findings: Iterable[Finding], party: str) -> dict[str, Finding]:
+    return {f.rule: f for f in findings if f.party == party and not f.acknowledged}
+
+
+def rule_deltas(before: Iterable[Finding], after: Iterable[Finding], party: str) -> tuple[RuleDelta, ...]:
+    """Per rule: newly crossed, no longer crossed, or crossed on both sides (acknowledged findings excluded)."""
+    b, a = _active_rules(before, party), _active_rules(after, party)
+    out = []
+    for rule in sorted(set(b) | set(a)):
+        f = a.get(rule) or b[rule]
+        change: RuleChange = "unchanged" if rule in a and rule in b else ("new" if rule in a else "resolved")
+        out.append(RuleDelta(party, rule, f.rule_title, f.severity, change))
+    return tuple(sorted(out, key=lambda r: (r.severity != "hard", r.change != "new", r.change != "resolved", r.rule)))
+
+
+def _party_verdicts(parties: list[str], old: list[ClauseResult], new: list[ClauseResult]) -> tuple[PartyVerdict, ...]:
+    out = []
+    for party in parties:
+        before = _worst([c.verdicts[party] for c in old if party in c.verdicts])
+        after = _worst([c.verdicts[party] for c in new if party in c.verdicts])
+        rules = rule_deltas((f for c in old for f in c.findings), (f for c in new for f in c.findings), party)
+        out.append(PartyVerdict(party, before, after, rules))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------ the diff
+def diff(old: CheckResult, new: CheckResult) -> DiffResult:
+    """Compare two checked drafts (checked against the same red lines)."""
+    alignment = align(old.proposal, new.proposal)
+    parties = _parties(old, new)
+    ids = [p.id for p in parties]
+    keys: set[str] = set()
+    pairs = [_clause_diff(old, new, mt.old, mt.new, mt.method, mt.confidence, ids, keys)
+             for mt in alignment.matches]
+    added = [_clause_diff(old, new, [], [j], "added", 1.0, ids, keys) for j in alignment.added]
+    dropped = [_clause_diff(old, new, [i], [], "dropped", 1.0, ids, keys) for i in alignment.dropped]
+    proposal_level = [d for p in ids for d in rule_deltas(old.proposal_findings, new.proposal_findings, p)]
+    summary = [_party_delta(info, old, new, pairs + dropped + added, proposal_level) for info in parties]
+    return DiffResult(_draft(old), _draft(new), parties, pairs, added, dropped, summary, proposal_level)
+
+
+def diff_drafts(old: m.Proposal, new: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLines],
+                digests: dict[str, bytes] | None = None) -> DiffResult:
+    """Check both drafts against the same red lines and compare them."""
+    from peacecheck.checker.check.evaluate import check
+
+    return diff(check(old, vocabulary, redlines, digests), check(new, vocabulary, redlines, digests))
+
+
+def _parties(old: CheckResult, new: CheckResult) -> list[PartyInfo]:
+    known = {p.id: p for p in old.parties}
+    known.update({p.id: p for p in new.parties})
+    return [known[k] for k in sorted(known)]
+
+
+def _draft(result: CheckResult) -> DraftInfo:
+    p = result.proposal
+    return DraftInfo(p.title, p.file, p.version, p.date.isoformat() if p.date else "", len(p.clauses))
+
+
+def _clause_diff(old: CheckResult, new: CheckResult, old_pos: list[int], new_pos: list[int], method: Method,
+                 confidence: float, parties: list[str], keys: set[str]) -> ClauseDiff:
+    a = [old.proposal.clauses[i] for i in old_pos]
+    b = [new.proposal.clauses[j] for j in new_pos]
+    old_title, new_title = _group_title(a), _group_title(b)
+    old_text, new_text = _group_prose(a), _group_prose(b)
+    terms, same = term_changes(a, b)
+    old_tags = {t for c in a for t in c.tags}
+    new_tags = {t for c in b for t in c.tags}
+    verdicts = _party_verdicts(parties, [old.clauses[i] for i in old_pos], [new.clauses[j] for j in new_pos])
+    key = _unique(anchor(method, tuple(c.id for c in a), tuple(c.id for c in b)), keys)
+    return ClauseDiff(key=key, method=method, confidence=confidence,
+                      old_ids=tuple(c.id for c in a), new_ids=tuple(c.id for c in b),
+                      old_title=old_title, new_title=new_title, old_text=old_text, new_text=new_text,
+                      title_redline=redline(old_title, new_title), redline=redline(old_text, new_text),
+                      terms=terms, unchanged_terms=same,
+                      old_status=_status(a), new_status=_status(b),
+                      tags_added=tuple(sorted(new_tags - old_tags)) if a else (),
+                      tags_removed=tuple(sorted(old_tags - new_tags)) if b else (), verdicts=verdicts)
+
+
+def _group_title(clauses: list[m.Clause]) -> str:
+    if len(clauses) == 1:
+        return clauses[0].title
+    return "; ".join(f"{c.id} {c.title}" for c in clauses)
+
+
+def _group_prose(clauses: list[m.Clause]) -> str:
+    """The prose of one clause, or of several, each paragraph led by its clause id: (21.a) ..."""
+    if len(clauses) == 1:
+        return prose(clauses[0])
+    return PARAGRAPH.join(f"({c.id}) {prose(c)}" for c in clauses if prose(c))
+
+
+def _status(clauses: list[m.Clause]) -> str:
+    return ", ".join(dict.fromkeys(c.status for c in clauses if c.status))
+
+
+def anchor(method: Method, old_ids: tuple[str, ...], new_ids: tuple[str, ...]) -> str:
+    """pair-21-14 style: the first id of each side, '.' as '_', anything else unusual as '-'."""
+    def clean(clause_id: str) -> str:
+        return re.sub(r"[^A-Za-z0-9_-]", "-", clause_id.replace(".", "_"))
+
+    if method == "added":
+        return "added-" + clean(new_ids[0])
+    if method == "dropped":
+        return "dropped-" + clean(old_ids[0])
+    return f"pair-{clean(old_ids[0])}-{clean(new_ids[0])}"
+
+
+def _unique(key: str, keys: set[str]) -> str:
+    candidate, n = key, 1
+    while candidate in keys:
+        n += 1
+        candidate = f"{key}-{n}"
+    keys.add(candidate)
+    return candidate
+
+
+def _party_delta(info: PartyInfo, old: CheckResult, new: CheckResult, diffs: list[ClauseDiff],
+                 proposal_level: list[RuleDelta]) -> PartyDelta:
+    movers = []
+    for d in diffs:
+        v = next(v for v in d.verdicts if v.party == info.id)
+        if v.before != v.after and {v.before, v.after} & {"reject", "concern"}:
+            movers.append(Mover(d.key, d.label, d.new_title or d.old_title, v.before, v.after))
+    return PartyDelta(info.id, info.name, old.counts(info.id), new.counts(info.id), tuple(movers),
+                      tuple(r for r in proposal_level if r.party == info.id))

@@ -1,0 +1,246 @@
+"""The diff's data: what a DiffResult holds, and the alignment thresholds (see docs/diff.md)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from peacecheck.checker.check.results import PartyInfo, Verdict
+
+DIFF_SCHEMA_VERSION = 1
+
+Method = Literal["id", "id+content", "content", "split", "merged", "added", "dropped"]
+Op = Literal["equal", "delete", "insert"]
+RuleChange = Literal["new", "resolved", "unchanged"]
+
+# Alignment thresholds (similarities are in [0, 1]).
+ID_MIN = 0.2  # a same-id pair below this is two different clauses that share a number
+ID_SAME = 0.8  # a same-id pair at or above this is "the same clause" (method `id`)
+ID_BONUS = 0.15  # an id agreement outweighs a slightly better content match elsewhere
+CONTENT_MIN = 0.3  # the least similarity for pairing clauses with different ids
+STRONG = 0.5  # pairings scoring this (with any id bonus) are made before splits and merges are looked for
+ATTACH_MIN = 0.5  # the least containment for a split or merge
+ATTACH_WORDS_MIN = 0.5  # ... and at least this share of its text (or title) words, unless it is family
+ATTACH_FAMILY_MIN = 0.25  # ... when it is a sub-point (or the parent) of a clause already in the pair
+CANDIDATES = 10  # content candidates scored exactly per clause
+WEIGHTS = {"terms": 0.4, "title": 0.25, "text": 0.25, "tags": 0.1}
+# How much each kind of term feature counts: for similarity the path matters most,
+# for containment (is this clause's content inside that one?) the exact value does.
+SIM_TERM = {"p": 1.0, "v": 0.5, "f": 1.0}
+CONTAIN_TERM = {"p": 1.0, "v": 1.0, "f": 0.3}
+VERDICT_RANK = {"reject": 3, "concern": 2, "accept": 1, "silent": 0}
+
+
+# ------------------------------------------------------------------ the model
+@dataclass(frozen=True)
+class Segment:
+    """A run of a redline. `text` keeps the whitespace before its first token."""
+
+    op: Op
+    text: str
+    old_text: str | None = None  # an equal run whose spacing differs in the old text: the old spacing
+
+
+@dataclass(frozen=True)
+class TermValue:
+    value: str  # in the language's syntax
+    clause: str
+    option: str | None = None
+
+
+@dataclass(frozen=True)
+class TermChange:
+    path: str
+    kind: Literal["changed", "added", "removed"]
+    before: tuple[TermValue, ...]
+    after: tuple[TermValue, ...]
+
+
+@dataclass(frozen=True)
+class RuleDelta:
+    party: str
+    rule: str
+    title: str
+    severity: Literal["hard", "soft"]
+    change: RuleChange
+
+    @property
+    def label(self) -> str:
+        """'objection new', 'objection resolved', 'concern added', 'concern removed', ... ."""
+        if self.severity == "hard":
+            return "objection " + self.change
+        return "concern " + {"new": "added", "resolved": "removed", "unchanged": "unchanged"}[self.change]
+
+
+@dataclass(frozen=True)
+class PartyVerdict:
+    """One party's view of one clause diff: its verdict before and after, and which rules moved."""
+
+    party: str
+    before: Verdict | None  # None: the clause did not exist on that side
+    after: Verdict | None
+    rules: tuple[RuleDelta, ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after or any(r.change != "unchanged" for r in self.rules)
+
+    def of(self, change: RuleChange, severity: str) -> tuple[RuleDelta, ...]:
+        return tuple(r for r in self.rules if r.change == change and r.severity == severity)
+
+
+@dataclass(frozen=True)
+class ClauseDiff:
+    """A pairing of old and new clauses, or one added or dropped clause."""
+
+    key: str  # a stable, sanitised anchor: pair-21_a-14, added-9, dropped-3
+    method: Method
+    confidence: float
+    old_ids: tuple[str, ...]
+    new_ids: tuple[str, ...]
+    old_title: str
+    new_title: str
+    old_text: str
+    new_text: str
+    title_redline: tuple[Segment, ...]
+    redline: tuple[Segment, ...]
+    terms: tuple[TermChange, ...]
+    unchanged_terms: int
+    old_status: str
+    new_status: str
+    tags_added: tuple[str, ...]
+    tags_removed: tuple[str, ...]
+    verdicts: tuple[PartyVerdict, ...]
+
+    @property
+    def label(self) -> str:
+        """'6 -> 4', '21.a..21.d -> 14', 'dropped 7', 'added 9'."""
+        if self.method == "added":
+            return f"added {ids_label(self.new_ids)}"
+        if self.method == "dropped":
+            return f"dropped {ids_label(self.old_ids)}"
+        return f"{ids_label(self.old_ids)} -> {ids_label(self.new_ids)}"
+
+    @property
+    def renumbered(self) -> bool:
+        return bool(self.old_ids and self.new_ids) and self.old_ids != self.new_ids
+
+    @property
+    def title_changed(self) -> bool:
+        return any(s.op != "equal" for s in self.title_redline)
+
+    @property
+    def text_changed(self) -> bool:
+        return any(s.op != "equal" for s in self.redline)
+
+    @property
+    def verdict_changed(self) -> bool:
+        return any(v.changed for v in self.verdicts)
+
+    @property
+    def changed(self) -> bool:
+        return (self.method in ("added", "dropped", "split", "merged") or self.renumbered or self.title_changed
+                or self.text_changed or bool(self.terms) or self.old_status != self.new_status
+                or bool(self.tags_added or self.tags_removed) or self.verdict_changed)
+
+    def badges(self) -> tuple[str, ...]:
+        """Short words for what changed, in a fixed order."""
+        if self.method in ("added", "dropped"):
+            return (self.method,)
+        found = [("renumbered", self.renumbered), (self.method, self.method in ("split", "merged")),
+                 ("title", self.title_changed), ("text", self.text_changed), ("terms", bool(self.terms)),
+                 ("status", self.old_status != self.new_status),
+                 ("tags", bool(self.tags_added or self.tags_removed)), ("verdict", self.verdict_changed)]
+        shown = tuple(name for name, on in found if on)
+        return shown or ("unchanged",)
+
+
+@dataclass(frozen=True)
+class Mover:
+    """A clause diff that changed one party's verdict."""
+
+    key: str
+    label: str
+    title: str  # the new clause's title, or the old one's for a dropped clause
+    before: Verdict | None
+    after: Verdict | None
+
+
+@dataclass(frozen=True)
+class PartyDelta:
+    """One party's summary: clause-level verdict counts before and after, and what moved them."""
+
+    party: str
+    name: str
+    before: dict[str, int]  # reject, concern, accept, silent, proposal_level
+    after: dict[str, int]
+    movers: tuple[Mover, ...]
+    proposal_level: tuple[RuleDelta, ...]
+
+    def weight(self, side: Literal["before", "after"]) -> tuple[int, int]:
+        """(hard, soft) objections on one side: clause verdicts plus what the party finds missing."""
+        counts = self.before if side == "before" else self.after
+        present = ("resolved", "unchanged") if side == "before" else ("new", "unchanged")
+        level = [r for r in self.proposal_level if r.change in present]
+        return (counts["reject"] + sum(r.severity == "hard" for r in level),
+                counts["concern"] + sum(r.severity == "soft" for r in level))
+
+    @property
+    def trend(self) -> Literal["better", "worse", "unchanged"]:
+        """Better or worse for this party: hard objections decide, concerns break a tie."""
+        before, after = self.weight("before"), self.weight("after")
+        return "unchanged" if before == after else ("better" if after < before else "worse")
+
+    def line(self) -> str:
+        b, a = self.before, self.after
+        return (f"{self.name}: {_plural(b['reject'], 'rejection')} -> {a['reject']}; "
+                f"{_plural(b['concern'], 'concern')} -> {a['concern']}")
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    title: str
+    file: str
+    version: str
+    date: str
+    clauses: int
+
+
+@dataclass
+class DiffResult:
+    old: DraftInfo
+    new: DraftInfo
+    parties: list[PartyInfo]
+    pairs: list[ClauseDiff]
+    added: list[ClauseDiff]
+    dropped: list[ClauseDiff]
+    summary: list[PartyDelta]
+    proposal_level: list[RuleDelta] = field(default_factory=list)
+
+    @property
+    def changed_pairs(self) -> list[ClauseDiff]:
+        return [p for p in self.pairs if p.changed]
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.dropped or self.changed_pairs
+                    or any(r.change != "unchanged" for r in self.proposal_level))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def ids_label(ids: tuple[str, ...]) -> str:
+    """'6', '10, 10.a', '21.a..21.d' or '10..10.d': three or more clauses of one point as a range."""
+    groups: dict[str, list[str]] = {}
+    for clause_id in ids:
+        groups.setdefault(_family(clause_id), []).append(clause_id)
+    return ", ".join(f"{g[0]}..{g[-1]}" if len(g) >= 3 else ", ".join(g) for g in groups.values())
+
+
+def _family(clause_id: str) -> str:
+    return clause_id.split(".", 1)[0]
+
+
+def _shown(values: tuple[TermValue, ...]) -> list[tuple[str, str]]:
+    return sorted((v.value, v.option or "") for v in values)

@@ -1,0 +1,111 @@
+"""Words and their redlines: tokenising clause text and marking what was inserted and deleted."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from difflib import SequenceMatcher
+from typing import Literal
+
+from .model import Segment
+
+# ------------------------------------------------------------------ tokens and redlines
+_TOKEN = re.compile(
+    r"(?P<para>[ \t]*\n[ \t]*(?:\n[ \t]*)+)"  # a blank line: a paragraph break, kept as a token
+    r"|(?P<space>\s+)"  # other whitespace (including a soft line break) separates tokens
+    r"|(?P<tok>[$€£]?\d+(?:[.,_:/-]\d+)*(?:\.[A-Za-z0-9]+)*(?:%|[A-Za-z]+)?"  # 600,000  $100bn  21.a  50:50
+    r"|\w+(?:['’-]\w+)*"  # words, with inner apostrophes and hyphens: Ukraine's, Article-5-like
+    r"|\S)")  # any other character on its own
+PARAGRAPH = "\n\n"
+
+
+def tokenize(text: str) -> list[tuple[str, str]]:
+    """(whitespace before, token) pairs; numbers, ids and amounts stay whole; paragraph breaks are tokens."""
+    out: list[tuple[str, str]] = []
+    lead = ""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "space":
+            lead = " " if out else ""
+        elif kind == "para":
+            if out:
+                out.append(("", PARAGRAPH))
+            lead = ""
+        else:
+            out.append((lead, match.group()))
+            lead = ""
+    while out and out[-1][1] == PARAGRAPH:
+        out.pop()
+    return out
+
+
+def redline(old: str, new: str) -> tuple[Segment, ...]:
+    """A word-level redline: equal, deleted and inserted runs, in reading order."""
+    if old == new:
+        b = tokenize(new)
+        return (Segment("equal", _join(b)),) if b else ()
+    a, b = tokenize(old), tokenize(new)
+    if [t for _, t in a] == [t for _, t in b]:
+        return (Segment("equal", _join(b), _join(a) if _join(a) != _join(b) else None),) if b else ()
+    matcher = SequenceMatcher(None, [t for _, t in a], [t for _, t in b], autojunk=False)
+    if matcher.ratio() < 0.2:  # hardly anything in common: a clean replacement reads better than confetti
+        codes = [("replace", 0, len(a), 0, len(b))]
+    else:
+        codes = _absorb_short_equals(matcher.get_opcodes(), a)
+    segments: list[Segment] = []
+    for tag, i1, i2, j1, j2 in codes:
+        if tag == "equal":
+            text, before = _join(b[j1:j2]), _join(a[i1:i2])
+            segments.append(Segment("equal", text, before if before != text else None))
+            continue
+        if i2 > i1:
+            segments.append(Segment("delete", _join(a[i1:i2])))
+        if j2 > j1:
+            segments.append(Segment("insert", _join(b[j1:j2])))
+    return tuple(_merge_segments(segments))
+
+
+def _join(tokens: list[tuple[str, str]]) -> str:
+    return "".join(lead + token for lead, token in tokens)
+
+
+def _absorb_short_equals(codes: list[tuple], a: list[tuple[str, str]]) -> list[tuple]:
+    """Fold a one-token equal run between two changes into the change ('the', ',' alone read as noise)."""
+    out: list[list] = []
+    for index, code in enumerate(codes):
+        tag, i1, i2, j1, j2 = code
+        between = 0 < index < len(codes) - 1 and tag == "equal" and i2 - i1 == 1
+        if between and a[i1][1] != PARAGRAPH and out and out[-1][0] != "equal":
+            out[-1] = ["replace", out[-1][1], i2, out[-1][3], j2]
+            continue
+        if out and tag != "equal" and out[-1][0] != "equal":
+            out[-1] = ["replace", out[-1][1], i2, out[-1][3], j2]
+            continue
+        out.append([tag, i1, i2, j1, j2])
+    return [tuple(c) for c in out]
+
+
+def _merge_segments(segments: list[Segment]) -> list[Segment]:
+    out: list[Segment] = []
+    for s in segments:
+        if out and out[-1].op == s.op and s.op != "equal":
+            out[-1] = Segment(s.op, out[-1].text + s.text)
+        elif s.text:
+            out.append(s)
+    return out
+
+
+def side(segments: Iterable[Segment], which: Literal["old", "new"]) -> list[Segment]:
+    """The segments one side of a side-by-side view shows."""
+    hide = "insert" if which == "old" else "delete"
+    out: list[Segment] = []
+    for s in segments:
+        if s.op == hide:
+            continue
+        if which == "old" and s.old_text is not None:
+            s = Segment("equal", s.old_text)
+        elif s.old_text is not None:
+            s = Segment("equal", s.text)
+        out.append(s)
+    return out
+
+

@@ -1,0 +1,1 @@
+"""Evaluation: a proposal against red lines -> a CheckResult (data, no words)."""

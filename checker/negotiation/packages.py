@@ -1,0 +1,126 @@
+"""Packages every party can accept, each re-checked by the checker."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from peacecheck.checker.check.evaluate import check
+from peacecheck.checker.check.results import Verdict
+from peacecheck.dsl import models as m
+
+from .cpsat import Problem, rule_ref
+from .model import (
+    COUNT_CAP,
+    COUNT_EFFORT,
+    RECHECK_LIMIT,
+    SEED,
+    Choice,
+    Package,
+    PartyVerdict,
+    RuleRef,
+)
+
+
+# ------------------------------------------------------------------ packages, re-checked by the checker
+def with_choice(proposal: m.Proposal, package: dict[str, str]) -> m.Proposal:
+    """The proposal with each clause's chosen option as its only option, so it is the one the checker reads.
+
+    The other options are dropped rather than moved behind it: the checker's verdicts on the
+    draft depend only on the first option, and it would otherwise re-check every option.
+    """
+    clauses = []
+    for clause in proposal.clauses:
+        chosen = package.get(clause.id)
+        if clause.options and chosen:
+            clause = clause.model_copy(update={"options": tuple(o for o in clause.options if o.id == chosen)})
+        clauses.append(clause)
+    return proposal.model_copy(update={"clauses": tuple(clauses)})
+
+
+class Verifier:
+    """Builds Package results from the checker's verdicts on the proposal with the package chosen."""
+
+    def __init__(self, problem: Problem, base: dict[str, str]):
+        self.problem, self.base = problem, base
+        self.refs = {(red.party, rule.id): rule_ref(red, rule) for red in problem.redlines for rule in red.rules}
+
+    def package(self, choice: dict[str, str], rank: int) -> Package:
+        p = self.problem
+        result = check(with_choice(p.proposal, choice), p.vocabulary, p.redlines, today=p.today)
+        verdicts = tuple(self._verdict(red, result.active_findings) for red in p.redlines)
+        concern = [v.concern_weight for v in verdicts]
+        return Package(rank, self._choices(choice), max(concern, default=0.0), sum(concern), verdicts)
+
+    def _verdict(self, red: m.RedLines, findings) -> PartyVerdict:
+        mine = [f for f in findings if f.party == red.party]
+        hard = _unique(self.refs[(f.party, f.rule)] for f in mine if f.severity == "hard")
+        soft = _unique(self.refs[(f.party, f.rule)] for f in mine if f.severity == "soft")
+        verdict: Verdict = "reject" if hard else "concern" if soft else "accept"
+        if not any(rule.condition for rule in red.rules):
+            verdict = "silent"  # a party without red lines accepts nothing and rejects nothing
+        return PartyVerdict(red.party, red.name, verdict, sum(r.weight for r in soft), soft, hard)
+
+    def _choices(self, choice: dict[str, str]) -> tuple[Choice, ...]:
+        out = []
+        for clause in self.problem.clauses:
+            option = next(o for o in clause.options if o.id == choice[clause.id])
+            out.append(Choice(clause.id, clause.title, option.id, option.title, option is clause.options[0],
+                              choice[clause.id] != self.base[clause.id]))
+        return tuple(out)
+
+
+def _unique(refs: Iterable[RuleRef]) -> tuple[RuleRef, ...]:
+    return tuple(sorted(set(refs), key=lambda r: r.key))
+
+
+def best_packages(problem: Problem, verifier: Verifier, top: int) -> list[Package]:
+    """The `top` best acceptable packages, best first, each different from the ones before."""
+    objectives = [problem.worst, problem.total, problem.changes(verifier.base)]
+    cuts: list[Callable] = [problem.all_hard()]
+    found: list[Package] = []
+    turned_down = 0
+    while len(found) < top and turned_down <= RECHECK_LIMIT:
+        solver = problem.lexmin(cuts, objectives)
+        if solver is None:
+            break
+        choice = problem.package_of(solver)
+        cuts.append(problem.cut(choice))
+        package = verifier.package(choice, len(found) + 1)
+        if package.acceptable:
+            found.append(package)
+        else:  # only when the proposal acknowledges red lines: the checker has the last word
+            turned_down += 1
+        if not any(len(c.options) > 1 for c in problem.clauses):
+            break
+    return found
+
+
+def count_acceptable(problem: Problem, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many packages meet every hard red line, and whether counting stopped early (then: at least that many).
+
+    Enumeration is slow on large models (CP-SAT reports each solution in full), so it stops at
+    `cap` solutions or after COUNT_EFFORT deterministic seconds, whichever comes first.
+    """
+    cp = problem.cp
+    variables = list(problem.choice.values())
+
+    class Counter(cp.CpSolverSolutionCallback):
+        def __init__(self):
+            super().__init__()
+            self.seen: set[tuple[bool, ...]] = set()
+
+        def on_solution_callback(self):
+            self.seen.add(tuple(self.boolean_value(v) for v in variables))
+            if len(self.seen) >= cap:
+                self.stop_search()
+
+    model = problem.query([problem.all_hard()])
+    solver = cp.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = SEED
+    solver.parameters.enumerate_all_solutions = True
+    solver.parameters.max_deterministic_time = COUNT_EFFORT
+    counter = Counter()
+    status = solver.solve(model, counter)
+    return len(counter.seen), len(counter.seen) >= cap or status != cp.OPTIMAL
+
+
