@@ -38,8 +38,9 @@ def parse_into(data: bytes | str, filename: str, sink: DiagnosticSink, max_bytes
     if isinstance(data, str) and len(data) > max_bytes:  # characters: at least as many bytes
         raise PeaceError([too_large(filename, len(data.encode("utf-8")), max_bytes)])
     text = decode(data, filename, max_bytes) if isinstance(data, bytes) else normalise(data, filename)
-    tree = parse_tree(text, filename, recovered=sink)
-    return Builder(filename, sink).build(tree)
+    skipped: list[tuple[str, str]] = []
+    tree = parse_tree(text, filename, recovered=sink, skipped=skipped)
+    return Builder(filename, sink, skipped).build(tree)
 
 
 def _read_into(key: str, loader: Loader, span: Span | None, sink: DiagnosticSink) -> ParsedFile:
@@ -198,11 +199,22 @@ def collect_redlines(key: str, loader: Loader, sink: DiagnosticSink, vocabulary:
     if own is None:
         return parsed, None
     if vocabulary is not None and own.file != vocabulary.file:
-        sink.error("PC116", f"'{key}' uses vocabulary '{own.file}', the proposal uses '{vocabulary.file}'",
-                   parsed.span)
+        _mismatch(parsed, own, vocabulary, sink)
         return parsed, own
     validate_redlines(parsed, own, sink)
     return parsed, own
+
+
+def _mismatch(redlines: m.RedLines, own: m.Vocabulary, vocabulary: m.Vocabulary, sink: DiagnosticSink) -> None:
+    """PC116 at the red lines' `vocabulary` path; once per pair of vocabularies, since when the proposal names the
+    wrong one every red-line file differs from it for the same reason."""
+    pair = ("PC116", own.file, vocabulary.file)
+    if pair in sink.causes:
+        return
+    sink.causes.add(pair)
+    where = redlines.vocabulary_span if redlines.vocabulary_path else redlines.span
+    sink.error("PC116", f"'{redlines.file}' uses vocabulary '{own.file}', the proposal uses '{vocabulary.file}'", where,
+               "every file of one check uses the same vocabulary: is the proposal's `vocabulary` path right?")
 
 
 def _vocabulary_into(model: m.Proposal | m.RedLines, loader: Loader, sink: DiagnosticSink,
@@ -216,6 +228,8 @@ def _vocabulary_into(model: m.Proposal | m.RedLines, loader: Loader, sink: Diagn
 
 
 def _vocabulary_for(model: m.Proposal | m.RedLines, loader: Loader, known: m.Vocabulary | None = None) -> m.Vocabulary:
+    if not model.vocabulary_path and model.lost(("vocabulary",)):
+        raise PeaceError([])  # the `vocabulary` line has a syntax error, reported already
     if not model.vocabulary_path:
         raise PeaceError([Diagnostic("PC113", "no vocabulary declared", Span(model.file, 1, 1),
                                      'add `vocabulary "path/to/file.vocab"` after the first line')])

@@ -45,6 +45,8 @@ class DiagnosticSink:
     """Collects diagnostics so a run can report every error at once."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    # Causes already reported, so that an error which follows from one of them is not reported again.
+    causes: set[tuple[str, ...]] = field(default_factory=set)
 
     def error(self, code: str, message: str, span: Span, hint: str = "") -> None:
         self.items.append(Diagnostic(code, message, span, hint))

@@ -130,6 +130,8 @@ class Acknowledgement(Node):
     rule: str
     reason: str
     until: _dt.date | None = None
+    party_span: Span = Field(default=NO_SPAN, exclude=True, repr=False)
+    rule_span: Span = Field(default=NO_SPAN, exclude=True, repr=False)
 
 
 class Clause(Node):
@@ -158,9 +160,15 @@ class Proposal(Node):
     notes: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     clauses: tuple[Clause, ...] = ()
+    # (keyword, name) of the statements syntax recovery dropped: what refers to them is not reported again.
+    skipped: tuple[tuple[str, str], ...] = Field(default=(), exclude=True, repr=False)
 
     def clause(self, clause_id: str) -> Clause | None:
         return next((c for c in self.clauses if c.id == clause_id), None)
+
+    def lost(self, keywords: tuple[str, ...], name: str = "") -> bool:
+        """Whether a statement `keyword name` (any name if '') was dropped for a syntax error."""
+        return any(k in keywords and (n == name or not name) for k, n in self.skipped)
 
 
 # ------------------------------------------------------------------ red lines
@@ -247,6 +255,12 @@ class RedLines(Node):
     notes: tuple[str, ...] = ()
     sources: dict[str, Source] = {}
     rules: tuple[Rule, ...] = ()
+    # (keyword, name) of the statements syntax recovery dropped: what refers to them is not reported again.
+    skipped: tuple[tuple[str, str], ...] = Field(default=(), exclude=True, repr=False)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+    def lost(self, keywords: tuple[str, ...], name: str = "") -> bool:
+        """Whether a statement `keyword name` (any name if '') was dropped for a syntax error."""
+        return any(k in keywords and (n == name or not name) for k, n in self.skipped)

@@ -23,10 +23,6 @@ MAX_SYNTAX_ERRORS = 20
 # so that reporting stays about as fast as parsing (the budget is in characters parsed).
 RECOVERY_CHARS = 10_000_000
 
-# A line that opens a top-level block; syntax recovery resumes at the next one.
-_BLOCK_START = re.compile(
-    r"^[ \t]*(clause|rule|require|source|term|type|include|option)\b", re.MULTILINE
-)
 
 # Friendly names for terminals in "expected ..." messages.
 _TERMINAL_NAMES = {
@@ -34,26 +30,40 @@ _TERMINAL_NAMES = {
     "CLAUSE_ID": "a clause id (e.g. 14 or 21.a)", "RULE_ID": "a rule id (e.g. UA-1)",
     "LBRACE": "'{'", "RBRACE": "'}'", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'",
     "COMMA": "','", "DOT": "'.'", "EQUAL": "'='", "COLON": "':'", "LESSTHAN": "'<'",
-    "COMP_OP": "a comparison (== != < <= > >=)", "SEVERITY": "'hard' or 'soft'",
     "DOT_STAR": "'.*'", "$END": "end of file",
 }
 
 
 _WORD_TERMINALS = {"NAME", "CLAUSE_ID", "RULE_ID"}
+# What may follow a word that the parser took as the start of a term path.
+_PATH_TERMINALS = {"DOT", "EQUAL"}
+_GROUPED_NUMBER = re.compile(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w,])")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# Keywords that open a block: met where a statement of the block above belongs, they mean a missing '}'.
-_BLOCK_KEYWORDS = {"clause", "rule", "require", "source", "term", "type", "include", "option"}
-# Every keyword that begins a statement, for "did you mean" on a misspelt one.
-_STATEMENT_KEYWORDS = {
-    "proposal", "party", "vocabulary", "version", "date", "drafted_by", "parties", "revises", "note", "source",
-    "clause", "text", "tags", "status", "option", "acknowledge", "rule", "require", "severity", "weight",
-    "when", "that", "because", "cite", "title", "publication", "seed", "url", "author", "type", "term", "include",
-}
 # Braces outside strings and comments.
 _BRACES = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{}]')
 # What makes a condition deeper: parentheses and `not`; any other word ends a run of `not`s.
 _NESTING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*'
                       r"|[()]|(?<![\w.])not(?![\w.])|[A-Za-z_][\w.]*")
+
+
+@lru_cache(maxsize=1)
+def _block_opening() -> re.Pattern[str]:
+    """A line that opens a block (or a vocabulary declaration); syntax recovery resumes at the next one."""
+    return re.compile(r"^[ \t]*(" + "|".join(sorted(_block_keywords())) + r")\b", re.MULTILINE)
+
+
+def _block_keywords() -> frozenset[str]:
+    """Keywords that open a block: met where a statement of the block above belongs, they mean a missing '}'."""
+    from .keywords import keywords
+
+    return keywords().blocks
+
+
+def _statement_keywords() -> frozenset[str]:
+    """Every keyword that begins a statement, for "did you mean" on a misspelt one."""
+    from .keywords import keywords
+
+    return keywords().statements
 
 
 @lru_cache(maxsize=1)
@@ -97,12 +107,16 @@ def normalise(text: str, filename: str) -> str:
     return text
 
 
-def parse_tree(text: str, filename: str, recovered: DiagnosticSink | None = None) -> "Tree":
+def parse_tree(text: str, filename: str, recovered: DiagnosticSink | None = None,
+               skipped: list[tuple[str, str]] | None = None) -> "Tree":
     """Parse normalised text; raise PeaceError with every syntax error found.
 
     With `recovered`, a file whose broken blocks could be skipped still yields the
     tree of its intact blocks: the syntax errors go to `recovered`, so that the
-    caller can validate the rest and report everything in one run.
+    caller can validate the rest and report everything in one run. `skipped` then
+    receives (keyword, name) of each statement recovery dropped (`("rule", "UA-1")`),
+    so that what refers to them is not reported as unknown: that error follows from
+    the syntax error already reported.
     """
     if not _has_content(text):
         raise PeaceError([Diagnostic("PC010", "file is empty", Span(filename, 1, 1),
@@ -115,6 +129,8 @@ def parse_tree(text: str, filename: str, recovered: DiagnosticSink | None = None
         except Exception as exc:  # lark's UnexpectedInput family
             diagnostic, blank = _syntax_diagnostic(exc, text, filename)
             errors.append(diagnostic)
+            if blank and skipped is not None:
+                skipped.extend(_statements(text, *blank))
             text = _blank(text, *blank) if blank else None
             if text is None or len(errors) >= budget or not _has_content(text):
                 raise PeaceError(errors) from None
@@ -151,24 +167,92 @@ def _syntax_diagnostic(exc: Exception, text: str, filename: str) -> tuple[Diagno
 def _unexpected_token(exc, text: str, filename: str) -> tuple[Diagnostic, tuple[int, int] | None]:
     token = exc.token
     expected = _accepted(exc)
-    previous = _previous_word(exc, text, token.start_pos)
-    if previous is not None:
-        word, start = previous
-        if word in _BLOCK_KEYWORDS:
-            return _unclosed_block(word, start, text, filename)
-        line, col = _line_col(text, start)
-        if word in _STATEMENT_KEYWORDS:
-            message = f"`{word}` cannot be used here"
-            return Diagnostic("PC001", message, Span(filename, line, col)), _block_range(text, start)
-        close = difflib.get_close_matches(word, sorted(_STATEMENT_KEYWORDS), n=1, cutoff=0.6)
-        if close:
-            hint = f"did you mean '{close[0]}'?"
-            diagnostic = Diagnostic("PC001", f"unknown keyword '{word}'", Span(filename, line, col), hint)
-            return diagnostic, _block_range(text, start)
+    found = (_unclosed_before_keyword(token, text, filename) or _keyword_misuse(exc, token, expected, text, filename)
+             or _trailing_word(exc, token, expected, text, filename) or _number_with_commas(token, text, filename))
+    if found:
+        return found
     message = f"unexpected {_describe(token)}; expected {_expected(expected)}"
     hint = _keyword_hint(str(token.value), expected) if token.type in _WORD_TERMINALS else ""
     span = Span(filename, token.line, token.column)
     return Diagnostic("PC001", message, span, hint), _block_range(text, token.start_pos)
+
+
+Found = tuple[Diagnostic, tuple[int, int] | None] | None
+
+
+def _unclosed_before_keyword(token, text: str, filename: str) -> Found:
+    """`option`, `clause`, ... at the start of a line where the block above still lacks its '}'."""
+    word = str(token.value)
+    if word not in _block_keywords() or text[text.rfind("\n", 0, token.start_pos) + 1:token.start_pos].strip():
+        return None
+    return _unclosed_block(word, token.start_pos, text, filename) if _unclosed_braces(text, token.start_pos) else None
+
+
+def _keyword_misuse(exc, token, expected: set[str], text: str, filename: str) -> Found:
+    """A misspelt keyword, a keyword out of place, or a keyword whose argument is wrong (`severity medium`)."""
+    previous = _previous_word(exc, text, token.start_pos)
+    if previous is None:
+        return None
+    word, start = previous
+    if word in _block_keywords():
+        return _unclosed_block(word, start, text, filename)
+    line, col = _line_col(text, start)
+    arguments = expected - _PATH_TERMINALS
+    if word in _statement_keywords() and arguments:  # the statement began; what follows its keyword is wrong
+        shown = _escaped(str(token.value)[:40])
+        message = f"`{word}` takes {_expected(arguments)}, not '{shown}'"
+        hint = _keyword_hint(str(token.value), arguments) if token.type in _WORD_TERMINALS else ""
+        return Diagnostic("PC001", message, Span(filename, token.line, token.column), hint), \
+            _block_range(text, token.start_pos)
+    if word in _statement_keywords():
+        return Diagnostic("PC001", f"`{word}` cannot be used here", Span(filename, line, col)), _block_range(text, start)
+    close = difflib.get_close_matches(word, sorted(_statement_keywords()), n=1, cutoff=0.6)
+    if close:
+        diagnostic = Diagnostic("PC001", f"unknown keyword '{word}'", Span(filename, line, col),
+                                f"did you mean '{close[0]}'?")
+        return diagnostic, _block_range(text, start)
+    return None
+
+
+def _trailing_word(exc, token, expected: set[str], text: str, filename: str) -> Found:
+    """`army.cap = 60000 t`: the word after a complete statement, though the parser only stumbles on the next line."""
+    try:
+        last = exc.interactive_parser.parser_state.value_stack[-1]
+    except (AttributeError, IndexError):
+        return None
+    if not (isinstance(last, str) and hasattr(last, "start_pos") and expected <= _PATH_TERMINALS):
+        return None
+    start = last.start_pos
+    if not text[text.rfind("\n", 0, start) + 1:start].strip() or "\n" not in text[start:token.start_pos]:
+        return None
+    message = f"unexpected {_describe(last)} after the end of a statement"
+    hint = "one statement per line; a value is one number, date, name, string or list (units belong in the vocabulary)"
+    return Diagnostic("PC001", message, Span(filename, last.line, last.column), hint), _block_range(text, start)
+
+
+def _number_with_commas(token, text: str, filename: str) -> Found:
+    """`60,000`: digits grouped with commas, which the language reads as a list separator."""
+    if token.type != "COMMA":
+        return None
+    line_start = text.rfind("\n", 0, token.start_pos) + 1
+    line_end = text.find("\n", token.start_pos)
+    match = next((m for m in _GROUPED_NUMBER.finditer(text, line_start, len(text) if line_end < 0 else line_end)
+                  if m.start() < token.start_pos < m.end()), None)
+    if match is None:
+        return None
+    digits = match.group().replace(",", "")
+    hint = f"write {digits} or {_underscored(digits)}"
+    return (Diagnostic("PC001", "a number is written without commas", Span(filename, token.line, token.column), hint),
+            _block_range(text, token.start_pos))
+
+
+def _underscored(digits: str) -> str:
+    whole, dot, fraction = digits.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return "_".join([whole, *groups]) + dot + fraction
 
 
 def _unexpected_character(exc, text: str, filename: str) -> tuple[Diagnostic, tuple[int, int] | None]:
@@ -205,9 +289,11 @@ def _unclosed_block(word: str, start: int, text: str, filename: str) -> tuple[Di
     unclosed = _unclosed_braces(text, start)
     if not unclosed:
         return Diagnostic("PC001", f"'{word}' cannot start a statement here", Span(filename, line, col)), None
-    opened = _line_col(text, unclosed[0])[0]
+    # An option sits inside its clause: the block left open is the innermost one; any other block is top-level.
+    culprit = unclosed[-1] if word == "option" else unclosed[0]
+    opened = _line_col(text, culprit)[0]
     message = f"missing '}}' before `{word}`: the block opened at line {opened} is not closed"
-    begin = _block_start(text, unclosed[0])
+    begin = _block_start(text, culprit)
     line_start = text.rfind("\n", 0, start) + 1
     return Diagnostic("PC500", message, Span(filename, line, col), "close the block with '}'"), (begin, line_start)
 
@@ -240,7 +326,7 @@ def _describe(token) -> str:
     shown = _escaped(str(token.value)[:40])
     if token.type in _WORD_TERMINALS and _WORD.fullmatch(str(token.value)):
         return f"word '{shown}'"
-    described = _TERMINAL_NAMES.get(token.type, "")
+    described = _terminal_name(token.type) if token.type in _TERMINAL_NAMES or token.type == "COMP_OP" else ""
     if described.startswith("a "):
         return f"{described[2:]} '{shown}'"
     if _WORD.fullmatch(str(token.value)):
@@ -253,8 +339,22 @@ def _escaped(text: str) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
+def _terminal_name(name: str) -> str:
+    """How a terminal is named in a message: 'a string', "'hard' or 'soft'", "'clause'"."""
+    from .keywords import keywords
+
+    if name in _TERMINAL_NAMES:
+        return _TERMINAL_NAMES[name]
+    words = keywords().values.get(name)
+    if words:
+        return " or ".join(f"'{w}'" for w in words)
+    if name == "COMP_OP":
+        return "a comparison (" + " ".join(keywords().operators) + ")"
+    return _keyword_name(name)
+
+
 def _expected(names) -> str:
-    shown = sorted({_TERMINAL_NAMES.get(n, _keyword_name(n)) for n in names})
+    shown = sorted({_terminal_name(n) for n in names})
     if not shown:
         return "something else"
     if len(shown) > 8:
@@ -271,8 +371,12 @@ def _keyword_name(terminal: str) -> str:
 
 
 def _keyword_hint(word: str, expected) -> str:
-    keywords = [_keyword_name(n).strip("'") for n in expected if n not in _TERMINAL_NAMES]
-    return did_you_mean(word, keywords) if keywords else ""
+    from .keywords import keywords
+
+    values = keywords().values
+    words = [w for n in expected if n in values for w in values[n]]
+    words += [_keyword_name(n).strip("'") for n in expected if n not in _TERMINAL_NAMES and n not in values]
+    return did_you_mean(word, words) if words else ""
 
 
 # ------------------------------------------------------------------ recovery
@@ -288,14 +392,14 @@ def _unclosed_braces(text: str, offset: int) -> list[int]:
 
 
 def _block_start(text: str, offset: int) -> int:
-    starts = [m.start() for m in _BLOCK_START.finditer(text, 0, offset + 1)]
+    starts = [m.start() for m in _block_opening().finditer(text, 0, offset + 1)]
     return starts[-1] if starts else text.rfind("\n", 0, offset) + 1
 
 
 def _block_range(text: str, offset: int) -> tuple[int, int] | None:
     """The innermost block holding `offset`, to blank; in the header, the rest of the header from the error's line."""
-    starts = [m.start() for m in _BLOCK_START.finditer(text, 0, offset + 1)]
-    following = _BLOCK_START.search(text, offset + 1)
+    starts = [m.start() for m in _block_opening().finditer(text, 0, offset + 1)]
+    following = _block_opening().search(text, offset + 1)
     fallback = following.start() if following else len(text)
     for start in reversed(starts):
         end = _block_end(text, start)
@@ -312,7 +416,7 @@ def _block_range(text: str, offset: int) -> tuple[int, int] | None:
 def _block_end(text: str, start: int) -> int | None:
     """Where the block starting at `start` ends: after its matching '}', or at the next block if it has no
     braces; None if its '{' is never closed."""
-    following = _BLOCK_START.search(text, start + 1)
+    following = _block_opening().search(text, start + 1)
     next_start = following.start() if following else len(text)
     depth = 0
     for match in _BRACES.finditer(text, start):
@@ -326,6 +430,14 @@ def _block_end(text: str, start: int) -> int | None:
             if depth == 0:
                 return match.end()
     return None if depth else next_start
+
+
+_STATEMENT = re.compile(r"^[ \t]*([A-Za-z_]+)[ \t]+([^\s{\"]*)", re.MULTILINE)
+
+
+def _statements(text: str, begin: int, end: int) -> list[tuple[str, str]]:
+    """(keyword, first argument) of each line in text[begin:end]: what a recovery drops."""
+    return [(m.group(1), m.group(2)) for m in _STATEMENT.finditer(text, begin, end)]
 
 
 def _blank(text: str, begin: int, end: int) -> str | None:

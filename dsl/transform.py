@@ -31,9 +31,10 @@ class VocabularyFile(m.Node):
 
 
 class Builder:
-    def __init__(self, filename: str, sink: DiagnosticSink):
+    def __init__(self, filename: str, sink: DiagnosticSink, skipped: list[tuple[str, str]] | None = None):
         self.filename = filename
         self.sink = sink
+        self.skipped = tuple(skipped or ())
 
     # ------------------------------------------------------------- helpers
     def span(self, node: Tree | Token) -> Span:
@@ -96,7 +97,7 @@ class Builder:
         includes: list[tuple[str, Span]] = []
         for item in items:
             if item.data == "include":
-                includes.append((self.string(item.children[0]), self.span(item)))
+                includes.append((self.string(item.children[0]), self.span(item.children[0])))
             elif item.data == "type_decl":
                 name = str(item.children[0])
                 if name in types:
@@ -124,14 +125,18 @@ class Builder:
             return m.TermType(kind=str(node.children[0]), name=name, span=span)  # type: ignore[arg-type]
         if kind == "type_ref":
             return m.TermType(kind="text", name=str(node.children[0]), span=span)  # resolved later
-        names = [str(t) for t in (node.children[0].children if kind != "scale_type" else node.children)]
-        self.check_members(names, node, kind)
+        members = node.children[0].children if kind != "scale_type" else node.children
+        names = [str(t) for t in members]
+        self.check_members(members, kind)
         return m.TermType(kind=kind.removesuffix("_type"), values=tuple(names), name=name, span=span)  # type: ignore[arg-type]
 
-    def check_members(self, names: list[str], node: Tree, kind: str) -> None:
+    def check_members(self, members: list[Token], kind: str) -> None:
+        """PC109 at the first repeat of a member."""
+        names = [str(t) for t in members]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            self.sink.error("PC109", f"{kind.removesuffix('_type')} lists {', '.join(dupes)} more than once", self.span(node))
+            again = next(t for i, t in enumerate(members) if str(t) in names[:i])
+            self.sink.error("PC109", f"{kind.removesuffix('_type')} lists {', '.join(dupes)} more than once", self.span(again))
 
     # ------------------------------------------------------------- proposals
     def proposal_file(self, tree: Tree) -> m.Proposal:
@@ -143,14 +148,14 @@ class Builder:
             if item.data == "use_vocab":
                 if self.once(seen, "vocabulary", item):
                     fields["vocabulary_path"] = self.string(item.children[0])
-                    fields["vocabulary_span"] = self.span(item)
+                    fields["vocabulary_span"] = self.span(item.children[0])
             elif item.data == "meta":
                 self.meta(item, fields, seen)
             else:
                 clauses.append(self.clause(item))
         return m.Proposal(title=self.string(title), file=self.filename, clauses=tuple(clauses),
                           notes=tuple(fields.pop("notes")), sources=tuple(fields.pop("sources")),
-                          span=self.span(tree), **fields)
+                          span=self.span(tree), skipped=self.skipped, **fields)
 
     def meta(self, item: Tree, fields: dict[str, Any], seen: dict[str, Span]) -> None:
         key, value = str(item.children[0].children[0]), item.children[1]
@@ -169,7 +174,7 @@ class Builder:
             if isinstance(value, Token) and value.type == "DATE":
                 fields["date"] = self.date(value)
             else:
-                self.sink.error("PC117", "the date is written YYYY-MM-DD, without quotes", self.span(item))
+                self.sink.error("PC117", "the date is written YYYY-MM-DD, without quotes", self.span(value))
         else:
             fields[key] = self.meta_text(key, value)
 
@@ -229,7 +234,8 @@ class Builder:
     def acknowledge(self, tree: Tree) -> m.Acknowledgement:
         party, rule, reason, *until = tree.children
         return m.Acknowledgement(party=str(party), rule=str(rule), reason=self.string(reason),
-                                 until=self.date(until[0]) if until else None, span=self.span(tree))
+                                 until=self.date(until[0]) if until else None, span=self.span(tree),
+                                 party_span=self.span(party), rule_span=self.span(rule))
 
     def assignment(self, tree: Tree) -> m.Assignment:
         path_node, value_node = tree.children
@@ -264,7 +270,7 @@ class Builder:
             if item.data == "use_vocab":
                 if self.once(seen, "vocabulary", item):
                     vocabulary = self.string(item.children[0])
-                    vocabulary_span = self.span(item)
+                    vocabulary_span = self.span(item.children[0])
             elif item.data == "note":
                 notes.append(self.string(item.children[0]))
             elif item.data == "source":
@@ -275,7 +281,8 @@ class Builder:
             else:
                 rules.append(self.rule(item))
         return m.RedLines(party=str(party), name=self.string(name), file=self.filename, notes=tuple(notes),
-                          vocabulary_path=vocabulary, vocabulary_span=vocabulary_span, sources=sources, rules=tuple(rules), span=self.span(tree))
+                          vocabulary_path=vocabulary, vocabulary_span=vocabulary_span, sources=sources, rules=tuple(rules), span=self.span(tree),
+                          skipped=self.skipped)
 
     def source(self, tree: Tree) -> m.Source:
         source_id, *fields = tree.children
@@ -298,8 +305,8 @@ class Builder:
         for item in items:
             self.rule_item(item, kind, fields, seen)
         span = self.span(rule_id)
-        for needed, what in (("severity", "a severity (`severity hard` or `severity soft`)"),
-                             ("condition", "a condition (`when ...`)" if kind == "rule" else "a condition (`that ...`)")):
+        for needed, what in (("severity", "severity (`severity hard` or `severity soft`)"),
+                             ("condition", "condition (`when ...`)" if kind == "rule" else "condition (`that ...`)")):
             if needed not in fields:
                 self.sink.error("PC111", f"{kind} '{rule_id}' has no {what}", span)
         if not fields["citations"]:

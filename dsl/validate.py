@@ -5,6 +5,8 @@ from . import models as m
 from .diagnostics import DiagnosticSink, did_you_mean
 
 _ORDER_OPS = {"<", "<=", ">", ">="}
+# Unknown terms from this many on, when they are most of a file's terms, mean the wrong vocabulary file.
+WRONG_VOCABULARY_MIN = 3
 
 
 # ------------------------------------------------------------------ values
@@ -17,6 +19,8 @@ def check_value(value: m.Value, term: m.TermDef, sink: DiagnosticSink) -> None:
         hint = ""
         if t.kind == "set" and value.kind == "name":
             hint = f"write a set as [{value.raw}]"
+        elif t.kind == "bool" and value.kind in ("name", "text"):
+            hint = _bool_hint(str(value.raw))
         elif t.kind in ("enum", "scale", "set"):
             hint = "one of: " + ", ".join(t.values)
         sink.error("PC102", f"'{term.path}' takes {_a(t)}, not {_a_kind(value.kind)} ({value.show()})", value.span, hint)
@@ -26,6 +30,20 @@ def check_value(value: m.Value, term: m.TermDef, sink: DiagnosticSink) -> None:
     elif t.kind == "set":
         for name in value.raw:  # type: ignore[union-attr]
             _check_member(name, term, value, sink)
+
+
+# Words that people write for a boolean, in other languages and formats.
+_TRUTHY = {"yes", "y", "on", "true", "t", "1"}
+_FALSY = {"no", "n", "off", "false", "f", "0", "none", "null"}
+
+
+def _bool_hint(word: str) -> str:
+    lowered = word.lower()
+    if lowered in _TRUTHY:
+        return "did you mean 'true'?"
+    if lowered in _FALSY:
+        return "did you mean 'false'?"
+    return "write true or false"
 
 
 def _check_member(name: str, term: m.TermDef, value: m.Value, sink: DiagnosticSink) -> None:
@@ -53,6 +71,9 @@ def check_path(path: str, vocabulary: m.Vocabulary, span: m.Span, sink: Diagnost
 
 # ------------------------------------------------------------------ proposals
 def validate_proposal(proposal: m.Proposal, vocabulary: m.Vocabulary, sink: DiagnosticSink) -> None:
+    paths = [a.path for c in proposal.clauses for a in (*c.terms, *(t for o in c.options for t in o.terms))]
+    if not _vocabulary_fits(paths, vocabulary, proposal.vocabulary_span, sink):
+        vocabulary = vocabulary.model_copy(update={"terms": {}})  # one error says it all; check the rest without terms
     seen: dict[str, m.Span] = {}
     for clause in proposal.clauses:
         if clause.id in seen:
@@ -67,12 +88,27 @@ def validate_proposal(proposal: m.Proposal, vocabulary: m.Vocabulary, sink: Diag
             _check_terms(option.terms, vocabulary, sink)
 
 
+def _vocabulary_fits(patterns: list[str], vocabulary: m.Vocabulary, where: m.Span, sink: DiagnosticSink) -> bool:
+    """False, with one PC100 at the file's `vocabulary` path, when most of the terms a file uses are not in its
+    vocabulary: then the path names the wrong vocabulary, and an error per term would bury that cause."""
+    distinct = list(dict.fromkeys(patterns))
+    unknown = [p for p in distinct if not vocabulary.matching(p)]
+    if where == m.NO_SPAN or len(unknown) < WRONG_VOCABULARY_MIN or 2 * len(unknown) <= len(distinct):
+        return True
+    shown = ", ".join(f"'{p}'" for p in unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+    sink.error("PC100", f"{len(unknown)} of the {len(distinct)} terms used here are not in vocabulary "
+               f"'{vocabulary.file}' ({shown})", where, "is this the right vocabulary file?")
+    return False
+
+
 def _check_terms(terms: tuple[m.Assignment, ...], vocabulary: m.Vocabulary, sink: DiagnosticSink) -> None:
     assigned: set[str] = set()
     for assignment in terms:
         if assignment.path in assigned:
             sink.error("PC105", f"'{assignment.path}' is assigned twice in one clause", assignment.span)
         assigned.add(assignment.path)
+        if not vocabulary.terms:
+            continue  # no vocabulary to check against (the wrong one was named: reported once)
         term = check_path(assignment.path, vocabulary, assignment.span, sink)
         if term is not None:
             check_value(assignment.value, term, sink)
@@ -86,24 +122,33 @@ def validate_acknowledgements(proposal: m.Proposal, redlines: list[m.RedLines], 
             if party is None and ack.party in proposal.parties:
                 continue  # a party at the table whose red lines this run does not load
             if party is None:
-                sink.error("PC107", f"unknown party '{ack.party}'", ack.span, did_you_mean(ack.party, set(parties)))
-            elif party.rule(ack.rule) is None:
-                sink.error("PC115", f"party '{ack.party}' has no rule '{ack.rule}'", ack.span,
+                sink.error("PC107", f"unknown party '{ack.party}'", _or(ack.party_span, ack.span),
+                           did_you_mean(ack.party, set(parties)))
+            elif party.rule(ack.rule) is None and not party.lost(("rule", "require"), ack.rule):
+                sink.error("PC115", f"party '{ack.party}' has no rule '{ack.rule}'", _or(ack.rule_span, ack.span),
                            did_you_mean(ack.rule, {r.id for r in party.rules}))
+
+
+def _or(span: m.Span, fallback: m.Span) -> m.Span:
+    return fallback if span == m.NO_SPAN else span
 
 
 # ------------------------------------------------------------------ red lines
 def validate_redlines(redlines: m.RedLines, vocabulary: m.Vocabulary, sink: DiagnosticSink) -> None:
+    from .conditions import patterns
+
+    used = [p for rule in redlines.rules if rule.condition is not None for p in patterns(rule.condition)]
+    fits = _vocabulary_fits(used, vocabulary, redlines.vocabulary_span, sink)
     seen: dict[str, m.Span] = {}
     for rule in redlines.rules:
         if rule.id in seen:
             sink.error("PC104", f"rule '{rule.id}' is defined twice (first at line {seen[rule.id].line})", rule.span)
         seen.setdefault(rule.id, rule.span)
         for citation in rule.citations:
-            if citation.source not in redlines.sources:
+            if citation.source not in redlines.sources and not redlines.lost(("source",), citation.source):
                 sink.error("PC108", f"unknown source '{citation.source}'", citation.span,
                            did_you_mean(citation.source, set(redlines.sources)))
-        if rule.condition is not None:
+        if rule.condition is not None and fits:
             check_condition(rule.condition, vocabulary, sink)
 
 

@@ -246,7 +246,7 @@ def test_vocabulary_errors_point_into_the_vocabulary(dict_loader):
     with pytest.raises(dsl.PeaceError) as info:
         load_proposal("p.peace", dict_loader(files))
     assert [(d.span.file, *t) for d, t in zip(info.value.diagnostics, codes(info.value), strict=True)] == [
-        ("v.vocab", "PC105", 13, 6), ("v.vocab", "PC106", 14, 12), ("v.vocab", "PC109", 15, 10)]
+        ("v.vocab", "PC105", 13, 6), ("v.vocab", "PC106", 14, 12), ("v.vocab", "PC109", 15, 18)]
 
 
 def test_include_cycle_points_at_the_include(dict_loader):
@@ -254,7 +254,7 @@ def test_include_cycle_points_at_the_include(dict_loader):
     with pytest.raises(dsl.PeaceError) as info:
         load_vocabulary("a.vocab", dict_loader(files))
     assert [(d.span.file, *t) for d, t in zip(info.value.diagnostics, codes(info.value), strict=True)] == [
-        ("b.vocab", "PC022", 3, 1)]
+        ("b.vocab", "PC022", 3, 9)]
     assert "a.vocab -> b.vocab -> a.vocab" in info.value.diagnostics[0].message
 
 
@@ -269,7 +269,7 @@ def test_wrong_kind_of_file_and_missing_vocabulary(dict_loader):
     files = {"p.peace": 'proposal "P"\nvocabulary "r.redlines"\n', "r.redlines": 'party r "R"\n'}
     with pytest.raises(dsl.PeaceError) as info:
         load_proposal("p.peace", dict_loader(files))
-    assert codes(info.value) == [("PC023", 2, 1)]
+    assert codes(info.value) == [("PC023", 2, 12)]
     with pytest.raises(dsl.PeaceError) as info:
         load_proposal("r.redlines", dict_loader(files))
     assert codes(info.value) == [("PC023", 1, 1)]
@@ -310,7 +310,7 @@ def test_acknowledging_an_unknown_party_or_rule(tmp_path, monkeypatch):
                           'acknowledge nort N-ARMY "x"\n  acknowledge north N-ARM "y"')
     root = project(tmp_path, proposals__draft_peace=draft)
     monkeypatch.chdir(root)
-    assert load_codes(root) == [("draft.peace", "PC107", 14, 3), ("draft.peace", "PC115", 15, 3)]
+    assert load_codes(root) == [("draft.peace", "PC107", 14, 15), ("draft.peace", "PC115", 15, 21)]
 
 
 def test_acknowledgements_are_checked_even_when_other_files_have_errors(tmp_path, monkeypatch):
@@ -318,7 +318,7 @@ def test_acknowledgements_are_checked_even_when_other_files_have_errors(tmp_path
     south = (ERRORS / "redlines/south.redlines").read_text().replace("memo\n}", "mem\n}")
     root = project(tmp_path, proposals__draft_peace=draft, redlines__south_redlines=south)
     monkeypatch.chdir(root)
-    assert load_codes(root) == [("draft.peace", "PC115", 14, 3), ("south.redlines", "PC108", 10, 8)]
+    assert load_codes(root) == [("draft.peace", "PC115", 14, 21), ("south.redlines", "PC108", 10, 8)]
 
 
 def test_include_leaving_the_project_directly_or_through_a_symlink(tmp_path, monkeypatch):
@@ -330,7 +330,7 @@ def test_include_leaving_the_project_directly_or_through_a_symlink(tmp_path, mon
     monkeypatch.chdir(root)
     for path in ("../../outside.vocab", "../vocab/link.vocab", "../vocab/linkdir/outside.vocab", "/etc/passwd"):
         (root / "proposals" / "draft.peace").write_text(DRAFT.replace("../vocab/small.vocab", path))
-        assert load_codes(root) == [("draft.peace", "PC021", 2, 1)], path
+        assert load_codes(root) == [("draft.peace", "PC021", 2, 12)], path
 
 
 def test_include_cycle_through_a_symlinked_folder_terminates(tmp_path, monkeypatch):
@@ -338,7 +338,7 @@ def test_include_cycle_through_a_symlinked_folder_terminates(tmp_path, monkeypat
     (root / "vocab" / "loop").symlink_to(root / "vocab")
     (root / "vocab" / "small.vocab").write_text(VOCAB + 'include "loop/small.vocab"\n')
     monkeypatch.chdir(root)
-    assert ("small.vocab", "PC022", 13, 1) in load_codes(root)
+    assert ("small.vocab", "PC022", 13, 9) in load_codes(root)
 
 
 def test_a_folder_a_missing_file_and_an_unreadable_file_where_a_file_belongs(tmp_path, monkeypatch):
@@ -346,7 +346,7 @@ def test_a_folder_a_missing_file_and_an_unreadable_file_where_a_file_belongs(tmp
     monkeypatch.chdir(root)
     for path in ("../vocab", "../vocab/none.vocab"):
         (root / "proposals" / "draft.peace").write_text(DRAFT.replace("../vocab/small.vocab", path))
-        assert load_codes(root) == [("draft.peace", "PC020", 2, 1)], path
+        assert load_codes(root) == [("draft.peace", "PC020", 2, 12)], path
     (root / "proposals" / "draft.peace").write_text(DRAFT)
     real_read = files_module.read_limited
 
@@ -356,8 +356,8 @@ def test_a_folder_a_missing_file_and_an_unreadable_file_where_a_file_belongs(tmp
         return real_read(path, limit)
 
     monkeypatch.setattr(files_module, "read_limited", refuse)
-    assert load_codes(root) == [("draft.peace", "PC020", 2, 1), ("north.redlines", "PC020", 2, 1),
-                                ("south.redlines", "PC020", 2, 1)]
+    assert load_codes(root) == [("draft.peace", "PC020", 2, 12), ("north.redlines", "PC020", 2, 12),
+                                ("south.redlines", "PC020", 2, 12)]
 
 
 def test_size_limit_on_disk(tmp_path, monkeypatch):

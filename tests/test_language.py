@@ -257,7 +257,7 @@ def test_missing_vocabulary_declaration_and_file(dict_loader):
     assert [d.code for d in info.value.diagnostics] == ["PC113"]
     with pytest.raises(dsl.PeaceError) as info:
         load_proposal("p.peace", dict_loader({"p.peace": 'proposal "P"\nvocabulary "none.vocab"\n'}))
-    assert codes(info.value) == [("PC020", 2, 1)]
+    assert codes(info.value) == [("PC020", 2, 12)]
 
 
 def test_syntax_and_validation_errors_are_reported_together(dict_loader):
