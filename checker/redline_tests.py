@@ -27,7 +27,7 @@ from typing import Any
 from peacecheck.dsl import models as m
 from peacecheck.dsl.diagnostics import Diagnostic, DiagnosticSink, PeaceError, Span, did_you_mean
 
-from peacecheck.checker.check.results import VERDICT_ORDER, CheckResult, Finding
+from peacecheck.checker.evaluation.results import VERDICT_ORDER, CheckResult, Finding
 
 FILE_KEYS = {"party", "redlines", "case"}
 CASE_KEYS = {"name", "party", "terms", "proposal", "expect", "clauses", "fires", "not_fires", "acknowledged",
@@ -52,10 +52,16 @@ class Case:
     not_fires: tuple[str, ...] = ()
     acknowledged: tuple[str, ...] = ()
     today: dt.date | None = None
+    keys: tuple[tuple[str, Span], ...] = ()  # where each key of the case is written
+    own_party: bool = False  # the case names its party (else it comes from the file)
 
     @property
     def where(self) -> str:
         return f"{self.file}:{self.line}"
+
+    def at(self, key: str) -> Span:
+        """The key's own line and column, or the case's `[[case]]` line if it is not written."""
+        return dict(self.keys).get(key, Span(self.file, self.line, 1))
 
 
 @dataclass(frozen=True)
@@ -63,10 +69,16 @@ class TestFile:
     file: str
     redlines: tuple[str, ...]  # as written, relative to the test file; () = the redlines/ folder above
     cases: tuple[Case, ...]
+    party_span: Span | None = None  # where the file's default `party` is written
+    problems: tuple[Diagnostic, ...] = ()  # PC611/PC612, raised by check_rule_names with the rest
 
 
 def parse_test_file(text: str, key: str) -> TestFile:
-    """A test file's text -> its cases; PeaceError (PC610-PC612) when it is malformed."""
+    """A test file's text -> its cases; PeaceError (PC610) when it is not TOML.
+
+    Malformed keys and values do not stop here: they are kept in `problems`, and check_rule_names
+    raises them together with unknown rules, parties and (given the vocabulary) snippet errors,
+    so that one run reports all of a test file's errors."""
     import tomllib
 
     try:
@@ -77,19 +89,67 @@ def parse_test_file(text: str, key: str) -> TestFile:
         line, column = _toml_position(str(exc), text)
         raise PeaceError([Diagnostic("PC610", f"invalid TOML: {_toml_message(str(exc))}", Span(key, line, column))]) from None
     sink = DiagnosticSink()
-    _unknown_keys(data, FILE_KEYS, Span(key, 1, 1), sink, "test file")
-    default_party = _string(data.get("party", ""), "party", Span(key, 1, 1), sink)
-    redlines = _strings(data.get("redlines", []), "redlines", Span(key, 1, 1), sink)
+    top, case_keys = _key_spans(text, key)
+    _unknown_keys(data, FILE_KEYS, top, Span(key, 1, 1), sink, "test file")
+    default_party = _string(data.get("party", ""), "party", top.get("party", Span(key, 1, 1)), sink)
+    redlines = _paths(_strings(data.get("redlines", []), "redlines", top.get("redlines", Span(key, 1, 1)), sink),
+                      top.get("redlines", Span(key, 1, 1)), sink)
     raw_cases = data.get("case", [])
     if not isinstance(raw_cases, list) or not all(isinstance(c, dict) for c in raw_cases):
-        sink.error("PC611", "'case' must be an array of tables ([[case]])", Span(key, 1, 1))
+        sink.error("PC611", "'case' must be an array of tables ([[case]])", top.get("case", Span(key, 1, 1)))
         raw_cases = []
     lines = _case_lines(text, len(raw_cases))
-    cases = [_case(raw, key, line, default_party, text, sink) for raw, line in zip(raw_cases, lines)]
+    case_keys = (case_keys + [{}] * len(raw_cases))[:len(raw_cases)]
+    cases = [_case(raw, key, line, default_party, text, keys, sink)
+             for raw, line, keys in zip(raw_cases, lines, case_keys)]
     if not raw_cases:
         sink.error("PC611", "the test file has no cases", Span(key, 1, 1), 'add a case: [[case]] name = "..."')
-    sink.raise_if_any()
-    return TestFile(key, tuple(redlines), tuple(cases))
+    return TestFile(key, tuple(redlines), tuple(cases), top.get("party"), tuple(sink.items))
+
+
+# A key at the start of a line (bare, quoted, or the first part of a dotted key), and a table header.
+_KEY_LINE = re.compile(r"""^([ \t]*)(?:"([^"\n]*)"|'([^'\n]*)'|([A-Za-z0-9_-]+))[ \t]*[=.]""")
+_TABLE_LINE = re.compile(r"^[ \t]*\[\[?[ \t]*([^\]]*?)[ \t]*\]\]?")
+
+
+def _key_spans(text: str, key: str) -> tuple[dict[str, Span], list[dict[str, Span]]]:
+    """Where each key of the file's top table and of each `[[case]]` is written (its line and column).
+
+    tomllib keeps no positions, so the lines are scanned; lines inside multi-line strings are skipped.
+    A sub-table `[case.terms]` counts as where `terms` is written."""
+    top: dict[str, Span] = {}
+    cases: list[dict[str, Span]] = []
+    current = top
+    in_string = ""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if in_string:
+            in_string = "" if line.count(in_string) % 2 else in_string
+            continue
+        table = _TABLE_LINE.match(line)
+        if table and line.lstrip().startswith("[") and not _KEY_LINE.match(line):
+            path = table.group(1).replace(" ", "").split(".")
+            if path == ["case"] and line.lstrip().startswith("[["):
+                cases.append({})
+                current = cases[-1]
+            elif path[0] == "case" and len(path) > 1 and cases:
+                cases[-1].setdefault(path[1].strip("\"'"), Span(key, number, line.index("[") + 1))
+            continue
+        match = _KEY_LINE.match(line)
+        if match:
+            name = next(g for g in match.groups()[1:] if g is not None)
+            current.setdefault(name, Span(key, number, len(match.group(1)) + 1))
+        for quotes in ('"""', "'''"):
+            if line.count(quotes) % 2:
+                in_string = quotes
+    return top, cases
+
+
+def _paths(paths: list[str], where: Span, sink: DiagnosticSink) -> list[str]:
+    """The `redlines` paths that can name a file: a NUL byte or a line break cannot."""
+    good = [p for p in paths if "\x00" not in p and "\n" not in p]
+    if len(good) < len(paths):
+        sink.error("PC611", "a path in 'redlines' contains a NUL byte or a line break", where)
+    return good
 
 
 def _case_lines(text: str, count: int) -> list[int]:
@@ -97,40 +157,47 @@ def _case_lines(text: str, count: int) -> list[int]:
     return (lines + [1] * count)[:count]
 
 
-def _case(raw: dict[str, Any], key: str, line: int, default_party: str, text: str, sink: DiagnosticSink) -> Case:
+def _case(raw: dict[str, Any], key: str, line: int, default_party: str, text: str, keys: dict[str, Span],
+          sink: DiagnosticSink) -> Case:
     where = Span(key, line, 1)
-    _unknown_keys(raw, CASE_KEYS, where, sink, "case")
-    name = _string(raw.get("name", ""), "name", where, sink) or f"case at line {line}"
+
+    def at(name: str) -> Span:
+        return keys.get(name, where)
+
+    _unknown_keys(raw, CASE_KEYS, keys, where, sink, "case")
+    name = _string(raw.get("name", ""), "name", at("name"), sink) or f"case at line {line}"
     fields: dict[str, Any] = {
-        "party": _string(raw.get("party", default_party), "party", where, sink),
-        "expect": _verdict(raw.get("expect", ""), where, sink),
-        "fires": tuple(_strings(raw.get("fires", []), "fires", where, sink)),
-        "not_fires": tuple(_strings(raw.get("not_fires", []), "not_fires", where, sink)),
-        "acknowledged": tuple(_strings(raw.get("acknowledged", []), "acknowledged", where, sink)),
-        "clauses": tuple(_clause_verdicts(raw.get("clauses", {}), where, sink)),
-        "today": _date(raw.get("today"), where, sink),
+        "party": _string(raw.get("party", default_party), "party", at("party"), sink),
+        "expect": _verdict(raw.get("expect", ""), at("expect"), sink),
+        "fires": tuple(_strings(raw.get("fires", []), "fires", at("fires"), sink)),
+        "not_fires": tuple(_strings(raw.get("not_fires", []), "not_fires", at("not_fires"), sink)),
+        "acknowledged": tuple(_strings(raw.get("acknowledged", []), "acknowledged", at("acknowledged"), sink)),
+        "clauses": tuple(_clause_verdicts(raw.get("clauses", {}), at("clauses"), sink)),
+        "today": _date(raw.get("today"), at("today"), sink),
+        "keys": tuple(sorted(keys.items())), "own_party": "party" in raw,
     }
     if "terms" in raw and "proposal" in raw:
-        sink.error("PC611", "a case gives either `terms` or `proposal`, not both", where)
+        sink.error("PC611", "a case gives either `terms` or `proposal`, not both", at("proposal"))
     if "terms" in raw:
-        fields["terms"] = tuple(_flatten(raw["terms"], where, sink))
+        fields["terms"] = tuple(_flatten(raw["terms"], at("terms"), sink))
     if "proposal" in raw:
-        fields["snippet"] = _string(raw["proposal"], "proposal", where, sink)
-        fields["snippet_line"] = _snippet_line(text, line)
+        fields["snippet"] = _string(raw["proposal"], "proposal", at("proposal"), sink)
+        fields["snippet_line"] = _snippet_line(text, at("proposal").line)
     if (fields["expect"] or fields["clauses"]) and not fields["party"]:
         sink.error("PC611", "`expect` and `clauses` need a party: set `party` in the case or at the top of the file",
-                   where)
+                   at("expect") if fields["expect"] else at("clauses"))
     if not (fields["expect"] or fields["clauses"] or fields["fires"] or fields["not_fires"] or fields["acknowledged"]):
         sink.error("PC611", f"case '{name}' expects nothing", where,
                    "add `expect`, `clauses`, `fires`, `not_fires` or `acknowledged`")
     return Case(file=key, line=line, name=name, **fields)
 
 
-def _unknown_keys(table: dict[str, Any], known: set[str], where: Span, sink: DiagnosticSink, what: str) -> None:
+def _unknown_keys(table: dict[str, Any], known: set[str], keys: dict[str, Span], where: Span, sink: DiagnosticSink,
+                  what: str) -> None:
     for key in table:
         if key not in known:
             hint = did_you_mean(key, known) or "known keys: " + ", ".join(sorted(known))
-            sink.error("PC611", f"unknown key '{key}' in a {what}", where, hint)
+            sink.error("PC611", f"unknown key '{key}' in a {what}", keys.get(key, where), hint)
 
 
 def _string(value: Any, key: str, where: Span, sink: DiagnosticSink) -> str:
@@ -212,23 +279,39 @@ class CaseResult:
         return not self.problems
 
 
-def check_rule_names(test: TestFile, redlines: list[m.RedLines]) -> None:
-    """Every rule a case names must exist (in the case party's red lines, when it names a party)."""
-    sink = DiagnosticSink()
+def check_rule_names(test: TestFile, redlines: list[m.RedLines], vocabulary: m.Vocabulary | None = None) -> None:
+    """Raise every error of a test file at once: its malformed keys (from parse_test_file), the rules and
+    parties its cases name that do not exist, and, given the vocabulary, the errors of each case's proposal."""
+    sink = DiagnosticSink(list(test.problems))
     parties = {r.party: r for r in redlines}
     for case in test.cases:
-        where = Span(case.file, case.line, 1)
         if case.party and case.party not in parties:
-            sink.error("PC614", f"unknown party '{case.party}'", where,
-                       did_you_mean(case.party, set(parties)) or "known parties: " + ", ".join(sorted(parties)))
+            _unknown_party(case, test, parties, sink)
             continue
         known = {r.id for r in (parties[case.party].rules if case.party else
                                 [rule for party in redlines for rule in party.rules])}
-        for rule in case.fires + case.not_fires + case.acknowledged:
-            if rule not in known:
-                owner = f"party '{case.party}'" if case.party else "any party"
-                sink.error("PC613", f"{owner} has no rule '{rule}'", where, did_you_mean(rule, known))
+        for key in ("fires", "not_fires", "acknowledged"):
+            for rule in getattr(case, key):
+                if rule not in known:
+                    owner = f"party '{case.party}'" if case.party else "any party"
+                    sink.error("PC613", f"{owner} has no rule '{rule}'", case.at(key), did_you_mean(rule, known))
+        if vocabulary is not None:
+            try:
+                case_proposal(case, vocabulary, redlines)
+            except PeaceError as exc:
+                sink.items.extend(exc.diagnostics)
     sink.raise_if_any()
+
+
+def _unknown_party(case: Case, test: TestFile, parties: dict[str, m.RedLines], sink: DiagnosticSink) -> None:
+    """PC614 where the party is written: once for the file's default party, however many cases use it."""
+    cause = ("PC614", case.party)
+    if not case.own_party and cause in sink.causes:
+        return
+    sink.causes.add(cause)
+    where = case.at("party") if case.own_party else (test.party_span or case.at("party"))
+    sink.error("PC614", f"unknown party '{case.party}'", where,
+               did_you_mean(case.party, set(parties)) or "known parties: " + ", ".join(sorted(parties)))
 
 
 def case_proposal(case: Case, vocabulary: m.Vocabulary, redlines: list[m.RedLines]) -> m.Proposal:
@@ -252,7 +335,7 @@ def case_proposal(case: Case, vocabulary: m.Vocabulary, redlines: list[m.RedLine
 def _moved(d: Diagnostic, case: Case) -> Diagnostic:
     """A diagnostic about line N of a snippet, moved to where that line sits in the test file."""
     if case.snippet is None:
-        span = Span(case.file, case.line, 1)
+        span = case.at("terms")
     else:
         span = Span(case.file, case.snippet_line + max(d.span.line - 2, 0), d.span.column)
     return dataclasses.replace(d, span=span, message=f"in case '{case.name}': {d.message}")
@@ -291,7 +374,7 @@ def _value_text(raw: Any, kind: str) -> str:
 
 
 def run_case(case: Case, vocabulary: m.Vocabulary, redlines: list[m.RedLines]) -> CaseResult:
-    from peacecheck.checker.check.evaluate import check
+    from peacecheck.checker.evaluation.evaluate import check
 
     result = check(case_proposal(case, vocabulary, redlines), vocabulary, redlines, today=case.today)
     return CaseResult(case, judge(case, result), fired_rules(result))
@@ -307,7 +390,7 @@ def fired_rules(result: CheckResult) -> set[tuple[str, str]]:
 
 def overall_verdict(result: CheckResult, party: str) -> str:
     """One verdict for the whole snippet: the worst finding of the party, else accept if a rule bears on it."""
-    from peacecheck.checker.check.evaluate import verdict
+    from peacecheck.checker.evaluation.evaluate import verdict
 
     findings = [f for f in result.findings if f.party == party]
     bears = any(c.verdicts.get(party, "silent") != "silent" for c in result.clauses)

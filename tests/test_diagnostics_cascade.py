@@ -144,3 +144,62 @@ def test_an_acknowledgement_keeps_where_its_party_and_rule_are(dict_loader):
              "v.vocab": (ERRORS / "vocab" / "small.vocab").read_text()}
     proposal, _ = load_proposal("p.peace", dict_loader(files))
     assert proposal.clauses[1].acknowledgements[0].rule_span.column == 21
+
+
+# ------------------------------------------------------------------ `peacecheck test`: every error at once, at its key
+def test_file_errors(text: str, with_vocabulary: bool = True) -> list[tuple[str, int, int]]:
+    from peacecheck.checker.redline_tests import check_rule_names, parse_test_file
+    from test_redline_tests import loaded
+
+    vocabulary, redlines = loaded()
+    with pytest.raises(dsl.PeaceError) as info:
+        check_rule_names(parse_test_file(text, "t.toml"), redlines, vocabulary if with_vocabulary else None)
+    return [(d.code, d.span.line, d.span.column) for d in info.value.diagnostics]
+
+
+test_file_errors.__test__ = False  # a helper, not a test
+
+
+def test_a_test_files_errors_come_in_one_run_at_each_keys_position():
+    text = ('[[case]]\nname = "bad key"\n  fire = ["N-LAND"]\nfires = ["N-LAND"]\n\n'
+            '[[case]]\nname = "unknown rule"\nparty = "north"\nexpect = "reject"\n  not_fires = ["N-LANDS"]\n\n'
+            '[[case]]\nname = "bad term"\nparty = "north"\nexpect = "reject"\nterms = { "land.nort" = "ceded" }\n')
+    assert test_file_errors(text) == [("PC611", 3, 3), ("PC613", 10, 3), ("PC100", 16, 1)]
+
+
+def test_a_misspelt_file_party_is_reported_once_where_it_is_written():
+    text = 'party = "nort"\n' + '[[case]]\nterms = {}\nexpect = "accept"\n' * 3
+    assert test_file_errors(text) == [("PC614", 1, 1)]
+    own = '[[case]]\nterms = {}\n  party = "nort"\nexpect = "accept"\n' * 2
+    assert test_file_errors(own) == [("PC614", 3, 3), ("PC614", 7, 3)]
+
+
+def test_keys_inside_a_snippet_are_not_mistaken_for_the_cases_keys():
+    text = ('party = "north"\n[[case]]\nproposal = """\nclause 1 "L" {\n  land.north = ceded\n}\n'
+            'fires = 1\n"""\nfires = ["N-LANDS"]\n')
+    assert test_file_errors(text, with_vocabulary=False) == [("PC613", 9, 1)]
+
+
+def test_a_redlines_path_with_a_nul_byte_is_a_located_error():
+    text = 'party = "north"\nredlines = ["../north\\u0000.redlines"]\n[[case]]\nterms = {}\nexpect = "accept"\n'
+    assert test_file_errors(text) == [("PC611", 2, 1)]
+
+
+def test_a_nul_byte_in_a_cases_proposal_exits_2_with_a_position(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from test_outputs import FILES
+
+    for name, content in FILES.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "redlines/tests").mkdir()
+    (tmp_path / "redlines/tests/nul.toml").write_text(
+        'party = "north"\n[[case]]\nexpect = "accept"\nproposal = """\nclause 1 "A\\u0000" {\n}\n"""\n')
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", "test"], cwd=tmp_path, capture_output=True,
+                          text=True, env={**os.environ, "NO_COLOR": "1"})
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("redlines/tests/nul.toml:5:12: PC012 ")

@@ -133,23 +133,23 @@ acknowledged = ["N-LAND"]
 
 @pytest.mark.parametrize("text, expected", [
     ('[[case]]\nname = "x"\nfires = [\n', [("PC610", 4)]),
-    ('[[case]]\nname = "x"\nfire = ["N-LAND"]\n', [("PC611", 1), ("PC611", 1)]),
-    ('party = "north"\n\n[[case]]\nname = "x"\nexpect = "rejected"\n', [("PC611", 3), ("PC612", 3)]),
-    ('[[case]]\nname = "x"\nexpect = "reject"\n', [("PC611", 1)]),
-    ('[[case]]\nterms = {}\nproposal = ""\nfires = ["N-LAND"]\n', [("PC611", 1)]),
+    ('[[case]]\nname = "x"\nfire = ["N-LAND"]\n', [("PC611", 1), ("PC611", 3)]),
+    ('party = "north"\n\n[[case]]\nname = "x"\nexpect = "rejected"\n', [("PC611", 3), ("PC612", 5)]),
+    ('[[case]]\nname = "x"\nexpect = "reject"\n', [("PC611", 3)]),
+    ('[[case]]\nterms = {}\nproposal = ""\nfires = ["N-LAND"]\n', [("PC611", 3)]),
     ('party = "north"\n', [("PC611", 1)]),
     ('case = 3\n', [("PC611", 1), ("PC611", 1)]),
     ('colour = "x"\n[[case]]\nfires = ["N-LAND"]\n', [("PC611", 1)]),
-    ('[[case]]\nfires = ["N-LAND"]\ntoday = "soon"\n', [("PC611", 1)]),
+    ('[[case]]\nfires = ["N-LAND"]\ntoday = "soon"\n', [("PC611", 3)]),
 ])
 def test_malformed_test_files(text: str, expected: list[tuple[str, int]]):
     assert errors(text) == expected
 
 
 def test_unknown_rules_and_parties():
-    assert errors('party = "north"\n[[case]]\nterms = {}\nfires = ["S-ARMY"]\n') == [("PC613", 2)]
-    assert errors('[[case]]\nterms = {}\nfires = ["N-LANDS"]\n') == [("PC613", 1)]
-    assert errors('party = "west"\n[[case]]\nexpect = "accept"\n') == [("PC614", 2)]
+    assert errors('party = "north"\n[[case]]\nterms = {}\nfires = ["S-ARMY"]\n') == [("PC613", 4)]
+    assert errors('[[case]]\nterms = {}\nfires = ["N-LANDS"]\n') == [("PC613", 3)]
+    assert errors('party = "west"\n[[case]]\nexpect = "accept"\n') == [("PC614", 1)]
 
 
 def test_snippet_errors_point_into_the_test_file():
@@ -176,7 +176,7 @@ expect = "reject"
             run_case(case, vocabulary, redlines)
         got += [(d.code, d.span.line, d.message) for d in info.value.diagnostics]
     assert got == [("PC100", 7, "in case 'typo in a term': unknown term 'land.nort'"),
-                   ("PC101", 12, "in case 'a value the term does not have': 'sold' is not a value of 'land.north' "
+                   ("PC101", 14, "in case 'a value the term does not have': 'sold' is not a value of 'land.north' "
                                  "(scale(held < frozen < ceded))")]
 
 
@@ -235,7 +235,7 @@ def test_input_errors_exit_2(project: Path, tmp_path_factory):
     (project / "redlines/tests/bad.toml").write_text('[[case]]\nname = "x"\nfires = ["NOPE"]\n')
     done = run(cwd=project)
     assert done.returncode == 2 and done.stdout == ""
-    assert "redlines/tests/bad.toml:1:1: PC613 any party has no rule 'NOPE'" in done.stderr
+    assert "redlines/tests/bad.toml:3:1: PC613 any party has no rule 'NOPE'" in done.stderr
     empty = tmp_path_factory.mktemp("empty")
     nothing = run(cwd=empty)
     assert nothing.returncode == 2 and "PC615" in nothing.stderr
