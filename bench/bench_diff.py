@@ -261,9 +261,9 @@ def lines_of(proposal) -> list[str]:
 
 def bench(size: int, seed: int, folder: Path, limit: float) -> dict:
     from peacecheck.checker.diff import align, diff
-    from peacecheck.checker.evaluate import check
+    from peacecheck.checker.evaluation.evaluate import check
     from peacecheck.checker.files import DiskLoader, load_inputs
-    from peacecheck.checker.render_diff_html import render
+    from peacecheck.checker.reports.diff_html import render
 
     rng = random.Random(seed * 1000 + size)
     w = Writer(rng)

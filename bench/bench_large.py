@@ -120,9 +120,9 @@ def measure(clauses: int) -> dict:
     """Generate, then time each stage of one check; peak memory of this process."""
     import resource
 
-    from peacecheck.checker.evaluate import check
+    from peacecheck.checker.evaluation.evaluate import check
     from peacecheck.checker.files import DiskLoader, load_inputs, project_root
-    from peacecheck.checker.render_json import render
+    from peacecheck.checker.reports.check_json import render
     from peacecheck.dsl.parser import grammar_parser
 
     grammar_parser()  # built (or loaded from lark's cache) before timing: start-up is not what we measure

@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from peacecheck.checker.evaluate import Binding, Environment, Evaluator
-from peacecheck.checker.solve import (
+from peacecheck.checker.evaluation.evaluate import Binding, Environment, Evaluator
+from peacecheck.checker.negotiation import (
     Problem,
     Verifier,
     best_packages,
@@ -202,7 +202,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    from peacecheck.checker.solve import cp_model
+    from peacecheck.checker.negotiation import cp_model
 
     cp_model()  # import OR-tools (about a second, it pulls in numpy and pandas) before timing anything
     print("clauses x 4 options, 4 parties, 4 rules per clause; seconds (median of --repeat seeds)")

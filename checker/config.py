@@ -197,7 +197,7 @@ MAX_CONFIG_BYTES = 1024 * 1024
 
 
 def known_formats() -> set[str]:
-    from peacecheck.checker.render.formats import RENDERERS
+    from peacecheck.checker.reports.formats import RENDERERS
 
     return set(RENDERERS)
 
@@ -270,7 +270,7 @@ def check_settings(config_path: str | None, fmt: str | None, outputs: tuple[str,
 
 
 def _outputs(outputs: tuple[str, ...], config: Config, default_format: str) -> tuple[OutputSpec, ...]:
-    from peacecheck.checker.render.formats import RENDERERS
+    from peacecheck.checker.reports.formats import RENDERERS
 
     formats = set(RENDERERS)
     try:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span, did_you_mean
 
 if TYPE_CHECKING:
-    from peacecheck.checker.check.results import CheckResult
+    from peacecheck.checker.evaluation.results import CheckResult
 
 
 @dataclass
@@ -94,7 +94,7 @@ def _error(code: str, message: str, where: str) -> PeaceError:
 
 def check(project: Project, today: dt.date | None = None) -> "CheckResult":
     """Evaluate the project's proposal against its red lines (acknowledgements expire against `today`)."""
-    from peacecheck.checker.check.evaluate import check as evaluate
+    from peacecheck.checker.evaluation.evaluate import check as evaluate
 
     return evaluate(project.proposal, project.vocabulary, project.redlines, project.digests,
                     today=today or project.today)
@@ -102,7 +102,7 @@ def check(project: Project, today: dt.date | None = None) -> "CheckResult":
 
 def render(result: Any, fmt: str = "text", colour: bool = False) -> str:
     """A check or diff result in one of the registered formats, byte for byte what the CLI prints."""
-    from peacecheck.checker.render.formats import renderer
+    from peacecheck.checker.reports.formats import renderer
 
     if type(result).__name__ == "DiffResult":  # by name: importing diff would slow every check's start-up
         return render_diff(result, fmt, colour)
@@ -133,10 +133,10 @@ def diff_drafts(old: str | Path, new: str | Path, redlines: tuple[str, ...] = ()
 def render_diff(result: Any, fmt: str = "text", colour: bool = False) -> str:
     """A diff in text, json, markdown or html, byte for byte what `peacecheck diff` prints."""
     if fmt == "html":
-        from peacecheck.checker.render.diff_html import render as render_html
+        from peacecheck.checker.reports.diff_html import render as render_html
 
         return render_html(result)
-    from peacecheck.checker.render.diff_text import RENDER
+    from peacecheck.checker.reports.diff_text import RENDER
 
     return RENDER[fmt](result, colour=colour) if fmt == "text" else RENDER[fmt](result)
 
@@ -156,8 +156,8 @@ def load_draft(path: str | Path) -> Any:
 
 def solve(project: Project, top: int = 5, draft: Any = None) -> Any:
     """The best packages of options every party accepts, or the red lines that conflict (needs OR-tools)."""
-    from peacecheck.checker.check.evaluate import party_info
-    from peacecheck.checker.solve import solve as run_solve
+    from peacecheck.checker.evaluation.evaluate import party_info
+    from peacecheck.checker.negotiation import solve as run_solve
 
     infos = [party_info(r, project.digests.get(r.party, b"")) for r in sorted(project.redlines, key=lambda r: r.party)]
     return run_solve(project.proposal, project.vocabulary, project.redlines, infos, top, draft,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from peacecheck.checker.evaluate import check
+from peacecheck.checker.evaluation.evaluate import check
 from peacecheck.checker.files import DiskLoader, load_inputs
-from peacecheck.checker.results import summarize
+from peacecheck.checker.evaluation.results import summarize
 
 from conftest import BASIC
 

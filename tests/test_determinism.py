@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from peacecheck.checker.cli import RENDERERS
+from peacecheck.checker.reports.formats import RENDERERS
 
 REPO = Path(__file__).resolve().parent.parent
 ERRORS = REPO / "tests" / "fixtures" / "errors"

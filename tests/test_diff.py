@@ -21,9 +21,9 @@ from peacecheck.checker.diff import (
     side,
     tokenize,
 )
-from peacecheck.checker.evaluate import check
+from peacecheck.checker.evaluation.evaluate import check
 from peacecheck.checker.files import DiskLoader, load_inputs
-from peacecheck.checker.render_diff import render_json, render_markdown, render_text
+from peacecheck.checker.reports.diff_text import render_json, render_markdown, render_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "diff"
@@ -314,7 +314,7 @@ def test_text_and_markdown_renderings():
 
 
 def test_markdown_escapes_markup_in_input():
-    from peacecheck.checker.render_diff import md
+    from peacecheck.checker.reports.diff_text import md
 
     assert md("<script>*x*</script>") == "\\<script\\>\\*x\\*\\</script\\>"
 

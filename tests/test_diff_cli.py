@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from peacecheck.checker.cli_diff import format_for
+from peacecheck.checker.cli.diff import format_for
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT = REPO / "tests" / "fixtures" / "diff"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import peacecheck.checker.files as files_module
 from peacecheck import dsl
-from peacecheck.checker import cli as cli_module
+from peacecheck.checker.reports import formats as cli_module
 from peacecheck.checker.cli import main
 from peacecheck.checker.files import DiskLoader, read_limited, source_line, write_atomic
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from peacecheck.checker.cli_tools import SCAFFOLD
+from peacecheck.checker.cli.init import SCAFFOLD
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:

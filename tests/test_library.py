@@ -97,7 +97,7 @@ def test_the_wheel_has_one_top_level_name(tmp_path):
     tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
     assert tops == {"peacecheck"}
     for packaged in ("peacecheck/dsl/peace.lark", "peacecheck/dsl/parser_tables.json",
-                     "peacecheck/checker/templates/report.html.j2", "peacecheck/editors/peacecheck.tmLanguage.json"):
+                     "peacecheck/checker/reports/templates/report.html.j2", "peacecheck/editors/peacecheck.tmLanguage.json"):
         assert packaged in names
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from conftest import REPO
 
 from peacecheck.checker.files import DiskLoader
-from peacecheck.checker.lint import _days, _points, lint, representatives, unused_terms
+from peacecheck.checker.negotiation.lint import _days, _points, lint, representatives, unused_terms
 from peacecheck.dsl import models as m
 from peacecheck.dsl.api import load_proposal, load_redlines
 

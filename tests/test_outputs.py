@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from peacecheck.checker.evaluate import check
-from peacecheck.checker.render_github import command, escape_data, escape_property
-from peacecheck.checker.render_github import render as render_github
-from peacecheck.checker.render_junit import render as render_junit
-from peacecheck.checker.render_sarif import render as render_sarif
+from peacecheck.checker.evaluation.evaluate import check
+from peacecheck.checker.reports.check_github import command, escape_data, escape_property
+from peacecheck.checker.reports.check_github import render as render_github
+from peacecheck.checker.reports.check_junit import render as render_junit
+from peacecheck.checker.reports.check_sarif import render as render_sarif
 from conftest import BASIC, DictLoader
 from peacecheck.dsl.api import check_acknowledgements, load_proposal, load_redlines
 

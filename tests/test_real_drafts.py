@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from peacecheck.checker.evaluate import check
+from peacecheck.checker.evaluation.evaluate import check
 from peacecheck.checker.files import DiskLoader, load_inputs
 
 from conftest import REPO

@@ -16,7 +16,7 @@ from conftest import REPORT_REGEN as regen
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "report"
-TEMPLATES = REPO / "checker" / "templates"
+TEMPLATES = REPO / "checker" / "reports" / "templates"
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def result(report_result):
 
 @pytest.fixture(scope="module")
 def page(result) -> str:
-    from peacecheck.checker.render_html import render
+    from peacecheck.checker.reports.check_html import render
 
     return render(result)
 
@@ -72,7 +72,7 @@ def test_html_matches_golden_bytes(page):
 
 
 def test_html_is_deterministic(result, page):
-    from peacecheck.checker.render_html import render
+    from peacecheck.checker.reports.check_html import render
 
     again = render(regen.fixture_result())
     assert render(result) == page == again
@@ -150,7 +150,7 @@ def test_self_contained(page):
     ("", False),
 ])
 def test_link_url(url, ok):
-    from peacecheck.checker.render_html import link_url
+    from peacecheck.checker.reports.check_html import link_url
 
     assert (link_url(url) == url) is ok
 
@@ -164,14 +164,14 @@ def test_link_url(url, ok):
     ("a/b#c", "o p", "clause-a_2f_b_23_c-option-o_20_p"),
 ])
 def test_anchor_is_url_safe(clause, option, expected):
-    from peacecheck.checker.render_html import anchor
+    from peacecheck.checker.reports.check_html import anchor
 
     assert anchor(clause, option) == expected
     assert re.fullmatch(r"[A-Za-z0-9._-]+", anchor(clause, option))
 
 
 def test_every_clause_and_option_has_its_anchor_and_no_link_dangles(result, page):
-    from peacecheck.checker.render_html import anchor
+    from peacecheck.checker.reports.check_html import anchor
 
     parsed = Page(page)
     ids = parsed.ids
@@ -253,13 +253,13 @@ def test_header_facts(page):
     for text in ("Harbour Accord &lt;draft&gt; | &#34;A&amp;B&#34;", "2025-12-01", "v2 (after the harbour talks)",
                  "The mediators&#39; secretariat", "alpha, beta", "accord-v1.peace", "97dc869d8dca", "53cb3a813bef"):
         assert text in page, text
-    from peacecheck.checker.render_html import peacecheck_version
+    from peacecheck.checker.reports.check_html import peacecheck_version
 
     assert f"peacecheck {peacecheck_version()}" in page
 
 
 def test_paragraphs_keep_paragraphs_and_list_lines():
-    from peacecheck.checker.render_html import paragraphs
+    from peacecheck.checker.reports.check_html import paragraphs
 
     text = "One wrapped\nline.\n\nTwo:\n- a\n- b\n1. c\n  \n\n(d) e"
     assert paragraphs(text) == [["One wrapped line."], ["Two:", "- a", "- b", "1. c"], ["(d) e"]]
@@ -267,7 +267,7 @@ def test_paragraphs_keep_paragraphs_and_list_lines():
 
 
 def test_renderers_do_not_import_jinja_at_start_up():
-    code = ("import sys, checker.cli, checker.render_html, checker.render_markdown; "
+    code = ("import sys, peacecheck.checker.cli, peacecheck.checker.reports.check_html, peacecheck.checker.reports.check_markdown; "
             "print('jinja2' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "False"
@@ -312,8 +312,8 @@ SPARSE = {
 
 @pytest.mark.parametrize("fmt", ["html", "markdown"])
 def test_sparse_proposal_renders(dict_loader, fmt):
-    from peacecheck.checker.cli import RENDERERS, load_object
-    from peacecheck.checker.evaluate import check
+    from peacecheck.checker.reports.formats import RENDERERS, load_object
+    from peacecheck.checker.evaluation.evaluate import check
     from peacecheck.dsl.api import load_proposal, load_redlines
 
     loader = dict_loader(SPARSE)

@@ -20,7 +20,7 @@ def result(report_result):
 
 @pytest.fixture(scope="module")
 def markdown(result) -> str:
-    from peacecheck.checker.render_markdown import render
+    from peacecheck.checker.reports.check_markdown import render
 
     return render(result)
 
@@ -73,7 +73,7 @@ def test_markdown_matches_golden_bytes(markdown):
 
 
 def test_markdown_is_deterministic(result, markdown):
-    from peacecheck.checker.render_markdown import render
+    from peacecheck.checker.reports.check_markdown import render
 
     assert render(result) == markdown == render(regen.fixture_result())
 
@@ -168,7 +168,7 @@ def test_prose_keeps_paragraphs_and_list_lines(rendered, markdown):
     ("two\nlines", "two lines"),
 ])
 def test_md_text(raw, expected):
-    from peacecheck.checker.render_markdown import md_text
+    from peacecheck.checker.reports.check_markdown import md_text
 
     assert md_text(raw) == expected
     assert html.unescape(re.sub(r"</?p>\n?", "", to_html(expected))).strip() == " ".join(raw.split())
@@ -182,7 +182,7 @@ def test_md_text(raw, expected):
     ("p | q", True, "`p \\| q`"),
 ])
 def test_md_code(raw, in_table, expected):
-    from peacecheck.checker.render_markdown import md_code
+    from peacecheck.checker.reports.check_markdown import md_code
 
     assert md_code(raw, in_table) == expected
     if not in_table:
@@ -190,7 +190,7 @@ def test_md_code(raw, in_table, expected):
 
 
 def test_md_url_links_only_http():
-    from peacecheck.checker.render_markdown import md_url
+    from peacecheck.checker.reports.check_markdown import md_url
 
     assert md_url("https://example.org/a_(b)") == "[https://example.org/a\\_(b)](https://example.org/a_%28b%29)"
     assert md_url("javascript:alert(1)") == "javascript:alert(1)"

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from peacecheck.checker.cli import RENDERERS, load_object, main
-from peacecheck.checker.evaluate import check
+from peacecheck.checker.cli import main
+from peacecheck.checker.reports.formats import RENDERERS, load_object
+from peacecheck.checker.evaluation.evaluate import check
 from peacecheck.checker.files import DiskLoader, load_inputs
 
 # Raw ESC and BEL in the file, and the same again through the language's own \u escapes.

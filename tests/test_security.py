@@ -198,7 +198,7 @@ def test_no_terminal_control_and_no_workflow_command_on_stdout(tmp_path, args):
 
 
 def test_escaper_keeps_own_colour_only():
-    from peacecheck.checker.escape import safe_report
+    from peacecheck.checker.reports.escape import safe_report
 
     coloured = "\x1b[31mREJECT\x1b[0m " + "a\x1b]0;t\x07"
     assert safe_report(coloured, "text", colour=True) == "\x1b[31mREJECT\x1b[0m a\\x1b]0;t\\x07"

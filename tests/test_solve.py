@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pytest
 from conftest import REPO
 
-from peacecheck.checker.evaluate import Environment, Evaluator, bindings_of, check, rule_findings
+from peacecheck.checker.evaluation.evaluate import Environment, Evaluator, bindings_of, check, rule_findings
 from peacecheck.checker.files import DiskLoader, load_inputs
-from peacecheck.checker.solve import (
+from peacecheck.checker.negotiation import (
     Problem,
     Verifier,
     conflict_sets,
@@ -324,7 +324,7 @@ def test_real_options_file_has_the_28_point_draft_as_default(in_repo):
 
 def test_a_count_that_stops_early_never_says_fewer_than_the_packages_found(monkeypatch):
     """Counting has a time budget; when it stops before seeing any solution, the packages shown still count."""
-    import peacecheck.checker.solve as solve_module
+    import peacecheck.checker.negotiation.analysis as solve_module
 
     monkeypatch.setattr(solve_module, "count_acceptable", lambda problem, cap=0: (0, True))
     result = solve(*load("feasible.peace"))

@@ -184,7 +184,7 @@ def test_lint_defaults_to_the_redlines_folder_found_from_here(cli, monkeypatch):
 
 
 def test_solve_and_lint_are_registered():
-    from peacecheck.checker.cli import LAZY_COMMANDS
+    from peacecheck.checker.cli.main import COMMANDS
 
-    assert LAZY_COMMANDS["solve"] == "peacecheck.checker.cli_solve:solve" and LAZY_COMMANDS["lint"] == "peacecheck.checker.cli_solve:lint"
-    assert Path(REPO / "checker" / "templates" / "solve.html.j2").is_file()
+    assert COMMANDS["solve"] == "peacecheck.checker.cli.solve:solve" and COMMANDS["lint"] == "peacecheck.checker.cli.lint:lint"
+    assert Path(REPO / "checker" / "reports" / "templates" / "solve.html.j2").is_file()

@@ -12,7 +12,7 @@ from peacecheck.checker.cli.shell import (
     use_colour,
     write_output,
 )
-from peacecheck.checker.render.formats import RENDERERS
+from peacecheck.checker.reports.formats import RENDERERS
 from peacecheck.dsl.diagnostics import PeaceError
 
 

@@ -58,7 +58,7 @@ def diff(old: str, new: str, output: str | None, fmt: str | None, redlines: tupl
     def body() -> int:
         import datetime as dt
 
-        from peacecheck.checker.check.evaluate import check
+        from peacecheck.checker.evaluation.evaluate import check
         from peacecheck.checker.diff import diff as compare
 
         chosen = format_for(output, fmt)

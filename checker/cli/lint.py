@@ -11,7 +11,7 @@ from peacecheck.checker.cli.shell import (
     fail,
     run_guarded,
 )
-from peacecheck.checker.render.formats import FORMATS
+from peacecheck.checker.reports.formats import FORMATS
 
 LINT_FORMATS = FORMATS["lint"]
 
@@ -30,16 +30,16 @@ def lint(paths: tuple[str, ...], vocabulary_path: str | None, fmt: str) -> None:
     Exit codes: 0 no warning, 1 warnings, 2 usage or input error.
     """
     def body() -> int:
-        from peacecheck.checker.render.formats import load_object
-        from peacecheck.checker.solve import cp_model
-        from peacecheck.checker.solve.lint import LintReport
-        from peacecheck.checker.solve.lint import lint as run_lint
+        from peacecheck.checker.reports.formats import load_object
+        from peacecheck.checker.negotiation import cp_model
+        from peacecheck.checker.negotiation.lint import LintReport
+        from peacecheck.checker.negotiation.lint import lint as run_lint
 
         cp_model()
         vocabulary, redlines, proposals = _lint_inputs(paths, vocabulary_path)
         report = LintReport(run_lint(vocabulary, redlines, proposals), vocabulary.file,
                             tuple(r.file for r in redlines), tuple(p.file for p in proposals))
-        from peacecheck.checker.render.escape import safe_report
+        from peacecheck.checker.reports.escape import safe_report
 
         click.echo(safe_report(load_object(LINT_FORMATS[fmt])(report), fmt), nl=False)
         return EXIT_REJECTED if report.warnings else EXIT_OK

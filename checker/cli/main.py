@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "fmt": "peacecheck.checker.cli.fmt:fmt",
     "init": "peacecheck.checker.cli.init:init",
     "lint": "peacecheck.checker.cli.lint:lint",
+    "lsp": "peacecheck.checker.cli.lsp:lsp",
     "solve": "peacecheck.checker.cli.solve:solve",
     "test": "peacecheck.checker.cli.test:test",
 }

@@ -34,7 +34,7 @@ def format_diagnostic(d: Diagnostic, line: str | None) -> str:
     `where: CODE message`. Control characters from the input are shown as
     escapes, so an error message cannot drive the terminal.
     """
-    from peacecheck.checker.render.check_text import terminal_safe
+    from peacecheck.checker.reports.check_text import terminal_safe
 
     where = f"{d.span.file}:{d.span.line}:{d.span.column}" if d.span.line > 0 else d.span.file
     out = [terminal_safe(f"{where}: {d.code} {d.message}")]
@@ -69,7 +69,7 @@ def write_output(text: str, output: str | None, inputs: list[str], fmt: str = "t
     """Print, or write `output` atomically; never overwrite a file this run read, nor any peacecheck source file.
 
     Every report passes the one escaper of its format first (no terminal control, no CI command)."""
-    from peacecheck.checker.render.escape import safe_report
+    from peacecheck.checker.reports.escape import safe_report
 
     text = safe_report(text, fmt, colour=bool(output is None and use_colour(None)))
     if not output or output == "-":

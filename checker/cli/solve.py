@@ -13,7 +13,7 @@ from peacecheck.checker.cli.shell import (
     run_guarded,
     write_output,
 )
-from peacecheck.checker.render.formats import FORMATS
+from peacecheck.checker.reports.formats import FORMATS
 
 SOLVE_FORMATS = FORMATS["solve"]
 
@@ -45,10 +45,10 @@ def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], to
     def body() -> int:
         import datetime as dt
 
-        from peacecheck.checker.check.evaluate import party_info
-        from peacecheck.checker.render.formats import load_object
-        from peacecheck.checker.solve import cp_model
-        from peacecheck.checker.solve import solve as run_solve
+        from peacecheck.checker.evaluation.evaluate import party_info
+        from peacecheck.checker.reports.formats import load_object
+        from peacecheck.checker.negotiation import cp_model
+        from peacecheck.checker.negotiation import solve as run_solve
 
         cp_model()  # fail early, before reading anything, when OR-tools is missing
         inputs = load_check_inputs(proposal, redlines, parties)

@@ -44,7 +44,7 @@ def test(paths: tuple[str, ...], verbose: bool, threshold: float | None, proposa
             extra = proposal_paths or tuple(config.path(p) for p in config.proposals)
             coverage = runner.coverage(results, extra)
         from peacecheck.checker.redline_tests import render
-        from peacecheck.checker.render.escape import terminal_text
+        from peacecheck.checker.reports.escape import terminal_text
 
         click.echo(terminal_text(render(results, coverage, verbose, wanted)), nl=False)
         low = coverage is not None and wanted is not None and coverage.percent < wanted
@@ -150,7 +150,7 @@ class TestRun:
         return coverage
 
     def fired_by_proposal(self, path: Path) -> set[tuple[str, str]]:
-        from peacecheck.checker.check.evaluate import check
+        from peacecheck.checker.evaluation.evaluate import check
         from peacecheck.checker.files import DiskLoader, display_path, project_root
         from peacecheck.checker.redline_tests import fired_rules
         from peacecheck.dsl.api import check_acknowledgements, load_proposal

@@ -5,7 +5,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from peacecheck.checker.check.results import (
+from peacecheck.checker.evaluation.results import (
     CheckResult,
     ClauseResult,
     Finding,
@@ -110,7 +110,7 @@ def diff(old: CheckResult, new: CheckResult) -> DiffResult:
 def diff_drafts(old: m.Proposal, new: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLines],
                 digests: dict[str, bytes] | None = None) -> DiffResult:
     """Check both drafts against the same red lines and compare them."""
-    from peacecheck.checker.check.evaluate import check
+    from peacecheck.checker.evaluation.evaluate import check
 
     return diff(check(old, vocabulary, redlines, digests), check(new, vocabulary, redlines, digests))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from peacecheck.checker.check.results import PartyInfo, Verdict
+from peacecheck.checker.evaluation.results import PartyInfo, Verdict
 
 DIFF_SCHEMA_VERSION = 1
 

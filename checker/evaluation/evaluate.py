@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from peacecheck.checker.check.results import (
+from peacecheck.checker.evaluation.results import (
     AcknowledgementIssue,
     CheckResult,
     CitationInfo,
@@ -23,7 +23,7 @@ from peacecheck.checker.check.results import (
     PartyInfo,
     Verdict,
 )
-from peacecheck.checker.render.wording import finding_message
+from peacecheck.checker.reports.wording import finding_message
 from peacecheck.dsl import models as m
 from peacecheck.dsl.conditions import leaves, show, test_part
 from peacecheck.dsl.validate import leaf_terms

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peacecheck.checker.check.results import PartyInfo
+from peacecheck.checker.evaluation.results import PartyInfo
 from peacecheck.dsl import models as m
 
 from .conflicts import conflict_sets, describe_conflict
@@ -22,7 +22,7 @@ def solve(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     `draft` is the draft to repair (default: the proposal's first options); `today` is the date
     acknowledgements expire against, as in `check` (None: they never expire).
     """
-    from peacecheck.checker.check.evaluate import party_info
+    from peacecheck.checker.evaluation.evaluate import party_info
 
     problem = Problem(proposal, vocabulary, redlines, today)
     reading = read_draft(proposal, draft)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from peacecheck.checker.check.evaluate import Binding, Environment, Evaluator
+from peacecheck.checker.evaluation.evaluate import Binding, Environment, Evaluator
 from peacecheck.dsl import models as m
 from peacecheck.dsl.conditions import leaves, show
 from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span

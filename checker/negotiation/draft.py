@@ -16,7 +16,7 @@ def read_draft(proposal: m.Proposal, draft: m.Proposal | None) -> tuple[DraftPic
     """Which option of each clause the draft takes: its own choice, or the option its terms match best."""
     if draft is None:
         return tuple(DraftPick(c.id, c.options[0].id, "default") for c in proposal.clauses if c.options)
-    from peacecheck.checker.check.evaluate import bindings_of
+    from peacecheck.checker.evaluation.evaluate import bindings_of
 
     stated: dict[str, set[str]] = {}
     for b in bindings_of(draft):

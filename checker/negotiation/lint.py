@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from typing import Any
 
-from peacecheck.checker.check.evaluate import Binding
-from peacecheck.checker.solve import (
+from peacecheck.checker.evaluation.evaluate import Binding
+from peacecheck.checker.negotiation import (
     CompiledRule,
     ConditionCompiler,
     RuleRef,

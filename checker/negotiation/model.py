@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from peacecheck.checker.check.results import PartyInfo, Verdict
+from peacecheck.checker.evaluation.results import PartyInfo, Verdict
 from peacecheck.dsl import models as m
 
 WEIGHT_SCALE = 1000  # soft weights are compared as integers: weight x 1000, rounded

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from peacecheck.checker.check.evaluate import check
-from peacecheck.checker.check.results import Verdict
+from peacecheck.checker.evaluation.evaluate import check
+from peacecheck.checker.evaluation.results import Verdict
 from peacecheck.dsl import models as m
 
 from .cpsat import Problem, rule_ref

@@ -32,7 +32,7 @@ def inside_fixture():
 
 def fixture_result():
     """The CheckResult of the fixture, loaded exactly as `peacecheck proposals/accord.peace` run in the fixture."""
-    from peacecheck.checker.evaluate import check
+    from peacecheck.checker.evaluation.evaluate import check
     from peacecheck.checker.files import DiskLoader, load_inputs, project_root
 
     with inside_fixture():
@@ -42,7 +42,7 @@ def fixture_result():
 
 
 def render_fixture(fmt: str) -> str:
-    from peacecheck.checker.cli import RENDERERS, load_object
+    from peacecheck.checker.reports.formats import RENDERERS, load_object
 
     return load_object(RENDERERS[fmt])(fixture_result())
 

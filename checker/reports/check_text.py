@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from peacecheck.checker.check.results import CheckResult, Finding, summarize
+from peacecheck.checker.evaluation.results import CheckResult, Finding, summarize
 
 SYMBOL = {"reject": "REJECT", "concern": "concern", "accept": "accept", "silent": "-"}
 COLOUR = {"reject": "red", "concern": "yellow", "accept": "green", "silent": None}

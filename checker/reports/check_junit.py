@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from peacecheck.checker.check.results import CheckResult, ClauseResult, Finding
+from peacecheck.checker.evaluation.results import CheckResult, ClauseResult, Finding
 
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

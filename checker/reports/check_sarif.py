@@ -15,9 +15,9 @@ import hashlib
 import json
 from typing import Any
 
-from peacecheck.checker.check.results import AcknowledgementIssue, CheckResult, Finding
-from peacecheck.checker.render.check_json import dumps
-from peacecheck.checker.render.html import peacecheck_version
+from peacecheck.checker.evaluation.results import AcknowledgementIssue, CheckResult, Finding
+from peacecheck.checker.reports.check_json import dumps
+from peacecheck.checker.reports.html import peacecheck_version
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 ACK_RULES = {

@@ -18,8 +18,8 @@ from peacecheck.checker.diff import (
     show_values,
     side,
 )
-from peacecheck.checker.render.diff_text import totals
-from peacecheck.checker.render.html import inline_assets, jinja_environment, peacecheck_version, static
+from peacecheck.checker.reports.diff_text import totals
+from peacecheck.checker.reports.html import inline_assets, jinja_environment, peacecheck_version, static
 
 SYMBOL = {"reject": "✗", "concern": "!", "accept": "✓", "silent": "·", None: "–"}
 WORD = {"reject": "reject", "concern": "concern", "accept": "accept", "silent": "silent", None: "absent"}

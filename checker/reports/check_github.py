@@ -9,7 +9,7 @@ become %3A and %2C. Non-default options are left out (not in the draft as writte
 """
 from __future__ import annotations
 
-from peacecheck.checker.check.results import CheckResult, Finding
+from peacecheck.checker.evaluation.results import CheckResult, Finding
 
 
 def render(result: CheckResult) -> str:

@@ -10,10 +10,10 @@ from typing import Any
 
 
 def static(name: str) -> str:
-    """A file of checker/render/templates (our own asset, not input)."""
+    """A file of checker/reports/templates (our own asset, not input)."""
     from importlib.resources import files
 
-    return files("peacecheck.checker.render").joinpath("templates", name).read_text(encoding="utf-8")
+    return files("peacecheck.checker.reports").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 def csp_hash(text: str) -> str:
@@ -36,7 +36,7 @@ def jinja_environment():
     """Autoescaping, strict about undefined names (a template typo fails loudly), stable whitespace."""
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.PackageLoader("peacecheck.checker.render", "templates"),
+    return jinja2.Environment(loader=jinja2.PackageLoader("peacecheck.checker.reports", "templates"),
                               autoescape=True, undefined=jinja2.StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from peacecheck.checker.check.results import VERDICT_ORDER, CheckResult, ClauseResult, Finding, OptionResult, summarize
-from peacecheck.checker.render.check_html import (
+from peacecheck.checker.evaluation.results import VERDICT_ORDER, CheckResult, ClauseResult, Finding, OptionResult, summarize
+from peacecheck.checker.reports.check_html import (
     VERDICTS,
     anchor,
     evidence_text,

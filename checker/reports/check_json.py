@@ -10,7 +10,7 @@ import re
 from dataclasses import asdict
 from typing import Any
 
-from peacecheck.checker.check.results import JSON_SCHEMA_VERSION, CheckResult, Finding
+from peacecheck.checker.evaluation.results import JSON_SCHEMA_VERSION, CheckResult, Finding
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:

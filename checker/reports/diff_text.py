@@ -20,8 +20,8 @@ from peacecheck.checker.diff import (
     TermChange,
     show_values,
 )
-from peacecheck.checker.render.check_json import dumps
-from peacecheck.checker.render.check_text import Styler
+from peacecheck.checker.reports.check_json import dumps
+from peacecheck.checker.reports.check_text import Styler
 
 VERDICT_WORD = {"reject": "REJECT", "concern": "concern", "accept": "accept", "silent": "silent", None: "absent"}
 COLOUR = {"delete": "red", "insert": "green", "reject": "red", "concern": "yellow", "accept": "green"}

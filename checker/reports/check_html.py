@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from peacecheck.checker.check.results import (
+from peacecheck.checker.evaluation.results import (
     VERDICT_ORDER,
     CheckResult,
     ClauseResult,
@@ -23,7 +23,7 @@ from peacecheck.checker.check.results import (
     OptionResult,
     summarize,
 )
-from peacecheck.checker.render.html import inline_assets, jinja_environment, peacecheck_version, static
+from peacecheck.checker.reports.html import inline_assets, jinja_environment, peacecheck_version, static
 from peacecheck.dsl import models as m
 
 
