@@ -76,7 +76,13 @@ def test_from_draft(cli):
     assert (code, err) == (0, "")
     reading = {p["clause"]: p["option"] for p in json.loads(out)["draft"]["reading"]}
     assert reading == {"1": "shared", "2": "shared", "3": "none", "4": "open", "5": "no"}
-    assert json.loads(out)["draft"]["acceptable_as_is"] is True
+    # The draft states no guarantee, so `check` finds north's N3 missing: solve must say the same of
+    # the draft (it used to judge the options file's default reading and call the draft acceptable).
+    draft = json.loads(out)["draft"]
+    assert draft["acceptable_as_is"] is False
+    verdicts = {party: v["verdict"] for party, v in draft["draft"]["verdicts"].items()}
+    assert verdicts == {"north": "reject", "south": "concern"}
+    assert [r["rule"] for r in draft["draft"]["verdicts"]["north"]["rejections"]] == ["N3"]
 
 
 def test_input_errors_exit_2(cli, tmp_path):

@@ -39,5 +39,5 @@ def solve(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     else:
         result.conflicts = sorted((describe_conflict(problem, s) for s in conflict_sets(problem, problem.hard, top)),
                                   key=lambda c: (len(c.rules), [r.key for r in c.rules]))
-    result.draft = fix_draft(problem, verifier, reading, draft_file or proposal.file, top)
+    result.draft = fix_draft(problem, verifier, reading, draft_file or proposal.file, top, draft)
     return result

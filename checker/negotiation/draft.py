@@ -40,9 +40,16 @@ def _pick(clause: m.Clause, own: m.Clause | None, stated: dict[str, set[str]]) -
 
 
 def fix_draft(problem: Problem, verifier: Verifier, reading: tuple[DraftPick, ...], file: str,
-              top: int) -> DraftFix:
+              top: int, draft: m.Proposal | None = None) -> DraftFix:
+    """The draft's own verdicts (every clause of the draft, as `check` gives them), then the fewest switches.
+
+    The switches are found on the options file's reading of the draft; a clause of the draft that no
+    option covers keeps its own verdict, so a draft rejected outside the options is never called
+    acceptable as it stands.
+    """
     base = verifier.base
-    fix = DraftFix(file, reading, verifier.package(base, 0))
+    as_drafted = verifier.package(base, 0) if draft is None else verifier.drafted(draft, base)
+    fix = DraftFix(file, reading, as_drafted)
     if fix.acceptable_as_is:
         return fix
     objectives = [problem.changes(base), problem.worst, problem.total]

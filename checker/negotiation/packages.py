@@ -50,6 +50,14 @@ class Verifier:
         concern = [v.concern_weight for v in verdicts]
         return Package(rank, self._choices(choice), max(concern, default=0.0), sum(concern), verdicts)
 
+    def drafted(self, draft: m.Proposal, reading: dict[str, str]) -> Package:
+        """The draft itself, checked as `peacecheck check` checks it: its own clauses, not the options file's."""
+        p = self.problem
+        result = check(draft, p.vocabulary, p.redlines, today=p.today)
+        verdicts = tuple(self._verdict(red, result.active_findings) for red in p.redlines)
+        concern = [v.concern_weight for v in verdicts]
+        return Package(0, self._choices(reading), max(concern, default=0.0), sum(concern), verdicts)
+
     def _verdict(self, red: m.RedLines, findings) -> PartyVerdict:
         mine = [f for f in findings if f.party == red.party]
         hard = _unique(self.refs[(f.party, f.rule)] for f in mine if f.severity == "hard")
