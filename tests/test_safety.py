@@ -135,3 +135,38 @@ def test_sarif_is_valid_json(hostile):
 
 def test_junit_is_well_formed_xml(hostile):
     ElementTree.fromstring(render(result_of(hostile), "junit").encode("utf-8"))
+
+
+def _html_pages(project: Path) -> dict[str, str]:
+    """Every HTML page peacecheck makes, through the library (no CLI pass after the renderer)."""
+    from peacecheck.checker import diff_drafts, load_project, solve
+    from peacecheck.checker import check as check_project
+    from peacecheck.checker import render as render_result
+    from peacecheck.checker.reports.formats import FORMATS
+
+    draft = project / "proposals" / "evil.peace"
+    older = project / "proposals" / "older.peace"
+    older.write_text(draft.read_text().replace("land.north = low", "land.north = none"))
+    loaded = load_project(draft)
+    return {"check": render_result(check_project(loaded), "html"),
+            "diff": render_result(diff_drafts(older, draft), "html"),
+            "solve": load_object(FORMATS["solve"]["html"])(solve(loaded))}
+
+
+def test_no_html_page_carries_a_raw_control_character(hostile):
+    """html5lib and browsers flag raw C0/C1 controls; each page shows U+FFFD in their place."""
+    pages = _html_pages(hostile)
+    for name, page in pages.items():
+        assert UNSAFE.findall(page) == [], name
+        assert "\ufffd[2J" in page, f"{name}: the payload is shown, its ESC replaced"
+
+
+@pytest.mark.parametrize("args", [["check", "--format", "html", "proposals/evil.peace"],
+                                  ["diff", "--format", "html", "proposals/older.peace", "proposals/evil.peace"],
+                                  ["solve", "--format", "html", "proposals/evil.peace"]])
+def test_cli_html_pages_carry_no_raw_control_character(hostile, args):
+    draft = hostile / "proposals" / "evil.peace"
+    (hostile / "proposals" / "older.peace").write_text(draft.read_text().replace("land.north = low", "land.north = none"))
+    page = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert page.exit_code in (0, 1) and page.stdout.startswith("<!DOCTYPE html>")
+    assert UNSAFE.findall(page.stdout) == []

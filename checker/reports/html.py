@@ -33,12 +33,25 @@ def peacecheck_version() -> str:
 
 
 def jinja_environment():
-    """Autoescaping, strict about undefined names (a template typo fails loudly), stable whitespace."""
+    """Autoescaping, strict about undefined names (a template typo fails loudly), stable whitespace,
+    and no raw control character in any value a template prints (`printable`)."""
     import jinja2
 
     return jinja2.Environment(loader=jinja2.PackageLoader("peacecheck.checker.reports", "templates"),
-                              autoescape=True, undefined=jinja2.StrictUndefined,
+                              autoescape=True, undefined=jinja2.StrictUndefined, finalize=printable,
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def printable(value: Any) -> Any:
+    """Every `{{ value }}` of every page, before escaping: raw C0/C1 controls (never valid in HTML)
+    become U+FFFD. Done here, not only by the CLI's last pass, so the library's `render()` is as safe."""
+    from markupsafe import Markup
+
+    from peacecheck.checker.reports.escape import markup_text
+
+    if isinstance(value, Markup):  # already markup (our assets, pre-escaped fragments): keep it markup
+        return Markup(markup_text(str(value)))
+    return markup_text(value) if isinstance(value, str) else value
 
 
 def inline_assets(css: str, script: str | None = None) -> dict[str, Any]:
