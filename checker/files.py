@@ -7,6 +7,7 @@ in one place.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -127,28 +128,105 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     If anything fails (or the run is interrupted) before the rename, the old file is untouched and
     the temporary file is removed. A symlink is written through: its target is replaced, the link kept.
+    A temporary file a killed run left behind (kill -9 runs no clean-up) is removed by the next write.
     """
-    import tempfile
-
     if path.is_symlink():
         path = Path(os.path.realpath(path))
     if _is_special(path):
         _write_in_place(path, data)
         return
     folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+    tmp = _write_temporary(folder, path.name, data, mode)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _sync_folder(folder)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Create `path` with `data`, all at once, only if nothing is there: FileExistsError otherwise.
+
+    Nothing is followed: a symlink at `path`, even a dangling one, counts as there (writing through it
+    would create a file wherever it points). The file appears complete (hard link of a finished
+    temporary file), or, where the file system has no hard links, is created exclusively in place.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    mode = 0o666 & ~_umask()
+    tmp = _write_temporary(folder, path.name, data, mode)
+    try:
+        os.link(tmp, path, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (some network and FAT file systems)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _sync_folder(folder)
+
+
+# Our temporary files: `.NAME.peacecheck-PID-RANDOM.tmp`. The process id tells a live run's file
+# (left alone) from a killed run's (removed).
+_TEMP = re.compile(r"\.(?P<name>.+)\.peacecheck-(?P<pid>[0-9]+)-[a-z0-9_]+\.tmp")
+
+
+def _write_temporary(folder: Path, name: str, data: bytes, mode: int) -> Path:
+    """A finished, synced temporary file beside `name` (removed again if writing it fails)."""
+    import tempfile
+
+    remove_stale_temporaries(folder, name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.peacecheck-{os.getpid()}-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _sync_folder(folder)
+    return Path(tmp)
+
+
+def remove_stale_temporaries(folder: Path, name: str) -> list[Path]:
+    """Remove the temporary files for `name` that a killed peacecheck run left in `folder`.
+
+    Only files of our own naming pattern, regular, owned by this user, whose process is gone: a live
+    run's file, another user's file, a symlink or a folder are never touched. Returns what was removed.
+    """
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP.fullmatch(entry.name)
+        if match is None or match["name"] != name or _process_alive(int(match["pid"])):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == getattr(os, "getuid", lambda: info.st_uid)():
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:  # gone meanwhile, or not ours to remove
+            continue
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):  # another user's process (alive), or not a pid
+        return True
+    return True
 
 
 def _is_special(path: Path) -> bool:

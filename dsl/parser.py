@@ -493,8 +493,9 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
-    line = data.count(b"\n", 0, offset) + 1
-    start = data.rfind(b"\n", 0, offset) + 1
+    # Lines end in LF, CRLF or a lone CR (old Mac files), as `normalise` reads them.
+    line = data.count(b"\n", 0, offset) + data.count(b"\r", 0, offset) - data.count(b"\r\n", 0, offset) + 1
+    start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
     if start == 0 and data.startswith(b"\xef\xbb\xbf"):
         start = 3  # the byte-order mark is not a column
     return line, len(data[start:offset].decode("utf-8", "replace")) + 1

@@ -155,6 +155,64 @@ def test_output_written_when_allowed(project):
     assert (project / "out.json").read_text().startswith("{")
 
 
+
+_KILLED_MID_WRITE = """
+import os, signal, sys
+from pathlib import Path
+import peacecheck.checker.files as files
+files.os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)  # die between temp file and rename
+files.write_atomic(Path(sys.argv[1]), b"new report")
+"""
+
+
+def test_a_run_killed_mid_write_leaves_nothing_behind_after_the_next_write(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "report.json"
+    target.write_bytes(b"old report")
+    killed = subprocess.run([sys.executable, "-c", _KILLED_MID_WRITE, str(target)], capture_output=True)
+    assert killed.returncode == -signal.SIGKILL
+    assert len(leftovers(tmp_path)) == 1 and target.read_bytes() == b"old report", "kill -9 runs no clean-up"
+    write_atomic(target, b"next report")
+    assert leftovers(tmp_path) == [] and target.read_bytes() == b"next report"
+
+
+def test_stale_temporary_clean_up_spares_live_runs_other_names_and_symlinks(tmp_path):
+    from peacecheck.checker.files import remove_stale_temporaries
+
+    dead = tmp_path / ".report.json.peacecheck-999999999-abc.tmp"  # beyond pid_max: no such process
+    live = tmp_path / f".report.json.peacecheck-{os.getpid()}-abc.tmp"
+    other = tmp_path / ".other.json.peacecheck-999999999-abc.tmp"
+    foreign = tmp_path / ".report.json.abc.tmp"  # not our pattern (an editor's, an older peacecheck's)
+    for path in (dead, live, other, foreign):
+        path.write_bytes(b"partial")
+    link = tmp_path / ".report.json.peacecheck-999999998-abc.tmp"
+    link.symlink_to(other)
+    assert remove_stale_temporaries(tmp_path, "report.json") == [dead]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (live, other, foreign, link))
+
+
+def test_write_new_never_follows_a_symlink_nor_overwrites(tmp_path):
+    from peacecheck.checker.files import write_new
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    dangling = tmp_path / "new.txt"
+    dangling.symlink_to(outside / "planted.txt")
+    with pytest.raises(FileExistsError):
+        write_new(dangling, b"data")
+    assert not (outside / "planted.txt").exists() and dangling.is_symlink()
+    (tmp_path / "kept.txt").write_bytes(b"mine")
+    with pytest.raises(FileExistsError):
+        write_new(tmp_path / "kept.txt", b"data")
+    assert (tmp_path / "kept.txt").read_bytes() == b"mine"
+    write_new(tmp_path / "fresh.txt", b"data")
+    assert (tmp_path / "fresh.txt").read_bytes() == b"data"
+    assert stat.S_IMODE((tmp_path / "fresh.txt").stat().st_mode) == 0o666 & ~_umask()
+    assert leftovers(tmp_path) == []
+
 # ------------------------------------------------------------------ reading
 def test_a_fifo_does_not_hang_the_run(project):
     os.mkfifo(project / "vocab" / "pipe.vocab")
@@ -163,7 +221,7 @@ def test_a_fifo_does_not_hang_the_run(project):
     result = peacecheck("proposals/draft.peace")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == (
-        "proposals/draft.peace:2:1: PC020 cannot read 'vocab/pipe.vocab': not a regular file")
+        "proposals/draft.peace:2:12: PC020 cannot read 'vocab/pipe.vocab': not a regular file")  # caret on the path
 
 
 def test_a_device_is_not_read(tmp_path):
@@ -190,7 +248,7 @@ def test_a_symlink_loop_is_an_input_error(project):
     draft = project / "proposals" / "draft.peace"
     draft.write_text(draft.read_text().replace("small.vocab", "loop.vocab"))
     result = peacecheck("proposals/draft.peace")
-    assert result.exit_code == 2 and result.stderr.startswith("proposals/draft.peace:2:1: PC02")
+    assert result.exit_code == 2 and result.stderr.startswith("proposals/draft.peace:2:12: PC020")
 
 
 def test_source_line_survives_a_vanished_file(tmp_path):
@@ -207,3 +265,14 @@ def test_a_file_system_error_mid_run_is_an_input_error(project, monkeypatch):
     monkeypatch.setattr(files_module, "redline_files", vanished)
     result = peacecheck("proposals/draft.peace")
     assert (result.exit_code, result.stderr.splitlines()[0]) == (2, "redlines: PC501 Permission denied")
+
+
+
+@pytest.mark.parametrize("line_end", [b"\n", b"\r\n", b"\r"])
+def test_invalid_utf8_is_located_whatever_the_line_ends(tmp_path, monkeypatch, line_end):
+    (tmp_path / "draft.peace").write_bytes(line_end.join([b'proposal "x"', b"# fine", b"# ab\xff cd", b""]))
+    monkeypatch.chdir(tmp_path)
+    result = peacecheck("draft.peace")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:3] == ["draft.peace:3:5: PC011 invalid UTF-8 byte 0xff",
+                                              "    # ab\ufffd cd", "        ^"]

@@ -45,3 +45,25 @@ def test_init_in_the_current_folder(tmp_path: Path):
     assert done.returncode == 0
     assert done.stdout.splitlines()[-1] == "next: peacecheck test && peacecheck proposals/draft.peace"
     assert (tmp_path / "peacecheck.toml").read_text().startswith("# peacecheck settings")
+
+
+def test_init_never_writes_through_a_dangling_symlink(tmp_path: Path):
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    project.mkdir()
+    outside.mkdir()
+    (project / "peacecheck.toml").symlink_to(outside / "planted.toml")
+    done = run("init", cwd=project)
+    assert done.returncode == 2 and done.stdout == ""
+    assert "PC630 refusing to overwrite existing files: peacecheck.toml (a symlink)" in done.stderr
+    assert list(outside.iterdir()) == [] and sorted(p.name for p in project.iterdir()) == ["peacecheck.toml"]
+
+
+def test_init_never_writes_into_a_folder_that_leads_outside(tmp_path: Path):
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    project.mkdir()
+    outside.mkdir()
+    (project / "vocab").symlink_to(outside, target_is_directory=True)
+    done = run("init", cwd=project)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("vocab: PC630 refusing to write into 'vocab': it leads outside '.'")
+    assert list(outside.iterdir()) == [] and sorted(p.name for p in project.iterdir()) == ["vocab"]

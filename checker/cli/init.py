@@ -20,22 +20,46 @@ def init(directory: str) -> None:
     """
     def body() -> int:
         root = Path(directory)
-        existing = [name for name in SCAFFOLD if (root / name).exists()]
-        if existing:
-            shown = ", ".join(str(root / name) for name in existing)
-            raise PeaceError([Diagnostic("PC630", f"refusing to overwrite existing files: {shown}",
-                                         Span(directory, 0, 0), "run init in an empty folder")])
-        from peacecheck.checker.files import write_atomic
+        problems = existing_targets(root, directory) + folders_outside(root, directory)
+        if problems:
+            raise PeaceError(problems)
+        from peacecheck.checker.files import write_new
 
         for name, text in SCAFFOLD.items():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(root / name, text.encode("utf-8"))
+            if escaped := folders_outside(root, directory):  # a folder swapped for a symlink meanwhile
+                raise PeaceError(escaped)
+            write_new(root / name, text.encode("utf-8"))  # never through a symlink, never over a file
             click.echo(f"created {root / name}")
         where = "" if directory == "." else f"cd {directory} && "
         click.echo(f"next: {where}peacecheck test && peacecheck proposals/draft.peace")
         return EXIT_OK
 
     run_guarded(body)
+
+
+def existing_targets(root: Path, directory: str) -> list[Diagnostic]:
+    """PC630 for anything init would overwrite, a symlink included (even a dangling one: writing
+    through it would create a file wherever it points)."""
+    import os
+
+    existing = [root / name for name in SCAFFOLD if os.path.lexists(root / name)]
+    if not existing:
+        return []
+    shown = ", ".join(str(path) + (" (a symlink)" if path.is_symlink() else "") for path in existing)
+    return [Diagnostic("PC630", f"refusing to overwrite existing files: {shown}", Span(directory, 0, 0),
+                       "run init in an empty folder")]
+
+
+def folders_outside(root: Path, directory: str) -> list[Diagnostic]:
+    """PC630 for each folder init writes into that a symlink leads outside DIRECTORY."""
+    import os
+
+    inside = root.resolve()
+    return [Diagnostic("PC630", f"refusing to write into '{folder}': it leads outside '{directory}'",
+                       Span(str(folder), 0, 0), "run init in a folder whose sub-folders are its own")
+            for folder in sorted({(root / name).parent for name in SCAFFOLD})
+            if os.path.lexists(folder) and not folder.resolve().is_relative_to(inside)]
 
 
 # The files `peacecheck init` writes: every one is in canonical layout (`peacecheck fmt --check` passes),
