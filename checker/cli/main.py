@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "diff": "peacecheck.checker.cli.diff:diff",
     "explain": "peacecheck.checker.cli.explain:explain",
     "fmt": "peacecheck.checker.cli.fmt:fmt",
+    "history": "peacecheck.checker.cli.history:history",
     "init": "peacecheck.checker.cli.init:init",
     "lint": "peacecheck.checker.cli.lint:lint",
     "lsp": "peacecheck.checker.cli.lsp:lsp",
