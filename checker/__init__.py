@@ -4,12 +4,16 @@ The library in three calls (names are imported on first use, so `import peaceche
 
     from peacecheck.checker import load_project, check, render
     text = render(check(load_project("proposals/miami.peace")), "json")
+
+and likewise `diff_drafts(old, new)`, `solve(load_project("proposals/options.peace"))`, `lint()` and
+`run_tests()`, each result rendered by the same `render(result, format)`.
 """
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Project", "load_project", "load_draft", "check", "render", "exit_code", "diff_drafts", "solve"]
+__all__ = ["Project", "load_project", "load_drafts", "load_draft", "check", "render", "exit_code", "diff_drafts", "solve",
+           "lint", "run_tests", "TestReport"]
 
 
 def __getattr__(name: str) -> Any:

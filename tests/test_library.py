@@ -128,3 +128,51 @@ def test_no_build_output_and_no_machine_path_is_committed():
         if path.suffix in (".peace", ".redlines", ".vocab", ".md", ".py", ".toml") and path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
             assert not [p for p in machine_paths if p in text], name
+
+
+# ------------------------------------------------------------------ every command as short as check
+def test_solve_lint_and_tests_in_the_library_match_the_cli(monkeypatch):
+    from peacecheck.checker import lint, run_tests, solve
+
+    monkeypatch.chdir(REPO)
+    printed = cli("solve", "proposals/options.peace", "--format", "json").stdout.decode("utf-8")
+    assert render(solve(load_project("proposals/options.peace")), "json") == printed
+    printed = cli("lint", "--format", "json").stdout.decode("utf-8")
+    assert render(lint(), "json") == printed
+    done = cli("test")
+    report = run_tests()
+    assert render(report, "text") == done.stdout.decode("utf-8") and report.passed == (done.returncode == 0)
+
+
+def test_diff_in_the_library_checks_vocabulary_compatibility_like_the_cli(tmp_path, monkeypatch):
+    """The old draft may use another vocabulary only if its terms mean the same: PC400 in both shells."""
+    import shutil
+
+    from peacecheck.dsl.diagnostics import PeaceError
+
+    project = tmp_path / "basic"
+    shutil.copytree(REPO / "tests" / "fixtures" / "basic", project)
+    vocab = project / "vocab" / "basic.vocab"
+    other = vocab.with_name("other.vocab")
+    text = vocab.read_text(encoding="utf-8")
+    other.write_text(text.replace("vocabulary \"", "vocabulary \"Other ", 1), encoding="utf-8")
+    draft = (project / "proposals" / "draft.peace").read_text(encoding="utf-8")
+    old = draft.replace(vocab.name, other.name)
+    assert old != draft
+    (project / "proposals" / "old.peace").write_text(old, encoding="utf-8")
+    monkeypatch.chdir(project)
+    same = diff_drafts("proposals/old.peace", "proposals/draft.peace")  # same terms, same types: compatible
+    assert render(same, "json") == cli("diff", "proposals/old.peace", "proposals/draft.peace", "--format", "json",
+                                       cwd=project).stdout.decode("utf-8")
+    first_term = next(line for line in text.splitlines() if line.startswith("term "))
+    other.write_text(text.replace(first_term, ""), encoding="utf-8")
+    with pytest.raises(PeaceError) as caught:
+        diff_drafts("proposals/old.peace", "proposals/draft.peace")
+    done = cli("diff", "proposals/old.peace", "proposals/draft.peace", cwd=project)
+    codes = {d.code for d in caught.value.diagnostics}
+    assert done.returncode == 2 and codes <= {"PC400", "PC104"} and any(c in done.stderr.decode() for c in codes)
+
+
+def test_render_refuses_what_it_cannot_render():
+    with pytest.raises(TypeError):
+        render(object(), "json")

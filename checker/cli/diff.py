@@ -9,15 +9,14 @@ import click
 
 from peacecheck.checker.cli.shell import (
     EXIT_OK,
-    load_check_inputs,
-    load_proposal_file,
     run_guarded,
     use_colour,
     write_output,
 )
+from peacecheck.checker.reports.formats import FORMATS as REGISTRY
 from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
-FORMATS = ("html", "json", "markdown", "text")
+FORMATS = tuple(sorted(REGISTRY["diff"]))
 
 
 def format_for(output: str | None, fmt: str | None = None) -> str:
@@ -56,70 +55,14 @@ def diff(old: str, new: str, output: str | None, fmt: str | None, redlines: tupl
     input error.
     """
     def body() -> int:
-        import datetime as dt
-
-        from peacecheck.checker.evaluation.evaluate import check
         from peacecheck.checker.diff import diff as compare
+        from peacecheck.checker.project import check, load_drafts, render_diff
 
         chosen = format_for(output, fmt)
-        day = today.date() if today else dt.date.today()
-        inputs, old_proposal, old_files = load_both(old, new, redlines, parties)
-        before = check(old_proposal, inputs.vocabulary, inputs.redlines, inputs.digests, today=day)
-        after = check(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests, today=day)
-        result = compare(before, after)
-        write_output(render(result, chosen, use_colour(output)), output,
-                     inputs.read_files + old_files, chosen)
+        before, after = load_drafts(old, new, redlines, parties, today.date() if today else None)
+        result = compare(check(before), check(after))
+        write_output(render_diff(result, chosen, use_colour(output)), output,
+                     after.read_files + before.read_files, chosen)
         return EXIT_OK
 
     run_guarded(body)
-
-
-def render(result, fmt: str, colour: bool = False) -> str:
-    from peacecheck.checker.project import render_diff
-
-    return render_diff(result, fmt, colour)
-
-
-def load_both(old: str, new: str, redlines: tuple[str, ...], parties: tuple[str, ...]):
-    """NEW with its red lines, and OLD checked for compatibility; every input error of both files at once."""
-    errors: list[Diagnostic] = []
-    inputs = None
-    try:
-        inputs = load_check_inputs(new, redlines, parties)
-    except PeaceError as exc:
-        errors += exc.diagnostics
-    try:
-        old_proposal, old_files = _load_old(old, inputs)
-    except PeaceError as exc:
-        errors += exc.diagnostics
-    if errors:
-        raise PeaceError(errors)
-    return inputs, old_proposal, old_files
-
-
-def _load_old(path: str, inputs):
-    from peacecheck.dsl.api import check_acknowledgements
-
-    proposal, vocabulary, read = load_proposal_file(path)
-    if inputs is not None:
-        if vocabulary.file != inputs.vocabulary.file:
-            _check_compatible(proposal, vocabulary, inputs.vocabulary)
-        check_acknowledgements(proposal, inputs.redlines)
-    return proposal, read
-
-
-def _check_compatible(proposal, own, shared) -> None:
-    """OLD may use another vocabulary if every term it states means the same in NEW's vocabulary."""
-    problems = []
-    for clause in proposal.clauses:
-        assignments = list(clause.terms) + [a for o in clause.options for a in o.terms]
-        for a in assignments:
-            theirs = shared.terms.get(a.path)
-            if theirs is None or theirs.type.model_dump() != own.terms[a.path].type.model_dump():
-                problems.append(Diagnostic(
-                    "PC400", f"term '{a.path}' of the old draft is {'missing from' if theirs is None else 'typed differently in'} "
-                             f"the new draft's vocabulary '{shared.file}'", a.span,
-                    "diff drafts that share a vocabulary, or make the old vocabulary's terms a subset of the new one"))
-    if problems:
-        raise PeaceError(problems)
-

@@ -7,9 +7,6 @@ import click
 from peacecheck.checker.cli.shell import (
     EXIT_OK,
     EXIT_REJECTED,
-    fail,
-    load_check_inputs,
-    load_proposal_file,
     run_guarded,
     write_output,
 )
@@ -43,31 +40,16 @@ def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], to
     2 usage or input error.
     """
     def body() -> int:
-        import datetime as dt
-
-        from peacecheck.checker.evaluation.evaluate import party_info
-        from peacecheck.checker.reports.formats import load_object
         from peacecheck.checker.negotiation import cp_model
-        from peacecheck.checker.negotiation import solve as run_solve
+        from peacecheck.checker.project import load_project, load_solve_draft
+        from peacecheck.checker.project import solve as run_solve
+        from peacecheck.checker.reports.formats import renderer
 
         cp_model()  # fail early, before reading anything, when OR-tools is missing
-        inputs = load_check_inputs(proposal, redlines, parties)
-        draft_model, read = _load_draft(draft, inputs.vocabulary) if draft else (None, [])
-        infos = [party_info(r, inputs.digests.get(r.party, b"")) for r in sorted(inputs.redlines, key=lambda r: r.party)]
-        result = run_solve(inputs.proposal, inputs.vocabulary, inputs.redlines, infos, top, draft_model,
-                           draft_model.file if draft_model else "", today.date() if today else dt.date.today())
-        write_output(load_object(SOLVE_FORMATS[fmt])(result), output, inputs.read_files + read, fmt)
+        project = load_project(proposal, redlines, parties, today.date() if today else None)
+        draft_model, read = load_solve_draft(draft, project) if draft else (None, [])
+        result = run_solve(project, top, draft_model)
+        write_output(renderer(fmt, "solve")(result), output, project.read_files + read, fmt)
         return EXIT_OK if result.feasible else EXIT_REJECTED
 
     run_guarded(body)
-
-
-def _load_draft(draft: str, vocabulary):
-    """The draft to repair, which must use the proposal's vocabulary."""
-    model, own, read = load_proposal_file(draft)
-    if own.file != vocabulary.file:
-        fail("PC731", f"the draft '{model.file}' uses vocabulary '{own.file}', the proposal uses '{vocabulary.file}'",
-             draft)
-    return model, read
-
-

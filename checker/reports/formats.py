@@ -8,7 +8,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any, Callable
 
-# One line per format: "name": "module:function(result) -> str".
+# One line per format: "name": "module:function(result) -> str" (docx: -> bytes).
 FORMATS: dict[str, dict[str, str]] = {
     "check": {
         "text": "peacecheck.checker.reports.check_text:render",
@@ -18,17 +18,28 @@ FORMATS: dict[str, dict[str, str]] = {
         "sarif": "peacecheck.checker.reports.check_sarif:render",
         "junit": "peacecheck.checker.reports.check_junit:render",
         "github": "peacecheck.checker.reports.check_github:render",
+        "docx": "peacecheck.checker.reports.docx_check:render",  # bytes, not text (python-docx, an extra)
     },
     "diff": {
         "text": "peacecheck.checker.reports.diff_text:render_text",
         "json": "peacecheck.checker.reports.diff_text:render_json",
         "markdown": "peacecheck.checker.reports.diff_text:render_markdown",
         "html": "peacecheck.checker.reports.diff_html:render",
+        "docx": "peacecheck.checker.reports.docx_diff:render",  # bytes: tracked changes for Word
     },
     "solve": {
         "text": "peacecheck.checker.reports.solve_text:render",
         "json": "peacecheck.checker.reports.solve_text:render_json",
         "html": "peacecheck.checker.reports.solve_html:render",
+    },
+    "test": {
+        "text": "peacecheck.checker.reports.tests_text:render",
+    },
+    "history": {
+        "text": "peacecheck.checker.reports.history_text:render",
+        "json": "peacecheck.checker.reports.history_json:render",
+        "markdown": "peacecheck.checker.reports.history_markdown:render",
+        "html": "peacecheck.checker.reports.history_html:render",
     },
     "lint": {
         "text": "peacecheck.checker.reports.solve_text:render_lint",
