@@ -13,6 +13,10 @@ from peacecheck.checker.cli.shell import (
     use_colour,
     write_output,
 )
+from peacecheck.checker.cli import whatif
+from peacecheck.checker.cli.shell import colour_option
+from peacecheck.checker.cli.watch import Inputs, watch_command, watch_option
+from peacecheck.checker.cli.whatif import what_if_options
 from peacecheck.checker.reports.formats import FORMATS as REGISTRY
 from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
@@ -44,25 +48,36 @@ def format_for(output: str | None, fmt: str | None = None) -> str:
 @click.option("--party", "parties", multiple=True, metavar="ID", help="Only this party (repeatable).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="The date acknowledgements expire against, in both drafts (default: today).")
+@what_if_options
+@colour_option
+@watch_option
 def diff(old: str, new: str, output: str | None, fmt: str | None, redlines: tuple[str, ...],
-         parties: tuple[str, ...], today) -> None:
+         parties: tuple[str, ...], today, sets: tuple[str, ...], chooses: tuple[str, ...], color: str,
+         watch: bool, watch_max_runs: int | None) -> None:
     """Show what changed from OLD to NEW and what the change did to each party's objections.
 
     Clauses are matched by id when they are plausibly the same clause, otherwise by title, terms
     and text; splits and merges are shown as such.
 
     Exit codes: 0 the diff was produced (also when either draft has hard rejections), 2 usage or
-    input error.
+    input error. --set and --choose apply to NEW: `diff X X --set ...` shows what a change would do.
     """
+    inputs = Inputs()
+
     def body() -> int:
         from peacecheck.checker.diff import diff as compare
         from peacecheck.checker.project import check, load_drafts, render_diff
 
         chosen = format_for(output, fmt)
+        inputs.add([old, new, *redlines])
         before, after = load_drafts(old, new, redlines, parties, today.date() if today else None)
+        inputs.add(before.read_files + after.read_files)
+        after = whatif.apply_one(after, sets, chooses)
         result = compare(check(before), check(after))
         write_output(render_diff(result, chosen, use_colour(output)), output,
                      after.read_files + before.read_files, chosen)
         return EXIT_OK
 
+    if watch:
+        watch_command(body, inputs, watch_max_runs)
     run_guarded(body)

@@ -45,13 +45,15 @@ class PeacecheckGroup(click.Group):
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
         if args and self.get_command(ctx, args[0]) is None and not args[0].startswith("-"):
-            _refuse_misspelt_command(args[0], self.list_commands(ctx))
+            if not ctx.resilient_parsing:  # shell completion: a half-typed word is no error
+                _refuse_misspelt_command(args[0], self.list_commands(ctx))
             args = ["check", *args]
         return super().resolve_command(ctx, args)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.list_commands(ctx) and not args[0].startswith("-"):
-            _refuse_misspelt_command(args[0], self.list_commands(ctx))
+            if not ctx.resilient_parsing:
+                _refuse_misspelt_command(args[0], self.list_commands(ctx))
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
@@ -82,7 +84,9 @@ def run() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     try:
-        main(standalone_mode=True)
+        # Named, not taken from argv[0]: `python -m peacecheck.checker` completes and reports as peacecheck too;
+        # completion: eval "$(_PEACECHECK_COMPLETE=bash_source peacecheck)" (zsh_source, fish_source).
+        main(standalone_mode=True, prog_name="peacecheck", complete_var="_PEACECHECK_COMPLETE")
     except SystemExit:
         raise
     except BrokenPipeError:  # `peacecheck ... | head`: the reader left; stop quietly

@@ -19,7 +19,9 @@ def report_errors(error: PeaceError, stream=None) -> None:
     from peacecheck.checker.files import source_line
 
     stream = stream or sys.stderr
-    files: dict[str, list[str] | None] = {}  # each file read and split once, however many errors it has
+    # Each file read and split once, however many errors it has; text that is no file (standard
+    # input, the `--set` arguments) comes from IN_MEMORY.
+    files: dict[str, list[str] | None] = dict(IN_MEMORY)
     for d in error.diagnostics:
         line = source_line(d.span.file, d.span.line, files) if d.span.line > 0 else None
         click.echo(format_diagnostic(d, line), file=stream)
@@ -59,10 +61,51 @@ def fail(code: str, message: str, where: str = "peacecheck") -> NoReturn:
     raise PeaceError([Diagnostic(code, message, Span(where, 0, 0))])
 
 
-def use_colour(output: str | None) -> bool:
-    if output or os.environ.get("NO_COLOR"):
+# Sources that are no file on disk, by the name diagnostics give them: "<stdin>" (or --stdin-filename),
+# "--set" and "--choose" (one line per argument). report_errors shows their lines under a caret.
+IN_MEMORY: dict[str, list[str]] = {}
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def colour_choice() -> str:
+    """The run's --color (auto|always|never), found on the current command's context; auto without one."""
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        if ctx.params.get("color") in COLOR_CHOICES:
+            return ctx.params["color"]
+        ctx = ctx.parent
+    return "auto"
+
+
+def use_colour(output: str | None, choice: str | None = None) -> bool:
+    """Colour for a report on standard output (never in a file).
+
+    Precedence, most specific first: --color always|never; then NO_COLOR (no-color.org) and
+    FORCE_COLOR (force-color.org), each counting when set and not empty, NO_COLOR winning when both
+    are (as CPython and CMake do); then auto: colour when standard output is a terminal.
+    """
+    if output and output != "-":
         return False
+    choice = choice or colour_choice()
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
     return sys.stdout.isatty()
+
+
+def colour_option(f):
+    return click.option("--color", "color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
+                        help="Colour the text report: auto (on a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
+                             "always, never.")(f)
+
+
+def quiet_option(f):
+    return click.option("-q", "--quiet", is_flag=True,
+                        help="Print only the result line (and errors); reports written with -o are unchanged.")(f)
 
 
 def write_output(text: str, output: str | None, inputs: list[str], fmt: str = "text") -> None:
@@ -71,9 +114,10 @@ def write_output(text: str, output: str | None, inputs: list[str], fmt: str = "t
     Every report passes the one escaper of its format first (no terminal control, no CI command)."""
     from peacecheck.checker.reports.escape import safe_report
 
-    text = safe_report(text, fmt, colour=bool(output is None and use_colour(None)))
+    colour = bool((not output or output == "-") and use_colour(None))
+    text = safe_report(text, fmt, colour=colour)
     if not output or output == "-":
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=colour or None)  # forced colour survives a pipe; click strips it otherwise
         return
     from peacecheck.checker.files import write_atomic
 
@@ -116,22 +160,29 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def run_guarded(action) -> None:
     """Run a command body; turn input errors into exit code 2 with diagnostics, never a traceback."""
+    code = guarded(action)
+    sys.exit(code or EXIT_OK)
+
+
+def guarded(action) -> int:
+    """run_guarded without the exit: the body's exit code (2 after printing an input error's diagnostics).
+
+    --watch runs the body once per change through this, so an input error leaves the watch running."""
     try:
-        code = action()
+        return action() or EXIT_OK
     except PeaceError as exc:
         report_errors(exc)
-        sys.exit(EXIT_INPUT)
+        return EXIT_INPUT
     except BrokenPipeError:  # `peacecheck ... | head`: the reader left; click would make this exit 1
         quiet_stdout()
         sys.exit(EXIT_BROKEN_PIPE)
     except OSError as exc:  # the file system failed under us (a vanished file, permissions): still an input error
         where = str(exc.filename) if exc.filename else "peacecheck"
         report_errors(PeaceError([Diagnostic("PC501", f"{exc.strerror or exc}", Span(where, 0, 0))]))
-        sys.exit(EXIT_INPUT)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
-    sys.exit(code or EXIT_OK)
 
 
 def load_proposal_file(path_text: str):

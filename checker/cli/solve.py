@@ -10,6 +10,8 @@ from peacecheck.checker.cli.shell import (
     run_guarded,
     write_output,
 )
+from peacecheck.checker.cli import whatif
+from peacecheck.checker.cli.whatif import what_if_options
 from peacecheck.checker.reports.formats import FORMATS
 
 SOLVE_FORMATS = FORMATS["solve"]
@@ -28,8 +30,9 @@ SOLVE_FORMATS = FORMATS["solve"]
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="The date acknowledgements expire against, as in `check` (default: today).")
+@what_if_options
 def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], top: int, draft: str | None,
-          fmt: str, output: str | None, today) -> None:
+          fmt: str, output: str | None, today, sets: tuple[str, ...], chooses: tuple[str, ...]) -> None:
     """Find option packages every party can accept, or the red lines that make agreement impossible.
 
     Each clause with options contributes one choice. A package is acceptable when no party's hard
@@ -37,7 +40,8 @@ def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], to
     concerns, then by the fewest changes from the draft.
 
     Exit codes: 0 a package exists, 1 no package (the conflicting red lines are reported),
-    2 usage or input error.
+    2 usage or input error. --set changes the proposal's terms; --choose makes an option the drafted
+    one, so it is the draft packages are compared with (unless --from names another).
     """
     def body() -> int:
         from peacecheck.checker.negotiation import cp_model
@@ -47,6 +51,7 @@ def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], to
 
         cp_model()  # fail early, before reading anything, when OR-tools is missing
         project = load_project(proposal, redlines, parties, today.date() if today else None)
+        project = whatif.apply_one(project, sets, chooses)
         draft_model, read = load_solve_draft(draft, project) if draft else (None, [])
         result = run_solve(project, top, draft_model)
         write_output(renderer(fmt, "solve")(result), output, project.read_files + read, fmt)
