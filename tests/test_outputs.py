@@ -140,18 +140,20 @@ def test_junit_has_a_case_per_clause_and_party_and_fails_rejections():
     suites = {s.get("name"): s for s in root}
     assert list(suites) == ["North (north)", "South (south)"]
     north = suites["North (north)"]
-    cases = [(c.get("name"), c.get("line"), c.find("failure") is not None) for c in north]
+    where = {p.get("name"): p.get("value") for p in north.iter("property")}  # locations: suite properties
+    cases = [(c.get("name"), where[c.get("name")].rsplit(":", 1)[1], c.find("failure") is not None)
+             for c in north.iter("testcase")]
     assert cases == [("clause 1: Land", "4", True), ("clause 2: Army", "9", False),
                      ("the proposal as a whole", "1", True)]
     assert north.find("testcase/failure").get("message") == "N-LAND: No province ceded"
-    assert "concern north N-ARMY" in north[1].find("system-out").text
+    assert "concern north N-ARMY" in north.findall("testcase")[1].find("system-out").text
     assert suites["South (south)"].get("failures") == "0"
 
 
 def test_junit_acknowledged_rejection_passes_and_control_characters_are_replaced():
     result = result_for(dt.date(2026, 1, 1))
     root = ET.fromstring(render_junit(result))
-    land = root[0][0]
+    land = root[0].find("testcase")
     assert land.find("failure") is None
     assert "acknowledged: North accepts this" in land.find("system-out").text
     from dataclasses import replace

@@ -6,6 +6,10 @@ passes. What the party finds missing from the proposal as a whole is one more
 test case per party ("the proposal as a whole"), failing on a hard requirement.
 Acknowledged findings do not fail; they are listed in <system-out>.
 Deterministic: no timestamps or durations.
+
+Valid against the common Jenkins schema (xunit-plugin's junit-10.xsd), which allows no `file` or
+`line` on a <testcase>: the proposal file is the suite's `file`, and where each case's clause is
+written is a suite property named after the case (`<property name="clause 1: ..." value="FILE:LINE"/>`).
 """
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from peacecheck.checker.evaluation.results import CheckResult, ClauseResult, Finding
+from peacecheck.checker.reports import wording
+from peacecheck.checker.reports.wording import STATES
 
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -33,9 +39,13 @@ def render(result: CheckResult) -> str:
 
 
 def _suite(result: CheckResult, party: str, name: str) -> ET.Element:
-    suite = ET.Element("testsuite", name=_x(f"{name} ({party})"))
+    suite = ET.Element("testsuite", name=_x(f"{name} ({party})"), file=_x(result.proposal.file))
     cases = [_clause_case(result, clause, party) for clause in result.clauses]
     cases.append(_proposal_case(result, party))
+    properties = ET.SubElement(suite, "properties")
+    for case, line in cases:
+        ET.SubElement(properties, "property", name=case.get("name", ""), value=_x(f"{result.proposal.file}:{line}"))
+    cases = [case for case, _ in cases]
     for case in cases:
         suite.append(case)
     suite.set("tests", str(len(cases)))
@@ -45,22 +55,21 @@ def _suite(result: CheckResult, party: str, name: str) -> ET.Element:
     return suite
 
 
-def _clause_case(result: CheckResult, clause: ClauseResult, party: str) -> ET.Element:
+def _clause_case(result: CheckResult, clause: ClauseResult, party: str) -> tuple[ET.Element, int]:
+    """The test case and the line its clause starts on."""
     model = result.proposal.clause(clause.id)
     case = ET.Element("testcase", classname=_x(f"{result.proposal.file}.{party}"),
-                      name=_x(f"clause {clause.id}: {clause.title}"), file=_x(result.proposal.file),
-                      line=str(model.span.line if model else 1))
+                      name=_x(f"clause {clause.id}: {clause.title}"))
     findings = [f for f in clause.findings if f.party == party]
     _outcome(case, clause.verdicts[party] == "reject", findings)
-    return case
+    return case, model.span.line if model else 1
 
 
-def _proposal_case(result: CheckResult, party: str) -> ET.Element:
-    case = ET.Element("testcase", classname=_x(f"{result.proposal.file}.{party}"), name="the proposal as a whole",
-                      file=_x(result.proposal.file), line="1")
+def _proposal_case(result: CheckResult, party: str) -> tuple[ET.Element, int]:
+    case = ET.Element("testcase", classname=_x(f"{result.proposal.file}.{party}"), name="the proposal as a whole")
     findings = [f for f in result.proposal_findings if f.party == party]
     _outcome(case, any(f.severity == "hard" and not f.acknowledged for f in findings), findings)
-    return case
+    return case, 1
 
 
 def _outcome(case: ET.Element, failed: bool, findings: list[Finding]) -> None:
@@ -77,10 +86,11 @@ def _outcome(case: ET.Element, failed: bool, findings: list[Finding]) -> None:
 
 
 def _finding_text(f: Finding) -> str:
-    state = "acknowledged" if f.acknowledged else ("REJECT" if f.severity == "hard" else "concern")
-    lines = [f"{state} {f.party} {f.rule} ({f.severity}): {f.message}"]
+    state = wording.finding_state(f)
+    label = STATES[state].word if state == "acknowledged" else STATES[state].text
+    lines = [f"{label} {f.party} {f.rule} ({f.severity}): {wording.message(f, f.party)}"]
     if f.acknowledged:
-        lines.append(f"  acknowledged: {f.acknowledged}")
+        lines.append(f"  {wording.acknowledged_line(f.acknowledged)}")
     lines.append(f"  rule at {f.rule_file}:{f.rule_line}")
     return "\n".join(lines)
 
