@@ -132,7 +132,7 @@ _FORMAT_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9_-]+):(.*)$")
 
 # The one map from an output file's extension to its format, for every command's `-o`.
 SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
-                 ".json": "json", ".sarif": "sarif", ".xml": "junit"}
+                 ".json": "json", ".sarif": "sarif", ".xml": "junit", ".docx": "docx"}
 # Format names no file should be called: `-o json` is a mistake for `--format json`.
 KNOWN_FORMATS = frozenset(SUFFIX_FORMAT.values()) | {"text", "github"}
 

@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "explain": "peacecheck.checker.cli.explain:explain",
     "fmt": "peacecheck.checker.cli.fmt:fmt",
     "history": "peacecheck.checker.cli.history:history",
+    "import": "peacecheck.checker.cli.import_draft:import_draft",
     "init": "peacecheck.checker.cli.init:init",
     "lint": "peacecheck.checker.cli.lint:lint",
     "lsp": "peacecheck.checker.cli.lsp:lsp",

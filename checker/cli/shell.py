@@ -108,14 +108,17 @@ def quiet_option(f):
                         help="Print only the result line (and errors); reports written with -o are unchanged.")(f)
 
 
-def write_output(text: str, output: str | None, inputs: list[str], fmt: str = "text") -> None:
+def write_output(text: str | bytes, output: str | None, inputs: list[str], fmt: str = "text") -> None:
     """Print, or write `output` atomically; never overwrite a file this run read, nor any peacecheck source file.
 
     Every report passes the one escaper of its format first (no terminal control, no CI command)."""
     from peacecheck.checker.reports.escape import safe_report
 
+    if isinstance(text, bytes) and (not output or output == "-"):  # a binary report (docx)
+        return _binary_stdout(text)
     colour = bool((not output or output == "-") and use_colour(None))
-    text = safe_report(text, fmt, colour=colour)
+    if not isinstance(text, bytes):  # a binary report's renderer escaped its own XML
+        text = safe_report(text, fmt, colour=colour)
     if not output or output == "-":
         click.echo(text, nl=False, color=colour or None)  # forced colour survives a pipe; click strips it otherwise
         return
@@ -128,9 +131,18 @@ def write_output(text: str, output: str | None, inputs: list[str], fmt: str = "t
     if target.exists() and target.suffix in INPUT_SUFFIXES:
         fail("PC119", f"refusing to write '{output}': it is a peacecheck input file ({target.suffix})", output)
     try:
-        write_atomic(target, text.encode("utf-8"))
+        write_atomic(target, text if isinstance(text, bytes) else text.encode("utf-8"))
     except OSError as exc:
         fail("PC120", f"cannot write '{output}': {exc.strerror or exc}", output)
+
+
+def _binary_stdout(data: bytes) -> None:
+    """A Word file on standard output: only into a pipe or file, never onto a terminal."""
+    if sys.stdout.isatty():
+        fail("PC607", "a docx report is binary: write it to a file with -o FILE.docx", "-o")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _config_inputs() -> list[str]:
