@@ -29,15 +29,15 @@ def parent_file(proposal: m.Proposal) -> str | None:
 def order_drafts(proposals: list[m.Proposal]) -> Ordered:
     """Parents before children; among drafts free to come next, the earliest date, then the file name.
 
-    A `revises` cycle cannot stop the order: when no draft is free, the earliest of the rest goes next.
+    The `revises` links of drafts in a cycle are ignored (they cannot all come first): those go by date.
     """
     by_file = {posixpath.normpath(p.file): i for i, p in enumerate(proposals)}
     parent = [by_file.get(parent_file(p) or "") for p in proposals]
-    parent = [None if q == i else q for i, q in enumerate(parent)]
+    parent = [None if q == i or _in_cycle(i, parent) else q for i, q in enumerate(parent)]
     remaining = set(range(len(proposals)))
     order: list[int] = []
     while remaining:
-        free = [i for i in remaining if parent[i] not in remaining] or list(remaining)
+        free = [i for i in remaining if parent[i] not in remaining]
         chosen = min(free, key=lambda i: _key(proposals[i]))
         order.append(chosen)
         remaining.discard(chosen)
@@ -53,6 +53,16 @@ def order_drafts(proposals: list[m.Proposal]) -> Ordered:
             base.append(k - 1 if k else None)
             reason.append("previous" if k else "first")
     return Ordered(tuple(order), tuple(base), tuple(reason))
+
+
+def _in_cycle(start: int, parent: list[int | None]) -> bool:
+    seen, at = set(), parent[start]
+    while at is not None and at not in seen:
+        if at == start:
+            return True
+        seen.add(at)
+        at = parent[at]
+    return False
 
 
 def _key(proposal: m.Proposal) -> tuple[str, str]:

@@ -22,15 +22,14 @@ SHADE = {"reject": "C9A3A3", "concern": "F2DC9B", "accept": "DCEFDC", "silent": 
 EPOCH = (1980, 1, 1, 0, 0, 0)  # zip entries' fixed timestamp: same input, same bytes
 
 
-class MissingDocx(ImportError):
-    """python-docx is not installed (the CLI turns this into PC608)."""
-
-
 def new_document(title: str, date: str) -> Any:
     try:
         import docx
-    except ImportError as exc:
-        raise MissingDocx("python-docx is not installed: pip install 'peacecheck[docx]'") from exc
+    except ImportError:  # an input-style error (exit 2 with PC608), not a crash
+        from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
+
+        raise PeaceError([Diagnostic("PC608", "Word output needs python-docx: pip install 'peacecheck[docx]'",
+                                     Span("--format", 0, 0))]) from None
     document = docx.Document()
     props = document.core_properties
     when = doc_datetime(date)
