@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from lsp_client import LspClient  # noqa: E402
+from lsp_client import LspClient
 
 PROPOSAL = REPO / "proposals" / "miami.peace"
 TARGET_MS = 100.0

@@ -104,7 +104,8 @@ class LspClient:
     def initialize(self, root: Path) -> dict:
         result = self.request("initialize", {
             "processId": os.getpid(), "rootUri": root.resolve().as_uri(),
-            "capabilities": {"textDocument": {"publishDiagnostics": {"relatedInformation": True},
+            "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]},
+                             "textDocument": {"publishDiagnostics": {"relatedInformation": True},
                                               "inlayHint": {}, "codeLens": {}},
                              "workspace": {"inlayHint": {"refreshSupport": True}}}})
         self.notify("initialized", {})

@@ -14,7 +14,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 GRAMMAR = REPO / "editors" / "peacecheck.tmLanguage.json"
@@ -46,14 +45,14 @@ def node_modules() -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "package.json").write_text('{"private": true}\n', encoding="utf-8")
         done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--no-save", *NPM_PACKAGES],
-                              cwd=folder, capture_output=True, text=True, timeout=300)
+                              cwd=folder, capture_output=True, text=True, timeout=300, check=False)
         if done.returncode != 0:
             _unavailable(f"npm install failed: {done.stderr.strip()[-500:]}")  # no registry (offline)
     return modules
 
 
 def tokenise(node_modules: Path, paths: list[Path]) -> dict[str, list[Tokens]]:
-    done = subprocess.run(["node", str(TOKENIZE), str(GRAMMAR), *map(str, paths)], capture_output=True,
+    done = subprocess.run(["node", str(TOKENIZE), str(GRAMMAR), *map(str, paths)], capture_output=True, check=False,
                           text=True, timeout=120, env={**os.environ, "NODE_PATH": str(node_modules)})
     assert done.returncode == 0, done.stderr
     raw = json.loads(done.stdout)
@@ -161,7 +160,7 @@ def test_the_extension_packages_into_a_vsix_with_the_shipped_grammar(tmp_path):
                                                                             "__pycache__"))
     (folder / "vscode" / "language-configuration.json").unlink(missing_ok=True)
     done = subprocess.run(["bash", str(folder / "vscode" / "build.sh"), "--out", str(tmp_path / "peacecheck.vsix")],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     output = (done.stdout + done.stderr).strip()
     if done.returncode != 0 and re.search(r"ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNREFUSED", output):
         _unavailable(f"the npm registry cannot be reached: {output[-300:]}")

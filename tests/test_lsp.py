@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import BASIC
 from lsp_client import LspClient
 
@@ -38,7 +37,7 @@ clause 2 "Alliance" {
 
 def cli(project: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "peacecheck.checker", *args], cwd=project, capture_output=True,
-                          text=True, input=stdin, timeout=60)
+                          text=True, input=stdin, timeout=60, check=False)
 
 
 def cli_positions(stderr: str) -> set[tuple[str, int, int]]:
@@ -94,6 +93,24 @@ def test_initialize_advertises_every_feature(server):
                  "codeActionProvider", "documentFormattingProvider", "inlayHintProvider", "codeLensProvider"):
         assert caps.get(name), name
     assert caps["textDocumentSync"]["change"] == 2  # incremental
+    assert caps["positionEncoding"] == "utf-16"  # though the client listed utf-8 first
+
+
+def test_positions_count_utf16_code_units(server, project):
+    """The CLI counts characters; LSP counts UTF-16 units: an emoji before an error shifts it by one more."""
+    text = BROKEN.replace('clause 1 "Land" {\n  land.north = cede', 'clause 1 "Land" { note "\U0001F30D" land.north = cede'
+                          ).replace("  army.cap = 50_000\n", "  army.cap = 50_000\n}\n")
+    path = project / "proposals" / "emoji.peace"
+    path.write_text(text, encoding="utf-8")
+    try:
+        run = cli(project, "check", "proposals/emoji.peace")
+        found = server.diagnostics(server.open(path))
+    finally:
+        path.unlink()
+    (_, row, col), = [p for p in cli_positions(run.stderr) if p[0] == "PC101"]
+    value = next(d for d in found if d["code"] == "PC101")["range"]
+    assert (value["start"]["line"], value["start"]["character"], value["end"]["character"]) == (
+        row, col + 1, col + 1 + len("cede"))
 
 
 def test_diagnostics_have_the_cli_codes_and_positions(server, project):
@@ -326,7 +343,7 @@ def test_format_document_is_the_fmt_output(server, project, draft):
 
 
 def test_a_red_line_edit_rechecks_the_open_proposal(server, project, draft):
-    uri, text = draft
+    uri, _ = draft
     assert "N-LAND" in {d["code"] for d in server.diagnostics(uri)}
     red = project / "redlines" / "north.redlines"
     red_text = red.read_text(encoding="utf-8")
@@ -370,6 +387,18 @@ def test_lint_warnings_on_a_red_line_file(server, project):
     server.close_document(uri)
 
 
+def test_unused_terms_on_the_vocabulary_as_peacecheck_lint_reports_them(server, project):
+    pytest.importorskip("ortools")
+    run = cli(project, "lint", "redlines", "proposals/draft.peace")
+    expected = {p for p in cli_positions(run.stdout + run.stderr) if p[0] == "PC704"}
+    assert expected
+    uri = server.open(project / "vocab" / "basic.vocab")
+    assert codes(server.diagnostics(uri)) == set()
+    later = server.diagnostics(uri)
+    assert codes(later) == expected and {d["severity"] for d in later} == {2}
+    server.close_document(uri)
+
+
 def test_a_failing_request_does_not_stop_the_server(server, project, draft):
     uri, text = draft
     server.diagnostics(uri)
@@ -397,3 +426,25 @@ def test_an_exception_in_a_handler_is_answered_and_logged(monkeypatch):
 
     assert broken(fake, None) == []
     assert logged and "broken failed: KeyError" in logged[0]
+
+
+def test_an_edit_to_a_proposal_reuses_the_parsed_vocabulary_and_red_lines(project, monkeypatch):
+    """In-process: the models are the same objects after a proposal edit; a red-line edit rebuilds only that file."""
+    from peacecheck.checker.lsp.workspace import Workspace
+
+    monkeypatch.chdir(project)
+    ws = Workspace()
+    path = project / "proposals" / "draft.peace"
+    text = path.read_text(encoding="utf-8")
+    key = ws.update(path.as_uri(), text)
+    first = ws.analyse(key)
+    ws.update(path.as_uri(), text.replace("army.cap = 50_000", "army.cap = 150_000"))
+    second = ws.analyse(key)
+    assert second.vocabulary is first.vocabulary
+    assert [id(r) for r in second.redlines] == [id(r) for r in first.redlines]
+    assert second.result.clauses[1].verdicts["north"] != first.result.clauses[1].verdicts["north"]
+    red = project / "redlines" / "south.redlines"
+    ws.update(red.as_uri(), red.read_text(encoding="utf-8") + "\n# an edit\n")
+    third = ws.analyse(key)
+    assert third.vocabulary is first.vocabulary
+    assert [r is old for r, old in zip(third.redlines, first.redlines)] == [True, False]  # north, south

@@ -18,9 +18,10 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 
 from . import features
-from .workspace import Analysis, Workspace, key_of, run_lint
+from .workspace import Analysis, Workspace, key_of
 
 LINT_DELAY = 0.4  # seconds without an edit before a red-line file is linted
 T = TypeVar("T")
@@ -34,8 +35,16 @@ class _Dropped:
 
 
 class Protocol(LanguageServerProtocol):
-    """pygls' protocol, except that a request with unreadable params is answered with an error (pygls
-    only logs it, and the editor would wait for an answer forever)."""
+    """pygls' protocol, except that positions are always UTF-16, and a request with unreadable params is
+    answered with an error (pygls only logs it, and the editor would wait for an answer forever)."""
+
+    @lsp_method(lsp.INITIALIZE)
+    def lsp_initialize(self, params: lsp.InitializeParams):
+        # Positions are counted in UTF-16 (positions.py), the encoding every client must support: a
+        # client's wish for another one is set aside before pygls chooses.
+        if params.capabilities.general is not None:
+            params.capabilities.general.position_encodings = None
+        return (yield from super().lsp_initialize(params))
 
     def structure_message(self, data: dict[str, Any]):
         try:
@@ -56,7 +65,7 @@ class PeacecheckServer(LanguageServer):
         except PackageNotFoundError:
             own = "0"
         super().__init__("peacecheck", own, protocol_cls=Protocol)
-        self.ws = Workspace(lint=False)  # lint runs in the background, see schedule_lint
+        self.ws = Workspace()
         self.lint_timers: dict[str, asyncio.TimerHandle] = {}
         self.lint_results: dict[str, tuple[str, list[Any]]] = {}  # key -> (the text linted, its warnings)
 
@@ -68,12 +77,12 @@ def guarded(default: Callable[[], T]):
         def run(server: PeacecheckServer, params: Any) -> T:
             try:
                 return handler(server, params)
-            except Exception as exc:  # one failing request must not take the server down
+            except Exception as exc:  # noqa: BLE001  (one failing request must not take the server down)
                 message = f"peacecheck: {handler.__name__} failed: {type(exc).__name__}: {exc}"
                 log.error("%s\n%s", message, traceback.format_exc())
                 try:
                     server.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=message))
-                except Exception:  # the client went away: nothing more to say
+                except Exception:  # noqa: BLE001, S110  (the client went away: nothing more to say)
                     pass
                 return default()
         return run
@@ -84,12 +93,12 @@ def guarded(default: Callable[[], T]):
 def refresh(server: PeacecheckServer, uri: str) -> None:
     """Re-analyse a changed document, then every open document that reads it (a proposal reads its red lines)."""
     ws = server.ws
-    key = ws.open(uri, server.workspace.get_text_document(uri).source)
+    key = ws.update(uri, server.workspace.get_text_document(uri).source)
     analysis = ws.analyse(key)
     publish(server, analysis)
     for other in ws.dependants(key):
         publish(server, ws.analyse(other))
-    if analysis.kind == "redlines":
+    if analysis.kind in ("redlines", "vocabulary"):
         schedule_lint(server, key)
     ask_client_to_refresh(server)
 
@@ -121,39 +130,27 @@ def ask_client_to_refresh(server: PeacecheckServer) -> None:
 
 
 def schedule_lint(server: PeacecheckServer, key: str) -> None:
-    """Lint a red-line file once typing pauses; publish again if the text is still the one linted."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:  # not inside the server's loop (a direct call): lint now
-        _lint_now(server, key)
-        return
+    """Lint a red-line or vocabulary file once typing pauses; publish again if the text is still the one linted."""
     if key in server.lint_timers:
         server.lint_timers[key].cancel()
+    loop = asyncio.get_running_loop()
     server.lint_timers[key] = loop.call_later(LINT_DELAY, lambda: loop.create_task(_lint_later(server, key)))
 
 
 async def _lint_later(server: PeacecheckServer, key: str) -> None:
     analysis = server.ws.analyses.get(key)
-    if analysis is None or not analysis.redlines or analysis.vocabulary is None or analysis.errors:
-        return
-    vocabulary, redlines, text = analysis.vocabulary, analysis.redlines, analysis.text
     try:
-        found = await asyncio.get_running_loop().run_in_executor(None, run_lint, vocabulary, redlines)
-    except Exception as exc:  # lint is an extra: a failure leaves the diagnostics as they are
-        log.error("lint failed: %s", exc)
+        job = server.ws.lint_job(key)
+        if analysis is None or job is None:
+            return
+        warnings = await asyncio.get_running_loop().run_in_executor(None, job)
+    except Exception as exc:  # noqa: BLE001  (lint is an extra: a failure leaves the diagnostics as they are)
+        log.error("lint of %s failed: %s", key, exc)
         return
-    server.lint_results[key] = (text, [w for w in found if w.span.file == key])
+    server.lint_results[key] = (analysis.text, warnings)
     current = server.ws.analyses.get(key)
-    if current is not None and current.text == text:
+    if current is not None and current.text == analysis.text:
         publish(server, current)
-
-
-def _lint_now(server: PeacecheckServer, key: str) -> None:
-    analysis = server.ws.analyses.get(key)
-    if analysis is not None and analysis.redlines and analysis.vocabulary is not None and not analysis.errors:
-        found = run_lint(analysis.vocabulary, analysis.redlines)
-        server.lint_results[key] = (analysis.text, [w for w in found if w.span.file == key])
-        publish(server, analysis)
 
 
 def analysis_for(server: PeacecheckServer, uri: str) -> Analysis | None:
@@ -167,7 +164,7 @@ def analysis_for(server: PeacecheckServer, uri: str) -> Analysis | None:
 # ------------------------------------------------------------------ the server
 def build_server() -> PeacecheckServer:
     server = PeacecheckServer()
-    none: Callable[[], Any] = lambda: None  # noqa: E731
+    none: Callable[[], Any] = lambda: None
     empty: Callable[[], list] = list
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)

@@ -11,6 +11,7 @@ built from, so an edit to a proposal re-parses only the proposal.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,8 +59,13 @@ class OverlayLoader(DiskLoader):
     def __init__(self, root: Path, buffers: dict[str, str]):
         super().__init__(root)
         self.buffers = buffers
+        self.trace: list[str] = []  # every read, in order: what a cached model was built from
 
     def read(self, key: str) -> bytes:
+        self.trace.append(key)
+        return self._bytes(key)
+
+    def _bytes(self, key: str) -> bytes:
         if key in self.buffers:
             data = self.buffers[key].encode("utf-8")
             self.data[key] = data
@@ -70,7 +76,7 @@ class OverlayLoader(DiskLoader):
 
     def digest_of(self, key: str) -> str | None:
         try:
-            return digest(self.read(key))
+            return digest(self._bytes(key))
         except (OSError, PeaceError):
             return None
 
@@ -99,10 +105,10 @@ class ModelCache:
         if found is not None and found.still_valid(loader):
             self.hits += 1
             return found
-        before = set(loader.read_keys)
+        mark = len(loader.trace)
         sink = DiagnosticSink()
         value = build(sink)
-        read = [k for k in loader.read_keys if k not in before] or [key[1]]
+        read = dict.fromkeys(loader.trace[mark:] or [key[1]])
         entry = Cached({k: loader.digest_of(k) for k in read}, value, list(sink.items))
         self.entries[key] = entry
         return entry
@@ -130,6 +136,13 @@ class ModelCache:
         signature = tuple(sorted(vocabulary.inputs.items(), key=str)) if vocabulary else ()
         return self.get(("redlines", key, signature), loader, build)
 
+    def proposal(self, key: str, loader: OverlayLoader) -> Cached:
+        """A proposal parsed (not validated): what the unused-term lint reads from the proposals beside it."""
+        def build(sink: DiagnosticSink):
+            return _parse(key, loader, Analysis(key, "unknown", ""))
+
+        return self.get(("proposal", key), loader, build)
+
 
 # ------------------------------------------------------------------ analysis
 @dataclass
@@ -155,16 +168,15 @@ class Analysis:
 class Workspace:
     """The open documents and their analyses; no LSP types, no pygls."""
 
-    def __init__(self, lint: bool = True) -> None:
+    def __init__(self) -> None:
         self.buffers: dict[str, str] = {}  # key -> text of every open document
         self.uris: dict[str, str] = {}  # key -> uri
         self.analyses: dict[str, Analysis] = {}
         self.cache = ModelCache()
-        self.lint_cache: dict[tuple, list[Any]] = {}
-        self.lint = lint
 
     # ----------------------------------------------------------- documents
-    def open(self, uri: str, text: str) -> str:
+    def update(self, uri: str, text: str) -> str:
+        """Take the text of an opened or changed document; its key."""
         key = key_of(uri)
         self.buffers[key], self.uris[key] = text, uri
         return key
@@ -295,21 +307,42 @@ class Workspace:
         redlines, vocabulary = entry.value
         analysis.vocabulary = vocabulary
         analysis.redlines = [redlines] if redlines is not None else []
-        if self.lint and redlines is not None and vocabulary is not None and not analysis.errors:
-            analysis.warnings = self._lint(key, loader, vocabulary, redlines)
-
-    def _lint(self, key: str, loader: OverlayLoader, vocabulary: m.Vocabulary, redlines: m.RedLines) -> list[Any]:
-        """PC700-PC703 for this party's rules (cached by the digests of the file and its vocabulary)."""
-        cache_key = (key, loader.digest_of(key), id(vocabulary))
-        if cache_key not in self.lint_cache:
-            self.lint_cache[cache_key] = [w for w in run_lint(vocabulary, [redlines]) if w.span.file == key]
-        return self.lint_cache[cache_key]
 
     def _vocabulary(self, key: str, loader: OverlayLoader, analysis: Analysis) -> None:
         analysis.kind = "vocabulary"
         entry = self.cache.vocabulary(key, loader, None)
         _use(entry, analysis)
         analysis.vocabulary = entry.value
+
+    # ----------------------------------------------------------- lint
+    def lint_job(self, key: str) -> Callable[[], list[Any]] | None:
+        """The linter's work for a valid red-line file (PC700-PC703 on its rules) or vocabulary (PC704 on
+        its terms), as a function to run in a worker thread; its inputs are gathered now, from the cache."""
+        analysis = self.analyses.get(key)
+        if analysis is None or analysis.errors or analysis.vocabulary is None:
+            return None
+        vocabulary = analysis.vocabulary
+        if analysis.kind == "redlines" and analysis.redlines:
+            redlines = analysis.redlines
+            return lambda: [w for w in lint_warnings(vocabulary, redlines, []) if w.span.file == key]
+        if analysis.kind == "vocabulary":
+            redlines, proposals = self._lint_inputs(key)
+            return lambda: [w for w in unused_term_warnings(vocabulary, redlines, proposals) if w.span.file == key]
+        return None
+
+    def _lint_inputs(self, key: str) -> tuple[list[m.RedLines], list[m.Proposal]]:
+        """What `peacecheck lint` reads by default: the redlines/ folder above the vocabulary, and the
+        proposals/ folder beside it; files that do not load are left out."""
+        loader = self.loader_for(key)
+        vocabulary = self.cache.vocabulary(key, loader, None)
+        folder = find_redlines_dir(Path(key))
+        if folder is None:
+            return [], []
+        redlines = [self.cache.redlines(display_path(p), loader, vocabulary).value[0]
+                    for p in sorted(folder.glob("*.redlines"))]
+        proposals = [self.cache.proposal(display_path(p), loader).value
+                     for p in sorted((folder.parent / "proposals").glob("*.peace"))]
+        return [r for r in redlines if r is not None], [p for p in proposals if isinstance(p, m.Proposal)]
 
 
 def _use(entry: Cached, analysis: Analysis) -> None:
@@ -364,22 +397,19 @@ def _check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedL
     return check(Project(proposal, vocabulary, redlines, digests))
 
 
-def run_lint(vocabulary: m.Vocabulary, redlines: list[m.RedLines]) -> list[Any]:
-    """The red-line linter's warnings, or none when OR-tools is not installed (lint needs it)."""
+def lint_warnings(vocabulary: m.Vocabulary, redlines: list[m.RedLines], proposals: list[m.Proposal]) -> list[Any]:
+    """The linter's warnings (CP-SAT), or none when OR-tools is not installed (`peacecheck lint` needs it too)."""
     try:
-        lint = _lint_function()
+        from peacecheck.checker.negotiation.lint import lint
     except ImportError:
         return []
-    return lint(vocabulary, redlines, [])
+    return lint(vocabulary, redlines, proposals)
 
 
-def _lint_function():
-    import importlib
-
-    for module in ("peacecheck.checker.negotiation.lint", "peacecheck.checker.solve.lint", "peacecheck.checker.lint"):
-        try:
-            return importlib.import_module(module).lint
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("ortools"):
-                raise
-    raise ImportError("no lint module")
+def unused_term_warnings(vocabulary: m.Vocabulary, redlines: list[m.RedLines], proposals: list[m.Proposal]) -> list[Any]:
+    """PC704: terms no rule reads and no proposal states."""
+    try:
+        from peacecheck.checker.negotiation.lint import unused_terms
+    except ImportError:
+        return []
+    return unused_terms(vocabulary, redlines, proposals)
