@@ -381,7 +381,7 @@ def run_case(case: Case, vocabulary: m.Vocabulary, redlines: list[m.RedLines]) -
 
 
 def all_findings(result: CheckResult) -> list[Finding]:
-    return result.findings + [f for c in result.clauses for o in c.options if not o.default for f in o.findings]
+    return [*result.findings, *(f for c in result.clauses for o in c.options if not o.default for f in o.findings)]
 
 
 def fired_rules(result: CheckResult) -> set[tuple[str, str]]:

@@ -62,9 +62,15 @@ def test_require_that_nothing_satisfies_is_proposal_level(in_basic, tmp_path):
     finally:
         draft.unlink()
     result = check(inputs.proposal, inputs.vocabulary, inputs.redlines)
-    level = result.proposal_findings
-    assert [(f.party, f.rule, f.kind, f.clause) for f in level] == [("north", "N-GUAR", "require", None)]
-    assert "nothing satisfies it" in level[0].message
+    # The verdict rule (README "Verdicts"): a requirement whose term a clause states, with a value that falls
+    # short, is that clause's finding, not one "missing from the draft"; a clause it touches is not `accept`.
+    assert result.proposal_findings == []
+    guar = [f for f in result.findings if f.rule == "N-GUAR"]
+    assert [(f.party, f.kind, f.clause, f.code) for f in guar] == [("north", "require", "4", "PF201")]
+    assert [(e.path, e.value, e.clause) for e in guar[0].evidence] == [("guarantee.guarantors", "[eu]", "4")]
+    from peacecheck.checker.reports.wording import message
+
+    assert "nothing satisfies it" in message(guar[0], "North")
 
 
 def test_options_are_each_checked(basic_result):
@@ -72,7 +78,7 @@ def test_options_are_each_checked(basic_result):
     assert [(o.id, o.default, o.verdicts["south"]) for o in clause.options] == [
         ("fast", True, "concern"), ("slow", False, "accept")]
     assert [f.rule for f in clause.options[0].findings] == ["S-ELECT"]
-    assert clause.options[1].findings == []
+    assert clause.options[1].findings == ()
 
 
 def test_summary_per_party(basic_result):
@@ -97,7 +103,8 @@ def test_absent_term_makes_a_comparison_false_and_absent_true(dict_loader):
     proposal, vocabulary = load_proposal("p.peace", loader)
     redlines, _ = load_redlines("r.redlines", loader, vocabulary)
     result = check(proposal, vocabulary, [redlines])
-    assert [(f.rule, f.clause) for f in result.findings] == [("R3", "1"), ("R1", None)]
+    # R1 reads a term nothing states; clause 1 states one of its family (a.*), so the crossing is clause 1's.
+    assert [(f.rule, f.clause) for f in result.findings] == [("R3", "1"), ("R1", "1")]
 
 
 def test_acknowledged_findings_do_not_count_and_expiry(dict_loader):
@@ -165,6 +172,8 @@ def test_what_an_option_leaves_missing_is_shown_under_that_option(dict_loader):
     assert {o.id: o.verdicts["r"] for o in nato.options} == {"silent": "reject", "renounce": "accept"}
     assert [(f.rule, f.clause, f.option) for f in nato.options[0].findings] == [("R-NATO", "n", "silent")]
     assert nato.verdicts["r"] == "reject"  # the clause as drafted is its default option
-    # R-ARMY does not depend on the choice: it stays a proposal-level finding only.
-    assert [(f.rule, f.clause) for f in result.findings] == [("R-NATO", None), ("R-ARMY", None)]
-    assert result.clauses[1].verdicts["r"] == "accept"
+    # Counted once per reading: R-NATO is clause n's (its choice decides it), not also "missing" from the draft.
+    # R-ARMY falls short on clause a (army = 5, not < 1): clause a's finding, so clause a is not `accept`.
+    assert [(f.rule, f.clause) for f in result.findings] == [("R-ARMY", "a"), ("R-NATO", "n")]
+    assert result.proposal_findings == []
+    assert result.clauses[1].verdicts["r"] == "concern"

@@ -75,7 +75,9 @@ def test_nato_rule_links_the_bar_and_the_guarantee(nov):
 
 def test_miami_russia_rejects_the_territorial_point_and_misses_nato_and_crimea(dec):
     assert rejected(dec, "russia") == ["14"]
-    assert {"RU-NATO-1", "RU-TERR-4"} <= proposal_level(dec, "russia", "hard")
+    assert "RU-NATO-1" in proposal_level(dec, "russia", "hard")  # no clause states a NATO term
+    # Crimea is left out of the territorial point: the crossing is that clause's (same family, territory.*).
+    assert [f.clause for f in dec.findings if f.rule == "RU-TERR-4"] == ["14"]
 
 
 def test_miami_ukraine_objects_only_to_the_us_znpp_option(dec):
@@ -83,7 +85,9 @@ def test_miami_ukraine_objects_only_to_the_us_znpp_option(dec):
     znpp = next(c for c in dec.clauses if c.id == "12")
     assert {o.id: o.verdicts["ukraine"] for o in znpp.options} == {"us": "reject", "ukraine": "accept"}
     assert verdict(dec, "14", "ukraine") == "concern"
-    assert verdict(dec, "5", "ukraine") == "accept"
+    # The guarantee point falls short of the (soft) Article-5-like requirement: a concern, not `accept`.
+    assert verdict(dec, "5", "ukraine") == "concern"
+    assert {f.rule for f in dec.findings if f.clause == "5" and f.party == "ukraine"} == {"UA-GUAR-2"}
     assert proposal_level(dec, "ukraine", "hard") == set()
 
 

@@ -195,16 +195,19 @@ def test_matrix_cells_and_totals_match_the_result(result, page):
     cells = [attrs for tag, attrs in parsed.tags if tag == "td" and "data-verdict" in attrs]
     rows = len(result.clauses) + sum(len(c.options) for c in result.clauses)
     assert len(cells) == rows * len(result.parties)
-    expected = [c.verdicts[p.id] for c in result.clauses for p in result.parties]
+    expected = [c.state(p.id) for c in result.clauses for p in result.parties]
     row_cells = re.findall(r'<tr class="clause-row".*?</tr>', page, re.S)
     shown = [v for row in row_cells for v in re.findall(r'data-verdict="(\w+)"', row)]
     assert shown == expected
     counts = {(a["data-party"], a["data-count"]): None for t, a in parsed.tags if t == "td" and "data-count" in a}
     for party, verdict in counts:
         value = re.search(rf'data-party="{party}" data-count="{verdict}">(\d+)<', page).group(1)
-        assert int(value) == result.counts(party)[verdict]
-    assert result.counts("alpha") == {"reject": 2, "concern": 1, "accept": 1, "silent": 1, "proposal_level": 1}
-    assert result.counts("beta") == {"reject": 2, "concern": 1, "accept": 2, "silent": 0, "proposal_level": 1}
+        assert int(value) == result.state_counts(party)[verdict]
+    # alpha's guarantee requirement falls short on clause 2 (reliable, not strong): that clause's, not missing
+    assert result.state_counts("alpha") == {"reject": 3, "concern": 1, "acknowledged": 0, "accept": 0, "silent": 1,
+                                            "proposal_level": 0}
+    assert result.state_counts("beta") == {"reject": 2, "concern": 1, "acknowledged": 1, "accept": 1, "silent": 0,
+                                           "proposal_level": 1}
 
 
 def test_matrix_cell_shows_symbol_word_and_links_to_the_clause(page):
@@ -246,7 +249,7 @@ def test_acknowledged_finding_is_shown_apart(page):
 
 def test_proposal_level_findings_have_their_section(page):
     section = page[page.index('<section id="proposal-findings"'):page.index('<section id="draft"')]
-    assert re.findall(r'id="(missing-[^"]+)"', section) == ["missing-alpha-A-GUAR-1", "missing-beta-B-REF-1"]
+    assert re.findall(r'id="(missing-[^"]+)"', section) == ["missing-beta-B-REF-1"]
 
 
 def test_header_facts(page):
@@ -285,7 +288,7 @@ def test_cli_writes_the_report_atomically(tmp_path, fmt):
     target = tmp_path / "report.out"
     target.write_text("old report")
     before = target.stat().st_ino
-    done = _peacecheck(regen.PROPOSAL, "--format", fmt, "-o", str(target))
+    done = _peacecheck(regen.PROPOSAL, "--format", fmt, "-o", str(target), "--today", regen.TODAY)
     assert (done.returncode, done.stdout, done.stderr) == (1, "", "")  # 1: the fixture has a hard rejection
     assert target.read_bytes() == regen.GOLDEN[fmt].read_bytes()
     assert target.stat().st_ino != before, "replaced by rename, not rewritten in place"

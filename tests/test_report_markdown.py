@@ -117,16 +117,16 @@ def test_hostile_text_is_shown_literally(rendered):
 
 def test_matrix_table_keeps_its_columns(result, rendered):
     matrix = next(i for i, row in enumerate(rendered.rows) if row[:2] == ["Clause", "Title"])
-    body_rows = len(result.clauses) + sum(len(c.options) for c in result.clauses) + 5  # 4 verdict totals + missing
+    body_rows = len(result.clauses) + sum(len(c.options) for c in result.clauses) + 6  # 5 state totals + missing
     rows = rendered.rows[matrix:matrix + 1 + body_rows]
     assert all(len(row) == 2 + len(result.parties) for row in rows), rows
-    assert rows[3] == ["2.1", "Territory | the east `and` coast (disputed)", "✗ reject", "✓ accept"]
+    assert rows[3] == ["2.1", "Territory | the east `and` coast (disputed)", "✗ reject", "† acknowledged"]
     assert rows[5] == ["", "↳ option joint (as drafted): Joint operation (as drafted)", "! concern", "✓ accept"]
     assert rows[7][2:] == ["· silent", "! concern"]
-    totals = {row[1]: row[2:] for row in rows[-5:]}
-    assert totals == {"✗ reject (clauses)": ["2", "2"], "! concern (clauses)": ["1", "1"],
-                      "✓ accept (clauses)": ["1", "2"], "· silent (clauses)": ["1", "0"],
-                      "finds missing (proposal-level)": ["1", "1"]}
+    totals = {row[1]: row[2:] for row in rows[-6:]}
+    assert totals == {"✗ reject (clauses)": ["3", "2"], "! concern (clauses)": ["1", "1"],
+                      "† acknowledged (clauses)": ["0", "1"], "✓ accept (clauses)": ["0", "1"],
+                      "· silent (clauses)": ["1", "0"], "finds missing (proposal-level)": ["0", "1"]}
 
 
 def test_matrix_cells_link_to_clause_anchors(markdown):
@@ -141,7 +141,7 @@ def test_findings_are_lists_with_evidence_and_sources(markdown):
             "  - Evidence: `army.cap = 600000` against `< 800000`\n") in markdown
     assert "  - Evidence: `settlement.referendum` is absent; needs `== true`\n" in markdown
     assert "  - Rule: `redlines/beta.redlines:12`\n" in markdown
-    assert "- **acknowledged** · Beta Federation · `B-SOFT-1`" in markdown
+    assert "- **† acknowledged** · Beta Federation · `B-SOFT-1`" in markdown
     assert "- `territory.coast = recognized_de_facto` ⚑ **triggers a finding**" in markdown
 
 

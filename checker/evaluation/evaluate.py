@@ -1,16 +1,38 @@
 """Evaluation: a proposal and the parties' red lines in, a CheckResult out.
 
-A rule's condition is evaluated over the terms of the whole proposal, so a rule
-can link clauses ("give up NATO only with an Article-5-like guarantee"). Each
-evaluation returns, besides its truth value, the evidence that decided it: the
-term values that made the condition true (or false). Findings are attributed to
-the clauses that supplied that evidence.
+A rule's condition is evaluated over the terms of the whole proposal, so a rule can link clauses
+("give up NATO only with an Article-5-like guarantee"). Conditions are compiled once per red-line
+file into closures over their leaves; a check computes each leaf's truth from the bindings, and
+only for a crossed rule does it gather the evidence: the values that decided it.
+
+Where a crossing is attributed (the verdict rule, README "Verdicts"):
+  1. to every clause that states a value deciding it (a value that crosses a `rule`, or one that
+     falls short of a `require`);
+  2. for a `require`, or a `rule` that no clause's value decides: for every deciding term the
+     reading leaves out, to every clause that states a term of the same family (the path up to its
+     last dot: `ukraine.army.*` for `ukraine.army.personnel_cap`);
+  3. to every clause with options whose choice decides it (another option would not cross it);
+  4. only when no clause qualifies, to the proposal as a whole (a proposal-level finding).
+One finding per attributed clause, so a crossing counts once per clause and once per reading. A
+clause is `accept` for a party only when it states a term the party reads and none of the party's
+findings is attributed to it.
+
+Each finding carries the evidence of its own clause for every deciding term its clause states,
+and the (shared, not copied) evidence of the other clauses only for terms its clause does not
+state: a wildcard rule over 10,000 clauses gives 10,000 findings of one value each.
+
+Options: each option of a clause is a reading in which only that clause's bindings change. A leaf's
+truth in such a reading follows from counts (how many bindings match, per clause) kept for the
+draft as written, so a reading costs what its own clause states, not what the whole draft states.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from peacecheck.checker.evaluation.results import (
     AcknowledgementIssue,
@@ -21,15 +43,14 @@ from peacecheck.checker.evaluation.results import (
     Finding,
     OptionResult,
     PartyInfo,
+    SetAside,
     Verdict,
 )
-from peacecheck.checker.reports.wording import finding_message
 from peacecheck.dsl import models as m
-from peacecheck.dsl.conditions import leaves, show, test_part
-from peacecheck.dsl.validate import leaf_terms
+from peacecheck.dsl.conditions import show, test_part
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Binding:
     """A term's value as one clause (or one option of it) states it."""
 
@@ -40,140 +61,102 @@ class Binding:
     line: int
 
 
-class Environment:
-    """All bindings of one reading of a proposal, indexed by term path."""
-
-    def __init__(self, bindings: list[Binding]):
-        self.by_path: dict[str, list[Binding]] = {}
-        for binding in bindings:
-            self.by_path.setdefault(binding.path, []).append(binding)
-        self._wildcards: dict[str, list[Binding]] = {}
-        self._clauses: dict[str, list[Binding]] | None = None
-        self._prefixes: dict[str, list[str]] = {}
-
-    def of_clause(self, clause: str) -> list[Binding]:
-        """The bindings one clause supplies."""
-        if self._clauses is None:
-            self._clauses = {}
-            for bindings in self.by_path.values():
-                for binding in bindings:
-                    self._clauses.setdefault(binding.clause, []).append(binding)
-        return self._clauses.get(clause, [])
-
-    def lookup(self, pattern: str) -> list[Binding]:
-        if not pattern.endswith(".*"):
-            return self.by_path.get(pattern, [])
-        if pattern not in self._wildcards:
-            prefix = pattern[:-1]
-            self._wildcards[pattern] = [b for path in sorted(self.by_path) if path.startswith(prefix)
-                                        for b in self.by_path[path]]
-        return self._wildcards[pattern]
-
-    def paths_with(self, prefix: str) -> list[str]:
-        """The bound paths that start with `prefix`, sorted."""
-        if prefix not in self._prefixes:
-            self._prefixes[prefix] = sorted(path for path in self.by_path if path.startswith(prefix))
-        return self._prefixes[prefix]
+# ------------------------------------------------------------------ compiled conditions
+def family(pattern: str) -> str:
+    """`ukraine.army` for `ukraine.army.personnel_cap` and `ukraine.army.*`; a one-word path is its own family."""
+    path = pattern[:-2] if pattern.endswith(".*") else pattern
+    if pattern.endswith(".*"):
+        return path
+    return path.rsplit(".", 1)[0] if "." in path else path
 
 
-class ClauseReading(Environment):
-    """A reading of the proposal in which one clause states other bindings (an option): the base
-    environment with that clause's bindings replaced, without copying the rest."""
-
-    def __init__(self, base: Environment, clause: str, bindings: list[Binding]):
-        self.base = base
-        new: dict[str, list[Binding]] = {}
-        for binding in bindings:
-            new.setdefault(binding.path, []).append(binding)
-        changed = set(new) | {b.path for b in base.of_clause(clause)}
-        self.changed = {path: [b for b in base.by_path.get(path, []) if b.clause != clause] + new.get(path, [])
-                        for path in changed}
-        self._wildcards = {}
-
-    def lookup(self, pattern: str) -> list[Binding]:
-        if not pattern.endswith(".*"):
-            return self.changed[pattern] if pattern in self.changed else self.base.lookup(pattern)
-        prefix = pattern[:-1]
-        if not any(path.startswith(prefix) for path in self.changed):
-            return self.base.lookup(pattern)
-        if pattern not in self._wildcards:
-            paths = sorted(set(self.base.paths_with(prefix)) | {p for p in self.changed if p.startswith(prefix)})
-            self._wildcards[pattern] = [b for path in paths for b in self.lookup(path)]
-        return self._wildcards[pattern]
+def in_family(path: str, fam: str) -> bool:
+    return path == fam or path.startswith(fam + ".")
 
 
-Outcome = tuple[bool, list[Evidence]]
+_OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
-class Evaluator:
-    def __init__(self, vocabulary: m.Vocabulary):
-        self.vocabulary = vocabulary
+class Leaf:
+    """One test of a condition (`territory.* >= recognized_de_facto`), compiled against the vocabulary."""
 
-    def evaluate(self, condition: m.Condition, env: Environment) -> Outcome:
-        if isinstance(condition, m.Not):
-            value, evidence = self.evaluate(condition.inner, env)
-            return not value, evidence
-        if isinstance(condition, (m.AllOf, m.AnyOf)):
-            return self._combine(condition, env)
-        return self._leaf(condition, env)
+    __slots__ = ("pattern", "paths", "presence", "tests", "test_text", "family", "absent")
 
-    def _combine(self, condition: m.AllOf | m.AnyOf, env: Environment) -> Outcome:
-        outcomes = [self.evaluate(item, env) for item in condition.items]
-        want_all = isinstance(condition, m.AllOf)
-        value = all(v for v, _ in outcomes) if want_all else any(v for v, _ in outcomes)
-        # The evidence that decided: for a true `and` every part, for a false one the false parts;
-        # dually for `or`.
-        deciding = [e for v, e in outcomes if v == value] if value != want_all else [e for _, e in outcomes]
-        return value, [item for evidence in deciding for item in evidence]
+    def __init__(self, leaf: m.Condition, vocabulary: m.Vocabulary):
+        self.pattern = leaf.pattern
+        self.paths: tuple[str, ...] = tuple(vocabulary.matching(leaf.pattern))
+        self.presence = leaf.kind if isinstance(leaf, m.Presence) else None
+        self.test_text = test_part(leaf)
+        self.family = family(leaf.pattern)
+        # Per path a test of a value, typed once here, not at every evaluation.
+        self.tests: dict[str, Callable[[m.Value], bool]] = {
+            path: _value_test(leaf, vocabulary.terms[path].type) for path in self.paths}
+        self.absent = (Evidence(self.pattern, "", "absent" if self.presence else self.test_text),)
 
-    def _leaf(self, leaf: m.Condition, env: Environment) -> Outcome:
-        bindings = env.lookup(leaf.pattern)
-        test = test_part(leaf)
-        if isinstance(leaf, m.Presence):
-            present = bool(bindings)
-            if not bindings:
-                return leaf.kind == "absent", [Evidence(leaf.pattern, "", "absent")]
-            return present == (leaf.kind == "present"), [_evidence(b, leaf.kind) for b in bindings]
-        matching = [b for b in bindings if self._holds(leaf, b)]
-        if matching:
-            return True, [_evidence(b, test) for b in matching]
+    def bindings(self, by_path: dict[str, list[Binding]]) -> list[Binding]:
+        if len(self.paths) == 1:
+            return by_path.get(self.paths[0], [])
+        return [b for path in self.paths for b in by_path.get(path, ())]
+
+    def matches(self, binding: Binding) -> bool:
+        test = self.tests.get(binding.path)
+        return test is not None and test(binding.value)
+
+    def truth(self, bound: int, matched: int) -> bool:
+        if self.presence is not None:
+            return (bound > 0) == (self.presence == "present")
+        return matched > 0
+
+    def evidence(self, bindings: list[Binding], value: bool) -> tuple[Evidence, ...]:
+        """The values that decided this leaf: the matching ones when it holds, else all (or its absence)."""
         if not bindings:
-            return False, [Evidence(leaf.pattern, "", test)]
-        return False, [_evidence(b, test) for b in bindings]
-
-    def _holds(self, leaf: m.Condition, binding: Binding) -> bool:
-        term = self.vocabulary.terms.get(binding.path)
-        if term is None:
-            return False
-        if isinstance(leaf, m.Compare):
-            return compare(binding.value, leaf.op, leaf.value, term.type)
-        if isinstance(leaf, m.OneOf):
-            return any(compare(binding.value, "==", v, term.type) for v in leaf.values)
-        if isinstance(leaf, m.Has):
-            members = set(binding.value.raw) if binding.value.kind == "set" else set()
-            wanted = set(leaf.names)
-            return wanted <= members if leaf.mode == "all" else bool(wanted & members)
-        return False
+            return self.absent
+        if self.presence is not None:
+            return tuple(_evidence(b, self.presence) for b in bindings)
+        chosen = [b for b in bindings if self.matches(b)] if value else bindings
+        return tuple(_evidence(b, self.test_text) for b in (chosen or bindings))
 
 
-def compare(left: m.Value, op: str, right: m.Value, term_type: m.TermType) -> bool:
-    """`left op right` for values of one term; False when the values are not comparable."""
-    a, b = _key(left, term_type), _key(right, term_type)
-    if a is None or b is None:
-        return False
-    if op == "==":
-        return a == b
-    if op == "!=":
-        return a != b
-    try:
-        return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
-    except TypeError:
-        return False
+def _value_test(leaf: m.Condition, term_type: m.TermType) -> Callable[[m.Value], bool]:
+    if isinstance(leaf, m.Presence):
+        return lambda value: True
+    key = _key_function(term_type)
+    if isinstance(leaf, m.Compare):
+        right, op = key(leaf.value), _OPS[leaf.op]
+        if right is None:
+            return lambda value: False
+
+        def compare_test(value: m.Value) -> bool:
+            left = key(value)
+            if left is None:
+                return False
+            try:
+                return op(left, right)
+            except TypeError:  # values of different kinds are not comparable
+                return False
+        return compare_test
+    if isinstance(leaf, m.OneOf):
+        wanted = [k for k in (key(v) for v in leaf.values) if k is not None]
+        return lambda value: (k := key(value)) is not None and k in wanted
+    if isinstance(leaf, m.Has):
+        names, want_all = frozenset(leaf.names), leaf.mode == "all"
+
+        def has_test(value: m.Value) -> bool:
+            members = frozenset(value.raw) if value.kind == "set" else frozenset()
+            return names <= members if want_all else bool(names & members)
+        return has_test
+    return lambda value: False
 
 
-def _key(value: m.Value, term_type: m.TermType):
+def _key_function(term_type: m.TermType) -> Callable[[m.Value], Any]:
+    """The comparable form of a value of one term: a scale's rank, a set's members, a number without bools."""
     if term_type.kind == "scale":
-        return term_type.values.index(value.raw) if value.raw in term_type.values else None
+        rank = {name: i for i, name in enumerate(term_type.values)}
+        return lambda value: rank.get(value.raw) if isinstance(value.raw, str) else None
+    return _key_of
+
+
+def _key_of(value: m.Value) -> Any:
     if value.kind == "set":
         return frozenset(value.raw)  # type: ignore[arg-type]
     if value.kind == "number" and isinstance(value.raw, bool):
@@ -181,11 +164,127 @@ def _key(value: m.Value, term_type: m.TermType):
     return value.raw
 
 
+def compare(left: m.Value, op: str, right: m.Value, term_type: m.TermType) -> bool:
+    """`left op right` for values of one term; False when the values are not comparable."""
+    key = _key_function(term_type)
+    a, b = key(left), key(right)
+    if a is None or b is None:
+        return False
+    try:
+        return bool(_OPS[op](a, b))
+    except TypeError:
+        return False
+
+
+Values = list[bool]
+
+
+def _structure(condition: m.Condition, vocabulary: m.Vocabulary, leaves: list[Leaf]
+               ) -> tuple[Callable[[Values], bool], Callable[[Values], list[int]]]:
+    """(truth, deciding): the condition's value from its leaves' values, and which leaves decided it.
+
+    Deciding: for a true `and` every part, for a false one the false parts; dually for `or`.
+    """
+    if isinstance(condition, m.Not):
+        inner, deciding = _structure(condition.inner, vocabulary, leaves)
+        return (lambda v: not inner(v)), deciding
+    if isinstance(condition, (m.AllOf, m.AnyOf)):
+        parts = [_structure(item, vocabulary, leaves) for item in condition.items]
+        truths = [t for t, _ in parts]
+        want_all = isinstance(condition, m.AllOf)
+        truth = (lambda v: all(t(v) for t in truths)) if want_all else (lambda v: any(t(v) for t in truths))
+
+        def decided(v: Values) -> list[int]:
+            value = truth(v)
+            chosen = parts if value == want_all else [p for p in parts if p[0](v) == value]
+            return [i for _, d in chosen for i in d(v)]
+        return truth, decided
+    index = len(leaves)
+    leaves.append(Leaf(condition, vocabulary))
+    return (lambda v: v[index]), (lambda v: [index])
+
+
+class CompiledRule:
+    """A rule ready to evaluate: its leaves, its truth over their values, and what it needs to report."""
+
+    __slots__ = ("rule", "redlines", "leaves", "truth", "deciding", "families", "condition_text", "citations")
+
+    def __init__(self, redlines: m.RedLines, rule: m.Rule, vocabulary: m.Vocabulary):
+        self.rule, self.redlines = rule, redlines
+        self.leaves: list[Leaf] = []
+        self.truth, self.deciding = _structure(rule.condition, vocabulary, self.leaves)  # type: ignore[arg-type]
+        self.families = frozenset(leaf.family for leaf in self.leaves)
+        self.condition_text = show(rule.condition) if rule.condition else ""
+        self.citations = tuple(_citation(redlines, c) for c in rule.citations)
+
+    def crossed(self, values: Values) -> bool:
+        return self.truth(values) if self.rule.kind == "rule" else not self.truth(values)
+
+
+def compile_redlines(redlines: m.RedLines, vocabulary: m.Vocabulary) -> list[CompiledRule]:
+    """The red lines' rules with conditions, compiled; kept on the red lines for the next check."""
+    memo = redlines.__dict__.get("_compiled") if hasattr(redlines, "__dict__") else None
+    if memo is not None and memo[0] is vocabulary:
+        return memo[1]
+    compiled = [CompiledRule(redlines, rule, vocabulary) for rule in redlines.rules if rule.condition is not None]
+    if hasattr(redlines, "__dict__"):
+        redlines.__dict__["_compiled"] = (vocabulary, compiled)  # a pure function of the two: safe to keep
+    return compiled
+
+
+# ------------------------------------------------------------------ readings
+class Environment:
+    """All bindings of one reading of a proposal, indexed by term path."""
+
+    def __init__(self, bindings: list[Binding]):
+        self.by_path: dict[str, list[Binding]] = {}
+        self.stated: dict[str, list[Binding]] = {}  # per clause, in draft order
+        for binding in bindings:
+            self.by_path.setdefault(binding.path, []).append(binding)
+            self.stated.setdefault(binding.clause, []).append(binding)
+        self._families: dict[str, list[str]] = {}
+
+    def lookup(self, pattern: str) -> list[Binding]:
+        if not pattern.endswith(".*"):
+            return self.by_path.get(pattern, [])
+        prefix = pattern[:-1]
+        return [b for path in sorted(self.by_path) if path.startswith(prefix) for b in self.by_path[path]]
+
+    def of_clause(self, clause: str) -> list[Binding]:
+        return self.stated.get(clause, [])
+
+    def clauses_in_family(self, fam: str) -> list[str]:
+        """The clauses that state a term of a family, in draft order."""
+        if fam not in self._families:
+            self._families[fam] = [c for c, bindings in self.stated.items()
+                                   if any(in_family(b.path, fam) for b in bindings)]
+        return self._families[fam]
+
+
+class Evaluator:
+    """A condition's value and the evidence that decided it, on one reading (compiled once per condition)."""
+
+    def __init__(self, vocabulary: m.Vocabulary):
+        self.vocabulary = vocabulary
+        self._compiled: dict[int, tuple[m.Condition, list[Leaf], Callable, Callable]] = {}
+
+    def evaluate(self, condition: m.Condition, env: Environment) -> tuple[bool, list[Evidence]]:
+        entry = self._compiled.get(id(condition))
+        if entry is None or entry[0] is not condition:
+            leaves: list[Leaf] = []
+            truth, deciding = _structure(condition, self.vocabulary, leaves)
+            entry = self._compiled[id(condition)] = (condition, leaves, truth, deciding)
+        _, leaves, truth, deciding = entry
+        found = [leaf.bindings(env.by_path) for leaf in leaves]
+        values = [leaf.truth(len(b), sum(1 for x in b if leaf.matches(x))) for leaf, b in zip(leaves, found)]
+        evidence = [e for i in deciding(values) for e in leaves[i].evidence(found[i], values[i])]
+        return truth(values), evidence
+
+
 def _evidence(binding: Binding, test: str) -> Evidence:
     return Evidence(binding.path, binding.value.show(), test, binding.clause, binding.option, binding.line)
 
 
-# ------------------------------------------------------------------ the check
 def bindings_of(proposal: m.Proposal, choice: dict[str, str] | None = None) -> list[Binding]:
     """The proposal's bindings, taking for each clause with options the chosen one (default: the first)."""
     choice = choice or {}
@@ -202,57 +301,70 @@ def _option(clause: m.Clause, option_id: str | None) -> m.Option:
     return next((o for o in clause.options if o.id == option_id), clause.options[0])
 
 
-def rule_findings(redlines: m.RedLines, env: Environment, evaluator: Evaluator,
-                  rules: list[m.Rule] | None = None) -> list[Finding]:
-    """Every finding one party's red lines (or just `rules` of them) produce on one reading of a proposal."""
-    findings: list[Finding] = []
-    for rule in redlines.rules if rules is None else rules:
-        if rule.condition is None:
-            continue
-        value, evidence = evaluator.evaluate(rule.condition, env)
-        crossed = value if rule.kind == "rule" else not value
-        if crossed:
-            findings.extend(_findings_for(redlines, rule, evidence))
-    return findings
+# ------------------------------------------------------------------ crossings on the draft as written
+@dataclass(frozen=True)
+class Crossing:
+    """A rule crossed on one reading: the deciding leaves' evidence, and where it is attributed."""
+
+    rule: CompiledRule
+    groups: tuple[tuple[Evidence, ...], ...]  # per deciding leaf, shared by every finding of the crossing
+    clauses: tuple[str, ...]
 
 
-def _findings_for(redlines: m.RedLines, rule: m.Rule, evidence: list[Evidence]) -> list[Finding]:
-    clauses = list(dict.fromkeys(e.clause for e in evidence if e.clause is not None))
-    if rule.kind == "require" or not clauses:
-        targets: list[str | None] = [None]
-    else:
-        targets = list(clauses)
-    return [_finding(redlines, rule, evidence, clause, tuple(c for c in clauses if c != clause))
-            for clause in targets]
-
-
-def _finding(redlines: m.RedLines, rule: m.Rule, evidence: list[Evidence], clause: str | None,
-             related: tuple[str, ...]) -> Finding:
-    condition = show(rule.condition) if rule.condition else ""
-    shown = _evidence_text(evidence, rule.kind)
-    message = finding_message(redlines.name, rule.kind, rule.severity, rule.title, rule.id, shown)
-    option = next((e.option for e in evidence if e.clause == clause and e.option), None)
-    return Finding(party=redlines.party, rule=rule.id, rule_title=rule.title, severity=rule.severity,
-                   kind=rule.kind, clause=clause, message=message, explanation=rule.because,
-                   condition=condition, evidence=tuple(_dedupe(evidence)), option=option,
-                   citations=tuple(_citation(redlines, c) for c in rule.citations),
-                   related_clauses=related, weight=rule.weight, rule_file=redlines.file, rule_line=rule.span.line)
-
-
-def _evidence_text(evidence: list[Evidence], kind: str) -> str:
-    parts = []
-    for e in _dedupe(evidence):
-        if not e.value:
-            parts.append(f"{e.path} is absent" + ("" if e.test == "absent" else f" (needs {e.test})"))
+def _leaf_values(rule: CompiledRule, by_path: dict[str, list[Binding]]) -> tuple[Values, list[list[Binding]]]:
+    found = [leaf.bindings(by_path) for leaf in rule.leaves]
+    values = []
+    for leaf, bindings in zip(rule.leaves, found):
+        if leaf.presence is not None:
+            values.append(bool(bindings) == (leaf.presence == "present"))
         else:
-            where = f" (clause {e.clause})" if e.clause else ""
-            parts.append(f"{e.path} = {e.value}{where} against {e.test}")
-    prefix = "nothing satisfies it: " if kind == "require" else ""
-    return prefix + "; ".join(parts)
+            values.append(any(leaf.matches(b) for b in bindings))
+    return values, found
 
 
-def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
-    return list(dict.fromkeys(evidence))
+def _crossing(rule: CompiledRule, env: Environment, values: Values, found: list[list[Binding]],
+              decided_by: tuple[str, ...] = ()) -> Crossing:
+    deciding = list(dict.fromkeys(rule.deciding(values)))
+    groups = tuple(rule.leaves[i].evidence(found[i], values[i]) for i in deciding)
+    clauses = [e.clause for g in groups for e in g if e.clause is not None]
+    if rule.rule.kind == "require" or not clauses:
+        for i in deciding:
+            if not found[i]:  # a deciding term left out: the clauses of its family address it
+                clauses += env.clauses_in_family(rule.leaves[i].family)
+    return Crossing(rule, groups, tuple(dict.fromkeys(clauses + list(decided_by))))
+
+
+def _findings_of(crossing: Crossing, clause_spans: dict[str, Any]) -> list[Finding]:
+    if not crossing.clauses:
+        evidence = tuple(dict.fromkeys(e for g in crossing.groups for e in g))
+        return [_finding(crossing.rule, None, evidence, (), None, None)]
+    out = []
+    for clause in crossing.clauses:
+        evidence = _own_evidence(crossing.groups, clause)
+        related = tuple(dict.fromkeys(e.clause for e in evidence if e.clause not in (None, clause)))
+        option = next((e.option for e in evidence if e.clause == clause and e.option), None)
+        out.append(_finding(crossing.rule, clause, evidence, related, option, clause_spans.get((clause, option))))
+    return out
+
+
+def _own_evidence(groups: tuple[tuple[Evidence, ...], ...], clause: str) -> tuple[Evidence, ...]:
+    """Per deciding leaf, the clause's own values where it states some, else the leaf's whole evidence."""
+    if len(groups) == 1 and all(e.clause == clause for e in groups[0]):
+        return groups[0]
+    parts: list[Evidence] = []
+    for group in groups:
+        own = [e for e in group if e.clause == clause]
+        parts.extend(own or group)
+    return tuple(dict.fromkeys(parts))
+
+
+def _finding(rule: CompiledRule, clause: str | None, evidence: tuple[Evidence, ...], related: tuple[str, ...],
+             option: str | None, span: m.Span | None) -> Finding:
+    r, red = rule.rule, rule.redlines
+    return Finding(party=red.party, rule=r.id, rule_title=r.title, severity=r.severity, kind=r.kind, clause=clause,
+                   explanation=r.because, condition=rule.condition_text, evidence=evidence,
+                   citations=rule.citations, related_clauses=related, option=option, weight=r.weight,
+                   rule_file=red.file, rule_line=r.span.line, span=span)
 
 
 def _citation(redlines: m.RedLines, citation: m.Citation) -> CitationInfo:
@@ -261,34 +373,23 @@ def _citation(redlines: m.RedLines, citation: m.Citation) -> CitationInfo:
                         seed=source.seed, url=source.url, locator=citation.locator)
 
 
+def rule_findings(redlines: m.RedLines, env: Environment, evaluator: Evaluator,
+                  rules: list[m.Rule] | None = None) -> list[Finding]:
+    """Every finding one party's red lines (or just `rules` of them) produce on one reading of a proposal."""
+    wanted = None if rules is None else {id(r) for r in rules}
+    findings: list[Finding] = []
+    for rule in compile_redlines(redlines, evaluator.vocabulary):
+        if wanted is not None and id(rule.rule) not in wanted:
+            continue
+        values, found = _leaf_values(rule, env.by_path)
+        if rule.crossed(values):
+            findings += _findings_of(_crossing(rule, env, values, found), {})
+    return findings
+
+
 def party_info(redlines: m.RedLines, digest_of: bytes = b"") -> PartyInfo:
     digest = hashlib.sha256(digest_of).hexdigest()[:12] if digest_of else ""
     return PartyInfo(redlines.party, redlines.name, redlines.file, len(redlines.rules), digest, redlines.notes)
-
-
-class Relevance:
-    """Which term paths a party's rules read: a clause stating one of them is one the party has a view on."""
-
-    def __init__(self, redlines: m.RedLines, vocabulary: m.Vocabulary):
-        self.paths = {term.path for rule in redlines.rules if rule.condition
-                      for leaf in leaves(rule.condition) for term in leaf_terms(leaf, vocabulary)}
-        # Every path a rule's lookups can return bindings for (a wildcard: all terms under it),
-        # so a clause's findings need only the rules that look at what the clause states.
-        self.rules_by_path: dict[str, list[int]] = {}
-        for index, rule in enumerate(redlines.rules):
-            looked_at = {path for leaf in (leaves(rule.condition) if rule.condition else [])
-                         for path in vocabulary.matching(leaf.pattern)}
-            for path in looked_at:
-                self.rules_by_path.setdefault(path, []).append(index)
-        self.redlines = redlines
-
-    def reads(self, path: str) -> bool:
-        return path in self.paths
-
-    def rules_looking_at(self, paths: list[str]) -> list[m.Rule]:
-        """The party's rules whose conditions look at any of `paths`, in file order."""
-        indexes = sorted({i for path in paths for i in self.rules_by_path.get(path, ())})
-        return [self.redlines.rules[i] for i in indexes]
 
 
 def verdict(findings: list[Finding], bears: bool) -> Verdict:
@@ -300,102 +401,235 @@ def verdict(findings: list[Finding], bears: bool) -> Verdict:
     return "accept" if bears or findings else "silent"
 
 
+def raw_verdict(findings: list[Finding], bears: bool) -> Verdict:
+    """The verdict as if no acknowledgement were written."""
+    if any(f.severity == "hard" for f in findings):
+        return "reject"
+    if findings:
+        return "concern"
+    return "accept" if bears else "silent"
+
+
+# ------------------------------------------------------------------ options: readings that change one clause
+class LeafCounts:
+    """How many bindings of one leaf the draft as written has, and how many match, in all and per clause."""
+
+    __slots__ = ("bound", "matched", "per_clause", "bindings")
+
+    def __init__(self, leaf: Leaf, by_path: dict[str, list[Binding]]):
+        self.bindings = leaf.bindings(by_path)
+        self.bound, self.matched = len(self.bindings), 0
+        self.per_clause: dict[str, list[int]] = {}
+        for b in self.bindings:
+            hit = leaf.matches(b)
+            counts = self.per_clause.setdefault(b.clause, [0, 0])
+            counts[0] += 1
+            counts[1] += hit
+            self.matched += hit
+
+
+class OptionReader:
+    """Readings of the draft in which one clause takes another option, evaluated from the draft's counts."""
+
+    def __init__(self, base: Environment, rules: list[CompiledRule]):
+        self.base = base
+        self.counts: dict[int, LeafCounts] = {}
+        self.by_family: dict[str, list[CompiledRule]] = {}
+        for rule in rules:
+            for fam in rule.families:
+                self.by_family.setdefault(fam, []).append(rule)
+        self._without: dict[tuple[int, str, bool], tuple[Evidence, ...]] = {}
+
+    def rules_for(self, paths: set[str]) -> list[CompiledRule]:
+        """The rules that read, or share a family with, any of `paths` (each once, in file order)."""
+        families = {fam for p in paths for fam in _families_of(p)}
+        seen: dict[int, CompiledRule] = {}
+        for fam in sorted(families):
+            for rule in self.by_family.get(fam, ()):
+                seen.setdefault(id(rule), rule)
+        return list(seen.values())
+
+    def leaf_counts(self, leaf: Leaf) -> LeafCounts:
+        counts = self.counts.get(id(leaf))
+        if counts is None:
+            counts = self.counts[id(leaf)] = LeafCounts(leaf, self.base.by_path)
+        return counts
+
+    def values(self, rule: CompiledRule, clause: str, stated: list[Binding]) -> tuple[Values, list[list[Binding]]]:
+        """Leaf values when `clause` states `stated` instead of what it states in the draft (and its own bindings)."""
+        values, own = [], []
+        for leaf in rule.leaves:
+            counts = self.leaf_counts(leaf)
+            was = counts.per_clause.get(clause, (0, 0))
+            mine = [b for b in stated if b.path in leaf.tests]
+            hits = sum(1 for b in mine if leaf.matches(b))
+            values.append(leaf.truth(counts.bound - was[0] + len(mine), counts.matched - was[1] + hits))
+            own.append(mine)
+        return values, own
+
+    def crossing(self, rule: CompiledRule, clause: str, stated: list[Binding], values: Values,
+                 own: list[list[Binding]], decided: bool) -> tuple[tuple[Evidence, ...], tuple[str, ...]] | None:
+        """The finding's evidence and related clauses if the crossing is attributed to `clause`, else None."""
+        deciding = list(dict.fromkeys(rule.deciding(values)))
+        mine_paths = [b.path for b in stated]
+        parts: list[Evidence] = []
+        attributed, family_hit, clause_evidence = decided, False, False
+        for i in deciding:
+            leaf, value, counts = rule.leaves[i], values[i], self.leaf_counts(rule.leaves[i])
+            chosen = [b for b in own[i] if leaf.matches(b)] if value and leaf.presence is None else own[i]
+            if chosen:
+                attributed = clause_evidence = True
+                parts += leaf.evidence(chosen, value)
+                continue
+            others = counts.bound - counts.per_clause.get(clause, (0, 0))[0]
+            if others == 0:
+                parts += leaf.absent
+                family_hit = family_hit or any(in_family(p, leaf.family) for p in mine_paths)
+            else:
+                clause_evidence = True
+                parts += self._others(leaf, counts, clause, value)
+        if family_hit and (rule.rule.kind == "require" or not clause_evidence):
+            attributed = True
+        if not attributed:
+            return None
+        evidence = tuple(dict.fromkeys(parts))
+        return evidence, tuple(dict.fromkeys(e.clause for e in evidence if e.clause not in (None, clause)))
+
+    def _others(self, leaf: Leaf, counts: LeafCounts, clause: str, value: bool) -> tuple[Evidence, ...]:
+        """The leaf's evidence from the clauses other than `clause` (computed once per leaf, clause and value)."""
+        key = (id(leaf), clause if clause in counts.per_clause else "", value)
+        if key not in self._without:
+            rest = [b for b in counts.bindings if b.clause != clause]
+            self._without[key] = leaf.evidence(rest, value)
+        return self._without[key]
+
+
+def _families_of(path: str) -> list[str]:
+    """Every family a path belongs to (`a.b.c`: `a.b`, `a`), so wildcard and exact leaves both find it."""
+    parts = path.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
+# ------------------------------------------------------------------ the check
 def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLines],
-          digests: dict[str, bytes] | None = None, today: dt.date | None = None) -> CheckResult:
-    """Check a proposal against every party's red lines."""
+          digests: dict[str, bytes] | None = None, today: dt.date | None = None,
+          at_table: tuple[str, ...] = (), set_aside: tuple[SetAside, ...] = ()) -> CheckResult:
+    """Check a proposal against every party's red lines.
+
+    `at_table`: parties of the proposal's table with no red lines here (shown as such, never dropped);
+    `set_aside`: red-line files loaded but not applied, and why.
+    """
     digests = digests or {}
-    evaluator = Evaluator(vocabulary)
     parties = sorted(redlines, key=lambda r: r.party)
-    relevance = {r.party: Relevance(r, vocabulary) for r in parties}
+    compiled = {r.party: compile_redlines(r, vocabulary) for r in parties}
+    every = [rule for r in parties for rule in compiled[r.party]]
     base = Environment(bindings_of(proposal))
-    findings = _acknowledge(proposal, [f for r in parties for f in rule_findings(r, base, evaluator)], today)
+    spans = _spans(proposal)
+    reader = OptionReader(base, every)
+    choice = {c.id: _choice_findings(c, reader, spans) for c in proposal.clauses if len(c.options) > 1}
+    decided_by: dict[int, list[str]] = {}
+    for clause_id, (_, dependent) in choice.items():
+        for rule in dependent:
+            decided_by.setdefault(id(rule), []).append(clause_id)
+    findings: list[Finding] = []
+    for rule in every:
+        values, found = _leaf_values(rule, base.by_path)
+        if rule.crossed(values):
+            crossing = _crossing(rule, base, values, found, tuple(decided_by.get(id(rule), ())))
+            findings += _findings_of(crossing, spans)
+    findings = _acknowledge(proposal, findings, today)
     by_clause: dict[str | None, list[Finding]] = {}
     for finding in findings:
         by_clause.setdefault(finding.clause, []).append(finding)
-    clauses = [_clause_result(proposal, c, parties, relevance, by_clause.get(c.id, []), evaluator, base, today)
-               for c in proposal.clauses]
-    return CheckResult(proposal=proposal, vocabulary=vocabulary,
-                       parties=[party_info(r, digests.get(r.party, b"")) for r in parties],
-                       clauses=clauses, findings=sort_findings(findings),
-                       acknowledgement_issues=_acknowledgement_issues(proposal, findings, today))
+    reads = {r.party: {p for rule in compiled[r.party] for leaf in rule.leaves for p in leaf.paths} for r in parties}
+    infos = [party_info(r, digests.get(r.party, b"")) for r in parties]
+    infos += [PartyInfo(p, p, "", 0, "") for p in at_table if p not in {r.party for r in parties}]
+    ids = [i.id for i in sorted(infos, key=lambda i: i.id)]
+    clauses = tuple(_clause_result(proposal, c, ids, reads, by_clause.get(c.id, []), base, reader,
+                                   choice.get(c.id), today, spans) for c in proposal.clauses)
+    return CheckResult(proposal=proposal, vocabulary=vocabulary, parties=tuple(sorted(infos, key=lambda i: i.id)),
+                       clauses=clauses, findings=tuple(sort_findings(findings)),
+                       acknowledgement_issues=tuple(_acknowledgement_issues(proposal, findings, today)),
+                       today=today, set_aside=tuple(set_aside))
 
 
-def _clause_result(proposal: m.Proposal, clause: m.Clause, parties: list[m.RedLines],
-                   relevance: dict[str, Relevance], findings: list[Finding], evaluator: Evaluator,
-                   base: Environment, today: dt.date | None) -> ClauseResult:
-    default = clause.options[0] if clause.options else None
-    stated = [a.path for a in clause.terms] + [a.path for a in (default.terms if default else ())]
-    verdicts = {p.party: verdict([f for f in findings if f.party == p.party],
-                                 any(relevance[p.party].reads(path) for path in stated)) for p in parties}
+def _spans(proposal: m.Proposal) -> dict[tuple[str, str | None], m.Span]:
+    spans: dict[tuple[str, str | None], m.Span] = {}
+    for clause in proposal.clauses:
+        spans[(clause.id, None)] = clause.span
+        for option in clause.options:
+            spans[(clause.id, option.id)] = option.span
+    return spans
+
+
+def _stated(clause: m.Clause, option: m.Option | None) -> list[Binding]:
+    out = [Binding(a.path, a.value, clause.id, None, a.span.line) for a in clause.terms]
+    if option is not None:
+        out += [Binding(a.path, a.value, clause.id, option.id, a.span.line) for a in option.terms]
+    return out
+
+
+def _choice_findings(clause: m.Clause, reader: OptionReader, spans: dict
+                     ) -> tuple[dict[str, list[Finding]], list[CompiledRule]]:
+    """Per option of the clause, the findings attributed to it in that reading; and the rules its choice decides."""
+    paths = {a.path for a in clause.terms} | {a.path for o in clause.options for a in o.terms}
+    rules = reader.rules_for(paths)
+    readings = [(o, _stated(clause, o)) for o in clause.options]
+    crossed: dict[int, list[tuple[m.Option, list[Binding], Values, list[list[Binding]]]]] = {}
+    for option, stated in readings:
+        for rule in rules:
+            values, own = reader.values(rule, clause.id, stated)
+            if rule.crossed(values):
+                crossed.setdefault(id(rule), []).append((option, stated, values, own))
+    dependent = [rule for rule in rules if 0 < len(crossed.get(id(rule), ())) < len(readings)]
+    decided = {id(rule) for rule in dependent}
+    per_option: dict[str, list[Finding]] = {o.id: [] for o in clause.options}
+    for rule in rules:
+        for option, stated, values, own in crossed.get(id(rule), ()):
+            attributed = reader.crossing(rule, clause.id, stated, values, own, id(rule) in decided)
+            if attributed is None:
+                continue
+            evidence, related = attributed
+            per_option[option.id].append(_finding(rule, clause.id, evidence, related, option.id,
+                                                  spans.get((clause.id, option.id))))
+    return per_option, dependent
+
+
+def _clause_result(proposal: m.Proposal, clause: m.Clause, parties: list[str], reads: dict[str, set[str]],
+                   findings: list[Finding], base: Environment, reader: OptionReader, choice, today: dt.date | None,
+                   spans: dict) -> ClauseResult:
+    stated = {b.path for b in base.of_clause(clause.id)}
+    verdicts, raw = _verdicts(parties, reads, findings, stated)
     triggered = frozenset(e.path for f in findings if not f.acknowledged for e in f.evidence if e.clause == clause.id)
-    result = ClauseResult(clause.id, clause.title, verdicts, sort_findings(findings), triggered_paths=triggered)
-    caused = _missing_caused_by_choice(clause, parties, relevance, evaluator, base)
-    for option in clause.options:
-        result.options.append(_option_result(proposal, clause, option, parties, relevance, evaluator, base, today,
-                                             caused.get(option.id, [])))
-    if caused.get(clause.options[0].id if clause.options else ""):
-        # The clause as drafted is its default option: what that choice leaves missing is its finding too.
-        default = result.options[0]
-        result.verdicts = dict(default.verdicts)
-        own = {(f.party, f.rule) for f in findings}
-        result.findings = sort_findings(findings + [f for f in default.findings if (f.party, f.rule) not in own])
-    return result
+    options = []
+    for index, option in enumerate(clause.options):
+        if choice is None:  # one option: its reading is the draft as written
+            own = [f if f.option == option.id else _with_option(f, option.id) for f in findings]
+        else:
+            own = _acknowledge(proposal, choice[0][option.id], today, clause)
+        option_paths = {a.path for a in clause.terms} | {a.path for a in option.terms}
+        o_verdicts, o_raw = _verdicts(parties, reads, own, option_paths)
+        options.append(OptionResult(option.id, option.title, o_verdicts, tuple(sort_findings(own)), index == 0, o_raw))
+    return ClauseResult(clause.id, clause.title, verdicts, tuple(sort_findings(findings)), tuple(options), triggered,
+                        raw, spans.get((clause.id, None)))
 
 
-def _reading(base: Environment, clause: m.Clause, option: m.Option) -> "ClauseReading":
-    bindings = [Binding(a.path, a.value, clause.id, None, a.span.line) for a in clause.terms]
-    bindings += [Binding(a.path, a.value, clause.id, option.id, a.span.line) for a in option.terms]
-    return ClauseReading(base, clause.id, bindings)
-
-
-def _missing_caused_by_choice(clause: m.Clause, parties: list[m.RedLines], relevance: dict[str, "Relevance"],
-                              evaluator: Evaluator, base: Environment) -> dict[str, list[Finding]]:
-    """Proposal-level findings that depend on which option of `clause` is chosen.
-
-    An option that leaves out what another option states can make a party find
-    something missing (Russia's NATO line when the NATO option says nothing). Such
-    a finding has no clause of its own, but the choice of option decides it: it
-    is shown under every option that produces it, attributed to the clause.
-    """
-    if len(clause.options) < 2:
-        return {}
-    paths = sorted({a.path for o in clause.options for a in o.terms})
-    by_option: dict[str, dict[tuple[str, str], Finding]] = {}
-    for option in clause.options:
-        env = _reading(base, clause, option)
-        by_option[option.id] = {(f.party, f.rule): f for r in parties
-                                for f in rule_findings(r, env, evaluator, relevance[r.party].rules_looking_at(paths))
-                                if f.clause is None}
-    common = set.intersection(*(set(found) for found in by_option.values()))
-    return {option_id: [_replace(f, clause=clause.id) for key, f in sorted(found.items()) if key not in common]
-            for option_id, found in by_option.items()}
-
-
-def _replace(finding: Finding, **changes) -> Finding:
-    from dataclasses import replace
-
-    return replace(finding, **changes)
-
-
-def _option_result(proposal: m.Proposal, clause: m.Clause, option: m.Option, parties: list[m.RedLines],
-                   relevance: dict[str, Relevance], evaluator: Evaluator, base: Environment,
-                   today: dt.date | None, caused: list[Finding]) -> OptionResult:
-    env = _reading(base, clause, option)
-    stated = [a.path for a in clause.terms] + [a.path for a in option.terms]
-    # A finding is the clause's only if its evidence comes from the clause: only rules looking at
-    # what the clause states can give one.
-    findings = [f for r in parties
-                for f in rule_findings(r, env, evaluator, relevance[r.party].rules_looking_at(stated))
-                if f.clause == clause.id] + caused
-    findings = _acknowledge(proposal, findings, today, clause)
-    verdicts = {p.party: verdict([f for f in findings if f.party == p.party],
-                                 any(relevance[p.party].reads(path) for path in stated)) for p in parties}
-    findings = [_with_option(f, option.id) for f in findings]
-    return OptionResult(option.id, option.title, verdicts, sort_findings(findings), option is clause.options[0])
+def _verdicts(parties: list[str], reads: dict[str, set[str]], findings: list[Finding],
+              stated: set[str]) -> tuple[dict[str, Verdict], dict[str, Verdict]]:
+    verdicts: dict[str, Verdict] = {}
+    raw: dict[str, Verdict] = {}
+    for party in parties:
+        mine = [f for f in findings if f.party == party]
+        bears = not stated.isdisjoint(reads.get(party, ()))
+        verdicts[party] = verdict(mine, bears)
+        raw[party] = raw_verdict(mine, bears)
+    return verdicts, raw
 
 
 def _with_option(finding: Finding, option_id: str) -> Finding:
-    return _replace(finding, option=option_id)
+    from dataclasses import replace
+
+    return replace(finding, option=option_id)
 
 
 def _acknowledge(proposal: m.Proposal, findings: list[Finding], today: dt.date | None,
@@ -411,6 +645,8 @@ def _acknowledge(proposal: m.Proposal, findings: list[Finding], today: dt.date |
     acks = {(c.id, a.party, a.rule): a.reason for c in ([clause] if clause else proposal.clauses)
             for a in c.acknowledgements
             if not (today and a.until and a.until < today)}
+    if not acks:
+        return findings
     return [replace(f, acknowledged=acks[(f.clause, f.party, f.rule)]) if (f.clause, f.party, f.rule) in acks else f
             for f in findings]
 

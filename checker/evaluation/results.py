@@ -1,10 +1,13 @@
-"""The checker's result model: findings and verdicts as plain data.
+"""The checker's result model: findings and verdicts as plain, immutable data.
 
-Every renderer (text, JSON, HTML, Markdown, ...) consumes a CheckResult; none
-of them evaluates anything.
+Every renderer (text, JSON, HTML, Markdown, ...) consumes a CheckResult; none of them evaluates
+anything, and nothing here is prose: the words live in `reports/wording.py`. Results are frozen
+once built (tuples, frozen dataclasses); evidence tuples are shared between the findings of one
+crossing rather than copied per clause.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -12,7 +15,15 @@ from peacecheck.dsl import models as m
 
 Verdict = Literal["reject", "concern", "accept", "silent"]
 VERDICT_ORDER: tuple[Verdict, ...] = ("reject", "concern", "accept", "silent")
+# What a report shows in a cell: a verdict, or `acknowledged` when the party's only findings on the
+# clause are crossings the clause acknowledges (the verdict then counts them as not crossed).
+State = Literal["reject", "concern", "acknowledged", "accept", "silent"]
+STATE_ORDER: tuple[State, ...] = ("reject", "concern", "acknowledged", "accept", "silent")
 JSON_SCHEMA_VERSION = 1
+
+# Stable finding codes: what kind of crossing a finding is, independent of its wording.
+FINDING_CODES = {("rule", "hard"): "PF101", ("rule", "soft"): "PF102",
+                 ("require", "hard"): "PF201", ("require", "soft"): "PF202"}
 
 
 @dataclass(frozen=True)
@@ -40,13 +51,14 @@ class CitationInfo:
 
 @dataclass(frozen=True)
 class Finding:
+    """One red line crossed, attributed to one clause (or to the proposal as a whole: clause None)."""
+
     party: str
     rule: str
     rule_title: str
     severity: Literal["hard", "soft"]
     kind: Literal["rule", "require"]
     clause: str | None
-    message: str
     explanation: str
     condition: str
     evidence: tuple[Evidence, ...]
@@ -57,6 +69,11 @@ class Finding:
     rule_file: str = ""
     rule_line: int = 0
     acknowledged: str = ""  # the acknowledgement's reason, when the clause acknowledges this red line
+    span: m.Span | None = None  # where the clause (or option) it is attributed to starts; None: proposal-level
+
+    @property
+    def code(self) -> str:
+        return FINDING_CODES[(self.kind, self.severity)]
 
 
 @dataclass(frozen=True)
@@ -68,27 +85,62 @@ class PartyInfo:
     digest: str
     notes: tuple[str, ...] = ()
 
+    @property
+    def has_red_lines(self) -> bool:
+        return bool(self.file)
 
-@dataclass
+
+@dataclass(frozen=True)
+class SetAside:
+    """A red-line file loaded but not applied, and why (its party is not at the proposal's table)."""
+
+    party: str
+    file: str
+    reason: Literal["not_at_table"] = "not_at_table"
+
+
+@dataclass(frozen=True)
 class OptionResult:
     id: str
     title: str
     verdicts: dict[str, Verdict]
-    findings: list[Finding]
+    findings: tuple[Finding, ...]
     default: bool = False
+    raw_verdicts: dict[str, Verdict] = field(default_factory=dict)
+
+    def state(self, party: str) -> State:
+        return state_of(self.verdicts[party], self.raw_verdicts.get(party, self.verdicts[party]))
+
+    @property
+    def states(self) -> dict[str, State]:
+        return {party: self.state(party) for party in self.verdicts}
 
 
-@dataclass
+@dataclass(frozen=True)
 class ClauseResult:
     id: str
     title: str
-    verdicts: dict[str, Verdict]
-    findings: list[Finding]
-    options: list[OptionResult] = field(default_factory=list)
+    verdicts: dict[str, Verdict]  # acknowledged crossings do not count (exit codes, diff, solve read these)
+    findings: tuple[Finding, ...]
+    options: tuple[OptionResult, ...] = ()
     triggered_paths: frozenset[str] = frozenset()
+    raw_verdicts: dict[str, Verdict] = field(default_factory=dict)  # as if nothing were acknowledged
+    span: m.Span | None = None
+
+    def state(self, party: str) -> State:
+        return state_of(self.verdicts[party], self.raw_verdicts.get(party, self.verdicts[party]))
+
+    @property
+    def states(self) -> dict[str, State]:
+        return {party: self.state(party) for party in self.verdicts}
 
 
-@dataclass
+def state_of(verdict: Verdict, raw: Verdict) -> State:
+    """The cell a report shows: `acknowledged` where only acknowledged crossings made the difference."""
+    return "acknowledged" if verdict == "accept" and raw in ("reject", "concern") else verdict
+
+
+@dataclass(frozen=True)
 class AcknowledgementIssue:
     clause: str
     party: str
@@ -97,14 +149,16 @@ class AcknowledgementIssue:
     line: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class CheckResult:
     proposal: m.Proposal
     vocabulary: m.Vocabulary
-    parties: list[PartyInfo]
-    clauses: list[ClauseResult]
-    findings: list[Finding]  # every finding of the draft as written (default options), sorted
-    acknowledgement_issues: list[AcknowledgementIssue] = field(default_factory=list)
+    parties: tuple[PartyInfo, ...]
+    clauses: tuple[ClauseResult, ...]
+    findings: tuple[Finding, ...]  # every finding of the draft as written (default options), sorted
+    acknowledgement_issues: tuple[AcknowledgementIssue, ...] = ()
+    today: dt.date | None = None  # the day `acknowledge ... until` expiries were judged against (None: never)
+    set_aside: tuple[SetAside, ...] = ()
 
     @property
     def proposal_findings(self) -> list[Finding]:
@@ -113,6 +167,11 @@ class CheckResult:
     @property
     def active_findings(self) -> list[Finding]:
         return [f for f in self.findings if not f.acknowledged]
+
+    @property
+    def dated_acknowledgements(self) -> bool:
+        """Whether any acknowledgement has an `until` date, so that `today` decided something."""
+        return any(a.until for c in self.proposal.clauses for a in c.acknowledgements)
 
     def has_hard_rejection(self) -> bool:
         return any(f.severity == "hard" for f in self.active_findings)
@@ -128,6 +187,14 @@ class CheckResult:
         counts["proposal_level"] = sum(1 for f in self.proposal_findings if f.party == party and not f.acknowledged)
         return counts
 
+    def state_counts(self, party: str) -> dict[str, int]:
+        """Clause counts per shown state (acknowledged apart from accept), plus proposal-level findings."""
+        counts = {s: 0 for s in STATE_ORDER}
+        for clause in self.clauses:
+            counts[clause.state(party)] += 1
+        counts["proposal_level"] = self.counts(party)["proposal_level"]
+        return counts
+
 
 @dataclass(frozen=True)
 class PartySummary:
@@ -137,17 +204,18 @@ class PartySummary:
     accepts: tuple[str, ...]
     proposal_level: tuple[Finding, ...]
     acknowledged: int
+    acknowledged_clauses: tuple[str, ...] = ()
 
 
 def summarize(result: CheckResult) -> list[PartySummary]:
     """Per party: the clauses it rejects, worries about and accepts, and what it finds missing."""
     out = []
     for party in result.parties:
-        by_verdict: dict[str, list[str]] = {v: [] for v in VERDICT_ORDER}
+        by_state: dict[str, list[str]] = {s: [] for s in STATE_ORDER}
         for clause in result.clauses:
-            by_verdict[clause.verdicts[party.id]].append(clause.id)
+            by_state[clause.state(party.id)].append(clause.id)
         missing = tuple(f for f in result.proposal_findings if f.party == party.id and not f.acknowledged)
         acknowledged = sum(1 for f in result.findings if f.party == party.id and f.acknowledged)
-        out.append(PartySummary(party, tuple(by_verdict["reject"]), tuple(by_verdict["concern"]),
-                                tuple(by_verdict["accept"]), missing, acknowledged))
+        out.append(PartySummary(party, tuple(by_state["reject"]), tuple(by_state["concern"]),
+                                tuple(by_state["accept"]), missing, acknowledged, tuple(by_state["acknowledged"])))
     return out

@@ -10,28 +10,26 @@ become %3A and %2C. Non-default options are left out (not in the draft as writte
 from __future__ import annotations
 
 from peacecheck.checker.evaluation.results import CheckResult, Finding
+from peacecheck.checker.reports import wording
 
 
 def render(result: CheckResult) -> str:
-    lines = [_finding(result, f) for f in result.findings]
+    names = {p.id: p.name for p in result.parties}
+    lines = [_finding(result, f, names) for f in result.findings]
     for issue in result.acknowledgement_issues:
-        lines.append(command("warning", result.proposal.file, issue.line,
-                             f"acknowledgement {issue.problem}: {issue.party} {issue.rule}",
-                             f"clause {issue.clause} acknowledges {issue.party} {issue.rule}, but the "
-                             f"acknowledgement is {issue.problem}"))
+        lines.append(command("warning", result.proposal.file, issue.line, wording.acknowledgement_issue_title(issue),
+                             f"{wording.acknowledgement_issue(issue)}\n{wording.today_sentence(result)}"))
     return "".join(line + "\n" for line in lines)
 
 
-def _finding(result: CheckResult, f: Finding) -> str:
-    clause = result.proposal.clause(f.clause) if f.clause else None
-    line = clause.span.line if clause else 1
+def _finding(result: CheckResult, f: Finding, names: dict[str, str]) -> str:
+    line = f.span.line if f.span else 1
     level = "notice" if f.acknowledged else ("error" if f.severity == "hard" else "warning")
-    where = f"clause {f.clause}" if f.clause else "the proposal as a whole"
-    message = f"{where}: {f.message}"
+    message = f"{wording.where(f)}: {wording.message(f, names.get(f.party, f.party))}"
     if f.explanation:
         message += f"\nwhy: {f.explanation}"
     if f.acknowledged:
-        message += f"\nacknowledged: {f.acknowledged}"
+        message += f"\n{wording.acknowledged_line(f.acknowledged)}\n{wording.today_sentence(result)}"
     message += f"\nrule at {f.rule_file}:{f.rule_line}"
     title = f"{f.party} {f.rule} ({'acknowledged' if f.acknowledged else f.severity})"
     return command(level, result.proposal.file, line, title, message)

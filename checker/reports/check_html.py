@@ -15,31 +15,21 @@ import re
 from dataclasses import dataclass, replace
 
 from peacecheck.checker.evaluation.results import (
-    VERDICT_ORDER,
+    STATE_ORDER,
     CheckResult,
     ClauseResult,
-    Evidence,
     Finding,
     OptionResult,
     summarize,
 )
+from peacecheck.checker.reports import wording
 from peacecheck.checker.reports.html import inline_assets, jinja_environment, peacecheck_version, static
+from peacecheck.checker.reports.wording import STATES as VERDICTS
+from peacecheck.checker.reports.wording import evidence_parts as evidence_text
+from peacecheck.checker.reports.wording import finding_state as finding_verdict
 from peacecheck.dsl import models as m
 
-
-@dataclass(frozen=True)
-class VerdictLabel:
-    symbol: str
-    word: str
-    meaning: str
-
-
-VERDICTS: dict[str, VerdictLabel] = {
-    "reject": VerdictLabel("✗", "reject", "a hard red line is crossed"),
-    "concern": VerdictLabel("!", "concern", "only soft red lines are crossed"),
-    "accept": VerdictLabel("✓", "accept", "the party's rules bear on it and pass"),
-    "silent": VerdictLabel("·", "silent", "no rule of the party bears on it"),
-}
+VERDICT_ORDER = STATE_ORDER  # every state a cell can show, in the order the legend lists them
 
 _ANCHOR_SAFE = re.compile(r"[^A-Za-z0-9._-]")
 _LIST_ITEM = re.compile(r"^(?:[-*•–+]\s|\d{1,3}[.)]\s|\(?[a-z]\)\s)")
@@ -91,14 +81,6 @@ def paragraphs(text: str) -> list[list[str]]:
     return out
 
 
-def evidence_text(e: Evidence) -> tuple[str, str, str]:
-    """(what the draft says, a joining word, what it was tested against):
-    ('army.cap = 600000', 'against', '< 800000') or ('settlement.referendum', 'is absent; needs', '== true')."""
-    if not e.value:
-        return (e.path, "is absent", "") if e.test == "absent" else (e.path, "is absent; needs", e.test)
-    return f"{e.path} = {e.value}", "against", e.test
-
-
 def option_only_findings(clause: ClauseResult, option: OptionResult) -> tuple[list[Finding], list[Finding]]:
     """An option's findings split into (its own, the clause's findings that also hold under it)."""
     common = [f for f in clause.findings if f.option is None]
@@ -118,14 +100,8 @@ def proposal_links(result: CheckResult, clause_id: str) -> list[Finding]:
     return [f for f in result.proposal_findings if any(e.clause == clause_id for e in f.evidence)]
 
 
-def finding_verdict(finding: Finding) -> str:
-    if finding.acknowledged:
-        return "acknowledged"
-    return "reject" if finding.severity == "hard" else "concern"
-
-
 def totals(result: CheckResult) -> dict[str, dict[str, int]]:
-    return {p.id: result.counts(p.id) for p in result.parties}
+    return {p.id: result.state_counts(p.id) for p in result.parties}
 
 
 # ------------------------------------------------------------------ the page
@@ -153,7 +129,7 @@ def clause_views(result: CheckResult) -> list[ClauseView]:
 def environment():
     env = jinja_environment()
     env.globals.update(anchor=anchor, missing_anchor=missing_anchor, link_url=link_url, paragraphs=paragraphs,
-                       evidence_text=evidence_text, finding_verdict=finding_verdict,
+                       evidence_text=evidence_text, finding_verdict=finding_verdict, wording=wording,
                        VERDICTS=VERDICTS, VERDICT_ORDER=VERDICT_ORDER)
     return env
 

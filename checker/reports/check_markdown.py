@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-from peacecheck.checker.evaluation.results import VERDICT_ORDER, CheckResult, ClauseResult, Finding, OptionResult, summarize
+from peacecheck.checker.evaluation.results import STATE_ORDER as VERDICT_ORDER
+from peacecheck.checker.evaluation.results import CheckResult, ClauseResult, Finding, OptionResult, summarize
+from peacecheck.checker.reports import wording
 from peacecheck.checker.reports.check_html import (
     VERDICTS,
     anchor,
@@ -90,18 +92,17 @@ def _header(result: CheckResult) -> str:
     lines.append(f"- **File:** {md_code(p.file)}")
     lines += ["", "**Red lines applied**", "", "| Party | File | Rules | Content hash |", "|---|---|--:|---|"]
     for party in result.parties:
+        if not party.has_red_lines:
+            lines.append(f"| {md_cell(party.name)} ({md_code(party.id, True)}) | {wording.NO_RED_LINES} "
+                         "(at the table) | 0 | n/a |")
+            continue
         lines.append(f"| {md_cell(party.name)} ({md_code(party.id, True)}) | {md_code(party.file, True)} | "
                      f"{party.rule_count} | {md_code(party.digest or 'n/a', True)} |")
-    lines += ["", f"**Result:** {_outcome(result)}"]
+    if result.set_aside:
+        lines += [""] + [f"- {md_text(wording.set_aside_sentence(s, p.parties))}" for s in result.set_aside]
+    state, sentence = wording.outcome(result)
+    lines += ["", f"**Result:** {VERDICTS[state].symbol} {md_text(sentence)}", "", md_text(wording.today_sentence(result))]
     return "\n".join(lines)
-
-
-def _outcome(result: CheckResult) -> str:
-    if result.has_hard_rejection():
-        return "✗ at least one party's hard red line is crossed."
-    if result.has_concern():
-        return "! no hard red line is crossed; some parties have concerns."
-    return "✓ no party's red line is crossed."
 
 
 def _matrix(result: CheckResult) -> str:
@@ -112,10 +113,10 @@ def _matrix(result: CheckResult) -> str:
         source = result.proposal.clause(clause.id)
         status = f" *({md_cell(source.status)})*" if source is not None and source.status else ""
         lines.append(_matrix_row(md_link(md_cell(clause.id), anchor(clause.id)), md_cell(clause.title) + status,
-                                 clause.verdicts, parties, anchor(clause.id)))
+                                 clause.states, parties, anchor(clause.id)))
         for option in clause.options:
             label = f"↳ option {md_code(option.id, True)}" + (" (as drafted)" if option.default else "")
-            lines.append(_matrix_row("", f"{label}: {md_cell(option.title)}", option.verdicts, parties,
+            lines.append(_matrix_row("", f"{label}: {md_cell(option.title)}", option.states, parties,
                                      anchor(clause.id, option.id)))
     counts = totals(result)
     for verdict in VERDICT_ORDER:
@@ -137,8 +138,13 @@ def _matrix_row(clause_cell: str, title: str, verdicts: dict, parties: list, tar
 def _summary(result: CheckResult) -> str:
     lines = ["## Summary by party", ""]
     for s in summarize(result):
+        if not s.party.has_red_lines:
+            lines.append(f"- **{md_text(s.party.name)}** ({md_code(s.party.id)}): {wording.NO_RED_LINES}")
+            continue
         bits = [f"{verdict_md('reject')}s {_clause_links(s.rejects)}", f"{VERDICTS['concern'].symbol} concerns "
                 f"{_clause_links(s.concerns)}", f"{verdict_md('accept')}s {_clause_links(s.accepts)}"]
+        if s.acknowledged_clauses:
+            bits.append(f"{verdict_md('acknowledged')} {_clause_links(s.acknowledged_clauses)}")
         missing = "; ".join(f"{md_link(md_text(f.rule), missing_anchor(f))} {md_text(f.rule_title)}"
                             for f in s.proposal_level)
         bits.append(f"finds missing: {missing or 'nothing'}")
@@ -176,7 +182,7 @@ def _clause(result: CheckResult, cr: ClauseResult, clause: m.Clause) -> list[str
     if clause.status:
         note = f" {md_text(clause.status_note)}" if clause.status_note else ""
         lines += [f"**Status: {md_text(clause.status)}.**{note}", ""]
-    lines += [_chips(cr.verdicts, result), ""]
+    lines += [_chips(cr.states, result), ""]
     lines += _prose(clause.text, clause.notes)
     for ack in clause.acknowledgements:
         until = f" (until {ack.until.isoformat()})" if ack.until else ""
@@ -197,7 +203,7 @@ def _option(result: CheckResult, cr: ClauseResult, option: OptionResult, source:
     drafted = " (as drafted)" if option.default else ""
     lines = [f'<a id="{anchor(cr.id, option.id)}"></a>', "",
              f"#### Option {md_code(option.id)}{drafted}: {md_text(option.title)}", "",
-             _chips(option.verdicts, result), ""]
+             _chips(option.states, result), ""]
     if source is not None:
         lines += _prose(source.text, source.notes)
         lines += _terms(source.terms, option_triggered(option, cr.id))
@@ -243,8 +249,7 @@ def _findings(findings: list[Finding], result: CheckResult) -> list[str]:
 
 
 def _finding(f: Finding, result: CheckResult) -> list[str]:
-    verdict = finding_verdict(f)
-    label = "acknowledged" if verdict == "acknowledged" else verdict_md(verdict)
+    label = verdict_md(finding_verdict(f))
     names = {p.id: p.name for p in result.parties}
     extra = " · requirement" if f.kind == "require" else ""
     option = f" · option {md_code(f.option)}" if f.option else ""
@@ -269,17 +274,11 @@ def _finding(f: Finding, result: CheckResult) -> list[str]:
     return lines
 
 
+_CITATION_PART = {"title": lambda t: f"“{md_text(t)}”", "seed": lambda t: f"seed {md_code(t)}", "url": md_url}
+
+
 def _citation(c) -> str:
-    parts = [md_text(c.publication or c.title or c.source)]
-    if c.title and c.publication:
-        parts.append(f"“{md_text(c.title)}”")
-    if c.date:
-        parts.append(md_text(c.date))
-    if c.seed:
-        parts.append(f"seed {md_code(c.seed)}")
-    if c.url:
-        parts.append(md_url(c.url))
-    text = ", ".join(parts)
+    text = ", ".join(_CITATION_PART.get(kind, md_text)(value) for kind, value in wording.citation_parts(c))
     return text + (f" — “{md_text(c.locator)}”" if c.locator else "")
 
 
@@ -288,8 +287,7 @@ def _acknowledgement_issues(result: CheckResult) -> str:
         return ""
     lines = ["## Acknowledgements to review", ""]
     for a in result.acknowledgement_issues:
-        lines.append(f"- Clause {md_link(md_text(a.clause), anchor(a.clause))} acknowledges {md_code(a.party)} "
-                     f"{md_code(a.rule)}, but the acknowledgement is {a.problem} (line {a.line}).")
+        lines.append(f"- {md_link(md_text(wording.acknowledgement_issue(a)), anchor(a.clause))} (line {a.line}).")
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from peacecheck.checker.evaluation.results import AcknowledgementIssue, CheckResult, Finding
+from peacecheck.checker.reports import wording
 from peacecheck.checker.reports.check_json import dumps
 from peacecheck.checker.reports.html import peacecheck_version
 
@@ -35,7 +36,8 @@ def render(result: CheckResult) -> str:
 def sarif(result: CheckResult) -> dict[str, Any]:
     rules = _rules(result)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
-    results = [_result(result, f, index) for f in result.findings]
+    names = {p.id: p.name for p in result.parties}
+    results = [_result(result, f, index, names) for f in result.findings]
     results += [_ack_result(result, issue, index) for issue in result.acknowledgement_issues]
     files = sorted({result.proposal.file} | {p.file for p in result.parties if p.file})
     return {
@@ -48,7 +50,10 @@ def sarif(result: CheckResult) -> dict[str, Any]:
             "columnKind": "unicodeCodePoints",
             "results": results,
             "properties": {"proposal": result.proposal.title,
-                           "parties": [{"id": p.id, "name": p.name, "digest": p.digest} for p in result.parties]},
+                           "parties": [{"id": p.id, "name": p.name, "digest": p.digest} for p in result.parties],
+                           "acknowledgements_judged_on": result.today.isoformat()
+                           if result.today and result.dated_acknowledgements else None,
+                           "acknowledgement_expiry": wording.today_sentence(result)},
         }],
     }
 
@@ -81,19 +86,19 @@ def _level(finding: Finding) -> str:
     return "error" if finding.severity == "hard" else "warning"
 
 
-def _result(result: CheckResult, f: Finding, index: dict[str, int]) -> dict[str, Any]:
-    clause = result.proposal.clause(f.clause) if f.clause else None
-    line = clause.span.line if clause else max(result.proposal.span.line, 1)
-    where = f"clause {f.clause}" if f.clause else "the proposal as a whole"
+def _result(result: CheckResult, f: Finding, index: dict[str, int], names: dict[str, str]) -> dict[str, Any]:
+    line = f.span.line if f.span else max(result.proposal.span.line, 1)
+    where = wording.where(f)
     out: dict[str, Any] = {
         "ruleId": rule_id(f),
         "ruleIndex": index[rule_id(f)],
         "level": _level(f),
-        "message": {"text": f"{where}: {f.message}"},
+        "message": {"text": f"{where}: {wording.message(f, names.get(f.party, f.party))}"},
         "locations": [_location(result.proposal.file, line, where)],
         "relatedLocations": _related(result, f),
         "partialFingerprints": {"peacecheck/v1": _fingerprint(f.party, f.rule, f.clause or "", f.option or "")},
         "properties": {"party": f.party, "clause": f.clause, "option": f.option, "severity": f.severity,
+                       "code": f.code, "state": wording.finding_state(f),
                        "related_clauses": list(f.related_clauses),
                        "evidence": [{"path": e.path, "value": e.value, "test": e.test, "clause": e.clause}
                                     for e in f.evidence]},
@@ -116,7 +121,7 @@ def _related(result: CheckResult, f: Finding) -> list[dict[str, Any]]:
     for e in f.evidence:
         if e.line > 0 and e.value:
             related.append({**_location(result.proposal.file, e.line),
-                            "message": {"text": f"{e.path} = {e.value} against {e.test}"}})
+                            "message": {"text": " ".join(wording.evidence_parts(e)).strip()}})
     if f.rule_file and f.rule_line:
         related.append({**_location(f.rule_file, f.rule_line), "message": {"text": f"red line {f.rule} of {f.party}"}})
     unique = list({json.dumps(r, sort_keys=True): r for r in related}.values())
@@ -129,8 +134,7 @@ def _ack_result(result: CheckResult, issue: AcknowledgementIssue, index: dict[st
         "ruleId": ident,
         "ruleIndex": index[ident],
         "level": "warning",
-        "message": {"text": f"clause {issue.clause} acknowledges {issue.party} {issue.rule}, but the "
-                            f"acknowledgement is {issue.problem}"},
+        "message": {"text": wording.acknowledgement_issue(issue)},
         "locations": [_location(result.proposal.file, issue.line, f"clause {issue.clause}")],
         "partialFingerprints": {"peacecheck/v1": _fingerprint(issue.party, issue.rule, issue.clause, issue.problem)},
     }

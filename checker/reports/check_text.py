@@ -4,9 +4,11 @@ from __future__ import annotations
 import re
 
 from peacecheck.checker.evaluation.results import CheckResult, Finding, summarize
+from peacecheck.checker.reports import wording
+from peacecheck.checker.reports.wording import STATES
 
-SYMBOL = {"reject": "REJECT", "concern": "concern", "accept": "accept", "silent": "-"}
-COLOUR = {"reject": "red", "concern": "yellow", "accept": "green", "silent": None}
+SYMBOL = {state: label.text for state, label in STATES.items()}
+COLOUR = {state: label.colour for state, label in STATES.items()}
 
 
 class Styler:
@@ -84,9 +86,10 @@ def _header(result: CheckResult, style: Styler) -> list[str]:
     facts = [f"date {p.date.isoformat()}" if p.date else "", f"version {p.version}" if p.version else "",
              f"drafted by {p.drafted_by}" if p.drafted_by else "",
              f"parties at the table: {', '.join(p.parties)}" if p.parties else ""]
-    red = ", ".join(f"{i.id} ({i.rule_count} rules)" for i in result.parties)
-    return [style(p.title, bold=True) + f"  [{p.file}]", " · ".join(f for f in facts if f),
-            f"Red lines: {red}", ""]
+    red = ", ".join(wording.party_label(i) for i in result.parties)
+    lines = [style(p.title, bold=True) + f"  [{p.file}]", " · ".join(f for f in facts if f), f"Red lines: {red}"]
+    lines += [wording.set_aside_sentence(s, p.parties) for s in result.set_aside]
+    return lines + [wording.today_sentence(result), ""]
 
 
 def _matrix(result: CheckResult, style: Styler) -> list[str]:
@@ -98,15 +101,18 @@ def _matrix(result: CheckResult, style: Styler) -> list[str]:
     head = "Clause".ljust(id_width) + "  " + "Title".ljust(title_width) + "".join(i.ljust(col) for i in ids)
     lines = [style(head.rstrip(), bold=True)]
     for clause in result.clauses:
-        cells = "".join(style(SYMBOL[clause.verdicts[i]].ljust(col), COLOUR[clause.verdicts[i]]) for i in ids)
+        cells = "".join(_cell(clause.state(i), col, style) for i in ids)
         lines.append((clause.id.ljust(id_width) + "  " + _cut(clause.title, title_width - 2).ljust(title_width) + cells).rstrip())
         for option in clause.options:
             label = _cut(_option_label(option), title_width - 2).ljust(title_width)
-            cells = "".join(style(SYMBOL[option.verdicts[i]].ljust(col), COLOUR[option.verdicts[i]]) for i in ids)
+            cells = "".join(_cell(option.state(i), col, style) for i in ids)
             lines.append((" " * id_width + "  " + label + cells).rstrip())
-    lines.append("Legend: REJECT = a hard red line is crossed, concern = only soft ones, "
-                 "accept = the party's rules bear on it and pass, - = no rule bears on it")
+    lines.append(wording.legend_text())
     return lines + [""]
+
+
+def _cell(state: str, width: int, style: Styler) -> str:
+    return style(SYMBOL[state].ljust(width), COLOUR[state])
 
 
 def _option_label(option) -> str:
@@ -121,6 +127,7 @@ def _findings(result: CheckResult, style: Styler) -> list[str]:
     lines = [style("Findings", bold=True)]
     if not result.findings and not any(o.findings for c in result.clauses for o in c.options if not o.default):
         return lines + ["  none: no party's red line is crossed", ""]
+    names = {p.id: p.name for p in result.parties}
     for clause in result.clauses:
         # Findings that come from the clause's own terms repeat under every option: show them once.
         shown = {(f.party, f.rule) for f in clause.findings}
@@ -128,65 +135,48 @@ def _findings(result: CheckResult, style: Styler) -> list[str]:
         if not clause.findings and not extra:
             continue
         lines.append(style(f"clause {clause.id}: {clause.title}", bold=True))
-        lines += [line for f in clause.findings + extra for line in _finding(f, style)]
+        lines += [line for f in [*clause.findings, *extra] for line in _finding(f, style, names)]
     proposal_level = result.proposal_findings
     if proposal_level:
-        lines.append(style("the proposal as a whole (missing what a party requires)", bold=True))
-        lines += [line for f in proposal_level for line in _finding(f, style)]
+        lines.append(style(wording.MISSING_HEADING, bold=True))
+        lines += [line for f in proposal_level for line in _finding(f, style, names)]
     return lines + [""]
 
 
-def _finding(f: Finding, style: Styler) -> list[str]:
-    colour = "red" if f.severity == "hard" else "yellow"
-    label = "REJECT" if f.severity == "hard" else "concern"
-    if f.acknowledged:
-        label, colour = "acknowledged", None
+def _finding(f: Finding, style: Styler, names: dict[str, str]) -> list[str]:
+    state = wording.finding_state(f)
+    label = STATES[state].word if state == "acknowledged" else SYMBOL[state]
+    colour = None if state == "acknowledged" else COLOUR[state]
     option = f" [option {f.option}]" if f.option else ""
     out = [f"  {style(label, colour, bold=True)} {f.party} {f.rule} ({f.severity}){option}: {f.rule_title}"]
-    for e in f.evidence:
-        if e.value:
-            where = f" (clause {e.clause})" if e.clause and e.clause != f.clause else ""
-            out.append(f"      {e.path} = {e.value}{where}  against  {e.test}")
-        else:
-            out.append(f"      {e.path} is absent" + ("" if e.test == "absent" else f"  (needs {e.test})"))
+    out += [f"      {wording.evidence_line(e, f.clause)}" for e in f.evidence]
     if f.related_clauses:
         out.append(f"      together with clause {', '.join(f.related_clauses)}")
     if f.explanation:
         out.append(f"      why: {f.explanation}")
     if f.acknowledged:
-        out.append(f"      acknowledged: {f.acknowledged}")
+        out.append(f"      {wording.acknowledged_line(f.acknowledged)}")
     for c in f.citations:
-        out.append(f"      source: {_citation(c)}")
+        out.append(f"      source: {wording.citation_text(c)}")
     out.append(f"      rule at {f.rule_file}:{f.rule_line}")
     return out
-
-
-def _citation(c) -> str:
-    parts = [c.publication or c.title or c.source]
-    if c.title and c.publication:
-        parts.append(f'"{c.title}"')
-    if c.date:
-        parts.append(c.date)
-    if c.seed:
-        parts.append(f"seed {c.seed}")
-    if c.url:
-        parts.append(c.url)
-    text = ", ".join(parts)
-    return text + (f" - {c.locator}" if c.locator else "")
 
 
 def _summary(result: CheckResult, style: Styler) -> list[str]:
     lines = [style("Summary", bold=True)]
     for s in summarize(result):
+        if not s.party.has_red_lines:
+            lines.append(f"  {s.party.name} ({s.party.id}): {wording.NO_RED_LINES}")
+            continue
         bits = [f"rejects {_ids(s.rejects)}", f"concerns {_ids(s.concerns)}", f"accepts {_ids(s.accepts)}"]
         if s.proposal_level:
             bits.append("finds missing: " + "; ".join(f"{f.rule} {f.rule_title}" for f in s.proposal_level))
         if s.acknowledged:
-            bits.append(f"{s.acknowledged} acknowledged")
+            bits.append(f"{s.acknowledged} acknowledged" + (f" (clauses {_ids(s.acknowledged_clauses)})"
+                                                           if s.acknowledged_clauses else ""))
         lines.append(f"  {s.party.name} ({s.party.id}): " + "; ".join(bits))
     for issue in result.acknowledgement_issues:
-        lines.append(f"  warning: clause {issue.clause} acknowledges {issue.party} {issue.rule}, "
-                     f"but the acknowledgement is {issue.problem} (line {issue.line})")
+        lines.append(f"  warning: {wording.acknowledgement_issue(issue)} (line {issue.line})")
     verdict = "at least one hard rejection" if result.has_hard_rejection() else "no hard rejection"
     lines.append(style(f"Result: {verdict}.", bold=True))
     return lines

@@ -8,6 +8,7 @@ Rerun after any intended change to the renderers, the templates, the fixture or 
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ REPO = HERE.parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "report"
 PROPOSAL = "proposals/accord.peace"
 GOLDEN = {"html": HERE / "accord.html", "markdown": HERE / "accord.md"}
+TODAY = "2026-01-01"  # the day acknowledgement expiry is judged against: fixed, so the goldens never age
 
 
 @contextmanager
@@ -38,7 +40,8 @@ def fixture_result():
     with inside_fixture():
         proposal = Path(PROPOSAL)
         inputs = load_inputs(proposal, [Path("redlines")], DiskLoader(project_root(proposal.parent)))
-        return check(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests)
+        return check(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests,
+                     today=dt.date.fromisoformat(TODAY))
 
 
 def render_fixture(fmt: str) -> str:
