@@ -3,27 +3,42 @@ from __future__ import annotations
 
 from . import models as m
 
-_PRECEDENCE = {"any": 1, "all": 2, "not": 3}
+# Binding strength: or < and < not < a leaf (a comparison, membership or presence test).
+_LEAF = 4
 
 
-def show(condition: m.Condition, parent: int = 0) -> str:
-    """The condition in the language's own syntax, with only the parentheses it needs."""
-    if isinstance(condition, m.AnyOf):
-        text = " or ".join(show(c, 1) for c in condition.items)
-        return f"({text})" if parent > 1 else text
-    if isinstance(condition, m.AllOf):
-        text = " and ".join(show(c, 2) for c in condition.items)
-        return f"({text})" if parent > 2 else text
-    if isinstance(condition, m.Not):
-        return "not " + show(condition.inner, 3)
-    return show_leaf(condition)
+def _precedence(condition: m.Condition) -> int:
+    return {m.AnyOf: 1, m.AllOf: 2, m.Not: 3}.get(type(condition), _LEAF)
 
 
-def show_leaf(leaf: m.Condition) -> str:
+def show(condition: m.Condition, written: bool = False) -> str:
+    """The condition in the language's own syntax: the one printer, for messages, reports and the formatter.
+
+    Parentheses only where they keep the tree (`a or (b or c)` keeps them), and around a negated test
+    (`not (c == 2)`, since `not c == 2` reads as `(not c) == 2`). `written`: numbers as their author wrote them.
+    """
+    return _show(condition, 0, False, written)
+
+
+def _show(condition: m.Condition, parent: int, negated: bool, written: bool) -> str:
+    own = _precedence(condition)
+    if isinstance(condition, (m.AnyOf, m.AllOf)):
+        joiner = " or " if isinstance(condition, m.AnyOf) else " and "
+        text = joiner.join(_show(c, own, False, written) for c in condition.items)
+    elif isinstance(condition, m.Not):
+        text = "not " + _show(condition.inner, own, True, written)
+    else:
+        text = show_leaf(condition, written)
+    if negated:
+        return f"({text})" if own < parent or own == _LEAF else text
+    return f"({text})" if own <= parent and own < _LEAF else text
+
+
+def show_leaf(leaf: m.Condition, written: bool = False) -> str:
     if isinstance(leaf, m.Compare):
-        return f"{leaf.pattern} {leaf.op} {leaf.value.show()}"
+        return f"{leaf.pattern} {leaf.op} {leaf.value.show(written)}"
     if isinstance(leaf, m.OneOf):
-        return f"{leaf.pattern} in [" + ", ".join(v.show() for v in leaf.values) + "]"
+        return f"{leaf.pattern} in [" + ", ".join(v.show(written) for v in leaf.values) + "]"
     if isinstance(leaf, m.Has):
         if leaf.mode == "any" and len(leaf.names) == 1:
             return f"{leaf.pattern} has {leaf.names[0]}"

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 
 from lark import Token, Tree
 
+from .conditions import show
 from .diagnostics import Diagnostic, DiagnosticSink, PeaceError, Span
+from .models import quote as quote_text
 from .parser import normalise, parse_tree
 from .transform import Builder, unquote
 
@@ -29,7 +31,6 @@ INDENT = "  "
 _BLOCKS = {"clause", "option", "rule", "require", "source"}
 # Strings and comments, in the order the lexer meets them: a '#' inside a string is not a comment.
 _STRING_OR_COMMENT = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*')
-_PRECEDENCE = {"any_of": 1, "all_of": 2, "negation": 3}
 
 
 @dataclass
@@ -311,33 +312,10 @@ def value(node: Tree, depth: int = 0) -> str:
 
 
 # ------------------------------------------------------------------ conditions
-def condition(node: Tree, parent: int = 0, negated: bool = False) -> str:
-    """A condition with only the parentheses that keep its tree (so `a or (b or c)` keeps them)."""
-    kind = node.data
-    own = _PRECEDENCE.get(kind, 4)
-    if kind in ("any_of", "all_of"):
-        text = (" or " if kind == "any_of" else " and ").join(condition(k, own) for k in node.children)
-    elif kind == "negation":
-        text = "not " + condition(node.children[0], own, negated=True)
-    else:
-        text = leaf(node)
-    if negated:  # `not (a == b)` rather than `not a == b`, which reads as `(not a) == b`
-        return f"({text})" if own < parent or own == 4 else text
-    return f"({text})" if own <= parent and own < 4 else text
-
-
-def leaf(node: Tree) -> str:
-    kind, kids = node.data, node.children
-    pattern = "".join(("" if t.type == "DOT_STAR" or i == 0 else ".") + str(t) for i, t in enumerate(kids[0].children))
-    if kind == "compare":
-        return f"{pattern} {kids[1]} {value(kids[2])}"
-    if kind == "one_of":
-        return f"{pattern} in [" + ", ".join(value(k) for k in kids[1:]) + "]"
-    if kind == "has":
-        return f"{pattern} has {kids[1]}"
-    if kind in ("has_any", "has_all"):
-        return f"{pattern} has {kind[4:]} [" + ", ".join(str(k) for k in kids[1:]) + "]"
-    return f"{kind} {pattern}"  # present, absent
+def condition(node: Tree) -> str:
+    """A condition as the one printer (conditions.show) writes it, numbers as their author wrote them."""
+    sink = DiagnosticSink()  # the file was built once already: any problem was reported then
+    return show(Builder("<format>", sink).build(node), written=True)
 
 
 # ------------------------------------------------------------------ strings
@@ -355,8 +333,8 @@ def quote(token: Token, depth: int) -> str:
 
 
 def quote_line(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return '"' + _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped) + '"'
+    """`text` as a one-line string literal: the language's one quoting rule (models.quote)."""
+    return quote_text(text)
 
 
 def text_block(text: str, depth: int) -> str | None:

@@ -86,8 +86,12 @@ Scalar = Union[bool, int, float, _dt.date, str, tuple[str, ...]]
 class Value(Node):
     kind: ValueKind
     raw: Scalar
+    source: str = Field(default="", exclude=True, repr=False)  # a number as written (`800_000`), for the formatter
 
-    def show(self) -> str:
+    def show(self, written: bool = False) -> str:
+        """The value in the language's syntax; `written`: a number as its author wrote it."""
+        if written and self.source:
+            return self.source
         if self.kind == "bool":
             return "true" if self.raw else "false"
         if self.kind == "set":
@@ -100,9 +104,18 @@ class Value(Node):
 
 
 def quote(text: str) -> str:
-    """A string literal of the language that reads back as `text`."""
+    """A string literal of the language that reads back as `text`: the one quoting rule (the formatter's too).
+    Characters that do not print (controls, zero-width, separators) are written as \\uXXXX escapes where one can
+    name them."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return '"' + "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" for c in escaped) + '"'
+    return '"' + "".join(c if c.isprintable() or c == " " or not _escapable(c) else f"\\u{ord(c):04x}"
+                         for c in escaped) + '"'
+
+
+def _escapable(c: str) -> bool:
+    """What a \\uXXXX escape can name: four hex digits, and no surrogate (the reader refuses those, PC117).
+    Any other character that does not print (a lone surrogate, an unassigned astral one) is written as it is."""
+    return ord(c) <= 0xFFFF and not 0xD800 <= ord(c) <= 0xDFFF
 
 
 def format_number(n: float | int) -> str:

@@ -407,7 +407,7 @@ class Builder(_Base):
 
     # ------------------------------------------------------------- values
     def number(self, meta, children: list) -> m.Value:
-        return m.Value(kind="number", raw=self.numeric(children[0]), span=self.at(meta))
+        return m.Value(kind="number", raw=self.numeric(children[0]), source=str(children[0]), span=self.at(meta))
 
     def date(self, meta, children: list) -> m.Value:
         return m.Value(kind="date", raw=self.day(children[0]) or dt.date.min, span=self.at(meta))

@@ -412,7 +412,7 @@ def test_cli_empty_and_binary_files(tmp_path, monkeypatch):
     (root / "proposals" / "binary.peace").write_bytes(bytes(range(256)) * 4)
     assert cli(root, monkeypatch, "proposals/empty.peace").stderr.startswith("proposals/empty.peace:1:1: PC010")
     binary = cli(root, monkeypatch, "proposals/binary.peace")
-    assert binary.exit_code == 2 and binary.stderr.startswith("proposals/binary.peace:2:118: PC011")
+    assert binary.exit_code == 2 and binary.stderr.startswith("proposals/binary.peace:3:115: PC011")
 
 
 # ------------------------------------------------------------------ the code registry

@@ -130,7 +130,7 @@ require R2 "required" {
     assert isinstance(r1.condition, m.AnyOf) and isinstance(r1.condition.items[0], m.AllOf)
     from peacecheck.dsl.conditions import show
 
-    assert show(r1.condition) == ("(land.* >= frozen or army.cap < 100) and not alliance in [open] and g.who has us"
+    assert show(r1.condition) == ("(land.* >= frozen or army.cap < 100) and not (alliance in [open]) and g.who has us"
                                   " or g.who has any [eu, un] or g.who has all [us, eu] or present c.start"
                                   " or absent c.note or c.start <= 2025-01-01 or g.binding != true")
     assert r2.kind == "require" and isinstance(r2.condition, m.Compare)
