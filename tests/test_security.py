@@ -290,3 +290,18 @@ def test_fmt_leaves_a_read_only_file_alone(tmp_path):
                           text=True, timeout=60)
     assert done.returncode == 2 and "read-only" in done.stderr, done.stderr
     assert path.read_text(encoding="utf-8") == original and stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+@pytest.mark.parametrize("args", [["test", "redlines/tests/x\nproposals/draft.peace:1:1: PC999 forged"],
+                                  ["check", "proposals/x\nproposals/draft.peace:1:1: PC999 forged.peace"]])
+def test_a_line_break_in_a_command_line_path_cannot_forge_a_diagnostic(tmp_path, args):
+    import shutil
+
+    project = tmp_path / "basic"
+    shutil.copytree(REPO / "tests" / "fixtures" / "basic", project)
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", *args], cwd=project, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2 and ": PC020 " in lines[0] and "\\nproposals/draft.peace:1:1: PC999" in lines[0], lines
+    assert not any(line.startswith("proposals/draft.peace") for line in lines)

@@ -39,7 +39,8 @@ def format_diagnostic(d: Diagnostic, line: str | None) -> str:
     from peacecheck.checker.reports.check_text import terminal_safe
 
     where = f"{d.span.file}:{d.span.line}:{d.span.column}" if d.span.line > 0 else d.span.file
-    out = [terminal_safe(f"{where}: {d.code} {d.message}")]
+    # One line, whatever the path holds: a line break in a file name would forge a `file:line:col` line.
+    out = [terminal_safe(f"{where}: {d.code} {d.message}").replace("\n", "\\n")]
     if line is not None:
         shown = terminal_safe(line.replace("\t", " "), keep_width=True)
         if len(shown) > 200:  # very long lines: show the part around the caret
