@@ -102,7 +102,7 @@ def check(project: Project, today: dt.date | None = None) -> "CheckResult":
 
 # Which registry kind renders which result; by class name, so that rendering a check never imports diff or solve.
 RESULT_KINDS = {"CheckResult": "check", "DiffResult": "diff", "SolveResult": "solve", "LintReport": "lint",
-                "TestReport": "test"}
+                "TestReport": "test", "History": "history"}
 
 
 def render(result: Any, fmt: str = "text", colour: bool = False) -> str:
