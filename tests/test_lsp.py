@@ -220,7 +220,7 @@ def test_completion_in_context(server, project, draft):
     uri, text = draft
     server.diagnostics(uri)
     edited = text.replace("  army.cap = 50_000\n", "  army.cap = 50_000\n  land.south = \n  acknowledge north \n"
-                                                   "  acknowledge \n  \n")
+                                                   "  acknowledge \n  \n  note \"see land.north = \n")
     server.change(uri, edited, 2)
     server.diagnostics(uri)
     lines = edited.split("\n")
@@ -235,6 +235,9 @@ def test_completion_in_context(server, project, draft):
     inside = labels(server.at("textDocument/completion", uri, row, 2))
     assert {"text", "tags", "option", "acknowledge", "land.north", "guarantee.guarantors"} <= set(inside)
     assert "severity" not in inside and "clause" not in inside
+    row = line_of(edited, 'note "see land.north = ')  # inside a string: prose, no completion, no hover
+    assert labels(server.at("textDocument/completion", uri, row, len(lines[row]))) == []
+    assert server.at("textDocument/hover", uri, row, len(lines[row]) - 5) is None
 
 
 def test_completion_of_sources_values_in_conditions_and_rule_keywords(server, project):
@@ -350,10 +353,13 @@ def test_a_red_line_edit_rechecks_the_open_proposal(server, project, draft):
     red_uri = server.open(red)
     server.diagnostics(red_uri)
     server.diagnostics(uri)
+    asked = len(server.server_requests)
     server.change(red_uri, red_text.replace("when land.* >= ceded", "when land.* >= frozen").replace(
         "severity hard\n  when land.* >= frozen", "severity soft\n  when land.* >= frozen"), 2)
     server.diagnostics(red_uri)
     land = next(d for d in server.diagnostics(uri) if d["code"] == "N-LAND")
+    server.drain()
+    assert "workspace/inlayHint/refresh" in [r["method"] for r in server.server_requests[asked:]]
     assert land["severity"] == 2 and ">= frozen" in land["message"]  # the unsaved red line, now soft
     server.notify("textDocument/didClose", {"textDocument": {"uri": red_uri}})
     assert next(d for d in server.diagnostics(uri) if d["code"] == "N-LAND")["severity"] == 1  # disk again

@@ -210,7 +210,7 @@ def target_at(analysis: Analysis, line: int, character: int) -> Target | None:
     if quoted:
         return Target("file", quoted)
     found = word_at(lines, line, character)
-    if found is None:
+    if found is None or _blank_strings(text)[found[1]] == " ":  # a word in a string or a comment is prose
         return None
     word, start, end = found
     words = text[:start].split()
@@ -425,7 +425,7 @@ def references(ws: Workspace, analysis: Analysis, line: int, character: int,
 
 def _blank_strings(text: str) -> str:
     """The line with string contents and comments blanked (same length), so only code is searched."""
-    return re.sub(r'"(?:[^"\\]|\\.)*"|#.*$', lambda mt: " " * len(mt.group()), text)
+    return re.sub(r'"(?:[^"\\]|\\.)*(?:"|$)|#.*$', lambda mt: " " * len(mt.group()), text)
 
 
 # ------------------------------------------------------------------ completion
@@ -448,6 +448,9 @@ def completion(ws: Workspace, analysis: Analysis, line: int, character: int) -> 
         return []
     text = lines[line]
     index = from_utf16(text, character)
+    code = re.sub(r'"(?:[^"\\]|\\.)*"', "", text[:index])
+    if '"' in code or "#" in code:  # inside a string or a comment: prose, nothing to complete
+        return []
     typed = re.search(r"[A-Za-z0-9_.\-*]*$", text[:index])
     start = typed.start() if typed else index
     edit_range = lsp.Range(lsp.Position(line, utf16(text, start)), lsp.Position(line, character))

@@ -96,11 +96,13 @@ def refresh(server: PeacecheckServer, uri: str) -> None:
     key = ws.update(uri, server.workspace.get_text_document(uri).source)
     analysis = ws.analyse(key)
     publish(server, analysis)
-    for other in ws.dependants(key):
+    others = ws.dependants(key)
+    for other in others:
         publish(server, ws.analyse(other))
     if analysis.kind in ("redlines", "vocabulary"):
         schedule_lint(server, key)
-    ask_client_to_refresh(server)
+    if others:  # the client asks for this document's hints itself; the others changed behind its back
+        ask_client_to_refresh(server)
 
 
 def refresh_all(server: PeacecheckServer) -> None:
