@@ -77,4 +77,4 @@ def test_pre_commit_hooks():
     text = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     ids = re.findall(r"^- id: (\S+)$", text, re.MULTILINE)
     entries = re.findall(r"^  entry: (.+)$", text, re.MULTILINE)
-    assert list(zip(ids, entries)) == [("peacecheck-fmt", "peacecheck fmt --check"), ("peacecheck-check", "peacecheck check")]
+    assert list(zip(ids, entries)) == [("peacecheck-fmt", "peacecheck fmt --check"), ("peacecheck-check", "peacecheck check --format text -o -")]

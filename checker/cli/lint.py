@@ -33,8 +33,27 @@ def lint(paths: tuple[str, ...], vocabulary_path: str | None, fmt: str) -> None:
         from peacecheck.checker.reports.formats import renderer
 
         cp_model()
-        report = run_lint(paths, vocabulary_path)
+        report = run_lint(lint_paths(paths), vocabulary_path)
         click.echo(safe_report(renderer(fmt, "lint")(report), fmt), nl=False)
         return EXIT_REJECTED if report.warnings else EXIT_OK
 
     run_guarded(body)
+
+
+def lint_paths(paths: tuple[str, ...]) -> tuple[str, ...]:
+    """`lint .` as `fmt .` takes it: a project folder (one holding redlines/) means its redlines/ and
+    proposals/; any other folder, the .redlines and .peace files below it (hidden folders skipped)."""
+    from pathlib import Path
+
+    out: list[str] = []
+    for raw in paths:
+        folder = Path(raw)
+        if not folder.is_dir():
+            out.append(raw)
+        elif (folder / "redlines").is_dir():
+            out += [str(folder / "redlines")] + ([str(folder / "proposals")] if (folder / "proposals").is_dir() else [])
+        else:
+            found = [p for p in sorted(folder.rglob("*")) if p.suffix in (".redlines", ".peace") and p.is_file()
+                     and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+            out += [str(p) for p in found] or [raw]
+    return tuple(out)

@@ -8,6 +8,7 @@ from peacecheck.checker.cli.shell import (
     EXIT_REJECTED,
     run_guarded,
 )
+from peacecheck.checker.cli.watch import Inputs, watch_command, watch_option
 
 
 @click.command("test")
@@ -19,8 +20,9 @@ from peacecheck.checker.cli.shell import (
               help="Proposals (files or folders) that count for coverage. Default: proposals/ beside redlines/.")
 @click.option("--no-coverage", is_flag=True, help="Skip the coverage report.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
+@watch_option
 def test(paths: tuple[str, ...], verbose: bool, threshold: float | None, proposal_paths: tuple[str, ...],
-         no_coverage: bool, config_path: str | None) -> None:
+         no_coverage: bool, config_path: str | None, watch: bool, watch_max_runs: int | None) -> None:
     """Run red-line unit tests (TOML files of cases; default: redlines/tests/).
 
     Prints a line per failing case (expected vs actual, at file:line), `PASS: n/n` or
@@ -28,17 +30,32 @@ def test(paths: tuple[str, ...], verbose: bool, threshold: float | None, proposa
     cases pass (and coverage meets --threshold), 1 a case fails or coverage is too low,
     2 a test file, red line or snippet has errors.
     """
+    inputs = Inputs()
+
     def body() -> int:
         from peacecheck.checker.project import run_tests
         from peacecheck.checker.reports.tests_text import render
         from peacecheck.checker.reports.escape import terminal_text
 
+        inputs.add([*(paths or _default_tests()), *proposal_paths])
         report = run_tests(paths, proposal_paths, not no_coverage, threshold, config_path)
+        inputs.add(ref.file for ref in (report.coverage.rules if report.coverage else ()))
         for warning in report.warnings:
             click.echo(terminal_text(f"warning: {warning}\n"), err=True, nl=False)
         click.echo(terminal_text(render(report, verbose)), nl=False)
         return EXIT_OK if report.passed else EXIT_REJECTED
 
+    if watch:
+        watch_command(body, inputs, watch_max_runs)
     run_guarded(body)
+
+
+def _default_tests() -> list[str]:
+    """For --watch: the redlines/tests/ folder found from here, its red lines and the proposals beside them."""
+    from pathlib import Path
+
+    here = Path.cwd()
+    tests = next((f / "redlines" / "tests" for f in (here, *here.parents) if (f / "redlines" / "tests").is_dir()), None)
+    return [str(p) for p in (tests, tests.parent, tests.parent.parent / "proposals") if p.is_dir()] if tests else []
 
 
