@@ -27,6 +27,7 @@ EVIL = ('\x1b[2J\x1b]0;owned\x07 \\u001b[31mred\\u001b[0m \\u009b6n \\u202egnp.e
 EVIL_URL = "javascript:alert(document.cookie)"
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SGR = re.compile("\x1b\\[[0-9;]*m")  # the colours the text report itself uses
+NONCHARACTER = re.compile("[\ufdd0-\ufdef\ufffe\uffff\U0010fffe\U0010ffff]")  # html5lib flags these too
 
 
 @pytest.fixture
@@ -145,6 +146,7 @@ def _html_pages(project: Path) -> dict[str, str]:
     from peacecheck.checker.reports.formats import FORMATS
 
     draft = project / "proposals" / "evil.peace"
+    draft.write_text(draft.read_text().replace('clause 2 "', 'clause 2 "\\uFDD0\\uFFFF\U0010FFFF ', 1))  # noncharacters
     older = project / "proposals" / "older.peace"
     older.write_text(draft.read_text().replace("land.north = low", "land.north = none"))
     loaded = load_project(draft)
@@ -158,6 +160,7 @@ def test_no_html_page_carries_a_raw_control_character(hostile):
     pages = _html_pages(hostile)
     for name, page in pages.items():
         assert UNSAFE.findall(page) == [], name
+        assert NONCHARACTER.findall(page) == [], name
         assert "\ufffd[2J" in page, f"{name}: the payload is shown, its ESC replaced"
 
 

@@ -35,9 +35,15 @@ def terminal_text(text: str, colour: bool = False) -> str:
     return _WORKFLOW_COMMAND.sub(lambda m: m.group(1) + ":" + ZERO_WIDTH_SPACE, text)
 
 
+# What HTML's parser flags besides: the noncharacters (U+FDD0-U+FDEF, and the last two of every plane).
+_NONCHARACTER = "\ufdd0-\ufdef" + "".join(f"{chr(plane * 0x10000 + 0xfffe)}-{chr(plane * 0x10000 + 0xffff)}"
+                                          for plane in range(17))
+_NOT_MARKUP = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069{_NONCHARACTER}]")
+
+
 def markup_text(text: str) -> str:
-    """For HTML and XML pages: raw control characters (never valid there) become U+FFFD."""
-    return _UNSAFE.sub("\ufffd", text)
+    """For HTML and XML pages: raw control characters and noncharacters (never valid there) become U+FFFD."""
+    return _NOT_MARKUP.sub("\ufffd", text)
 
 
 def safe_report(text: str, fmt: str, colour: bool = False) -> str:
