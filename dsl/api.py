@@ -11,6 +11,7 @@ from typing import Protocol
 from . import models as m
 from .diagnostics import Diagnostic, DiagnosticSink, PeaceError, Span
 from .parser import MAX_FILE_BYTES, decode, normalise, parse_tree, too_large
+from .scanner import parse_models
 from .transform import Builder, VocabularyFile
 from .validate import validate_acknowledgements, validate_proposal, validate_redlines
 
@@ -38,6 +39,9 @@ def parse_into(data: bytes | str, filename: str, sink: DiagnosticSink, max_bytes
     if isinstance(data, str) and len(data) > max_bytes:  # characters: at least as many bytes
         raise PeaceError([too_large(filename, len(data.encode("utf-8")), max_bytes)])
     text = decode(data, filename, max_bytes) if isinstance(data, bytes) else normalise(data, filename)
+    fast = parse_models(text, filename, sink)  # None: lark's path reads it and reports what is wrong
+    if fast is not None:
+        return fast
     skipped: list[tuple[str, str]] = []
     tree = parse_tree(text, filename, recovered=sink, skipped=skipped)
     return Builder(filename, sink, skipped).build(tree)
