@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -28,44 +27,12 @@ from .model import (
     _shown,
 )
 from .redline import PARAGRAPH
+from .text import STEM, STOPWORDS, Stems, content_words  # noqa: F401 (STEM, STOPWORDS: public API)
 
 # ------------------------------------------------------------------ clause profiles
-_WORD = re.compile(r"[$€£]?\d+(?:[.,_:/-]\d+)*(?:\.[A-Za-z0-9]+)*(?:%|[A-Za-z]+)?|[A-Za-z][A-Za-z'’]*")
-STOPWORDS = frozenset([
-    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "has", "have", "in",
-    "into", "is", "it", "its", "of", "on", "or", "so", "such", "than", "that", "the", "their", "them",
-    "then", "there", "these", "this", "those", "to", "was", "were", "which", "while", "who", "will", "with",
-    "would", "shall", "should", "may", "must", "not", "no", "any", "all", "each", "every", "other", "both",
-    "also", "once", "until", "after", "before",
-])
-STEM = 6  # words are cut to this many letters: recognised/recognized/recognition, Ukraine/Ukrainian
-
-
-def words(text: str, stems: dict[str, str] | None = None) -> list[str]:
-    """Content words, lower-cased and crudely stemmed (plural s off, cut to 6 letters), for similarity.
-
-    `stems` memoises the stemming within one diff (long drafts repeat their words).
-    """
-    stems = {} if stems is None else stems
-    out = []
-    for raw in _WORD.findall(text.lower()):
-        word = stems.get(raw)
-        if word is None:
-            word = stems[raw] = _stem(raw)
-        if word:
-            out.append(word)
-    return out
-
-
-def _stem(raw: str) -> str:
-    word = raw.replace("’", "'").removesuffix("'s").strip("'")
-    if word in STOPWORDS or not word:
-        return ""
-    if word[0].isalpha():
-        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        word = word[:STEM]
-    return word
+def words(text: str, stems: Stems | None = None) -> list[str]:
+    """Content words of any script, lower-cased and crudely stemmed, for similarity (see text.py)."""
+    return content_words(text, Stems() if stems is None else stems)
 
 
 def prose(clause: m.Clause) -> str:
@@ -110,7 +77,7 @@ class Profile:
         return _family(self.id)
 
 
-def _raw_features(clause: m.Clause, stems: dict[str, str]) -> Features:
+def _raw_features(clause: m.Clause, stems: Stems) -> Features:
     terms: Vector = {}
     for path, values in term_values(clause).items():
         terms["p:" + path] = 1.0
@@ -134,57 +101,129 @@ def _union(features: list[Features]) -> Features:
     return {c: dict(v) for c, v in out.items()}
 
 
+def _is_number(word: str) -> bool:
+    return word[0].isdigit() or word[0] in "$€£₴₽"
+
+
+NUMBER_FEATURE = "#"  # every number of a title or text, for containment: a changed amount is the same slot
+
+
 class Profiler:
-    """Weighs features by inverse document frequency over the clauses of both drafts."""
+    """Weighs features by inverse document frequency over a set of clauses (the ones alignment compares)."""
 
     def __init__(self, raw: list[Features]):
         self.idf: dict[str, dict[str, float]] = {}
+        self.rare = math.log(1 + max(1, len(raw)))  # a feature none of them has: as rare as can be
         for component in WEIGHTS:
             df: dict[str, int] = defaultdict(int)
             for features in raw:
                 for key in features[component]:
                     df[key] += 1
+                if component in ("title", "text") and any(_is_number(k) for k in features[component]):
+                    df[NUMBER_FEATURE] += 1
             self.idf[component] = {k: math.log(1 + len(raw) / n) for k, n in df.items()}
 
     def profile(self, clause_id: str, members: tuple[int, ...], raw: Features) -> Profile:
         sim, contain, norm = {}, {}, {}
+        rare = self.rare
         for component, vector in raw.items():
             idf = self.idf[component]
             if component == "terms":
-                sim[component] = {k: c * idf[k] * SIM_TERM[k[0]] for k, c in vector.items()}
-                contain[component] = {k: c * idf[k] * CONTAIN_TERM[k[0]] for k, c in vector.items()}
+                sim[component] = {k: c * idf.get(k, rare) * SIM_TERM[k[0]] for k, c in vector.items()}
+                contain[component] = _value_free(vector, idf, rare)
             else:
-                sim[component] = contain[component] = {k: (1 + math.log(c)) * idf[k] for k, c in vector.items()}
+                sim[component] = {k: (1 + math.log(c)) * idf.get(k, rare) for k, c in vector.items()}
+                contain[component] = _numbers_as_one(sim[component], vector, idf.get(NUMBER_FEATURE, rare))
             norm[component] = math.sqrt(sum(w * w for w in sim[component].values()))
         return Profile(clause_id, members, sim, contain, norm)
 
 
-@dataclass
-class Profiles:
-    """Clause profiles of both drafts, plus one per point that has sub-points (21 = 21.a..21.d)."""
+def _value_free(vector: Vector, idf: dict[str, float], rare: float) -> Vector:
+    """Containment's term features: a term whose value changed (12,000 -> 9,000) is still the same term,
+    so a clause merged into another with its numbers changed still counts as inside it."""
+    out: Vector = {}
+    for k, c in vector.items():
+        if k[0] == "v":
+            path = k[2:k.index("=")]
+            out["v:" + path] = c * idf.get("p:" + path, rare) * CONTAIN_TERM["v"]
+        else:
+            out[k] = c * idf.get(k, rare) * CONTAIN_TERM[k[0]]
+    return out
 
-    old: list[Profile]
-    new: list[Profile]
-    old_units: list[Profile]
-    new_units: list[Profile]
+
+def _numbers_as_one(weighted: Vector, counts: Vector, idf: float) -> Vector:
+    """Containment's words: all numbers are one feature, so a changed amount does not count as missing."""
+    if not any(_is_number(k) for k in weighted):
+        return weighted
+    out = {k: v for k, v in weighted.items() if not _is_number(k)}
+    out[NUMBER_FEATURE] = (1 + math.log(sum(c for k, c in counts.items() if _is_number(k)))) * idf
+    return out
+
+
+class Profiles:
+    """Clause profiles of both drafts, built on first use, plus one per point with sub-points (21 = 21.a..21.d).
+
+    The inverse document frequencies come from the clauses alignment compares (those not already
+    paired as unchanged), so a long revision that changes a few clauses profiles only those few.
+    """
+
+    def __init__(self, old: m.Proposal, new: m.Proposal, free_old: list[int] | None = None,
+                 free_new: list[int] | None = None):
+        self.drafts = (old, new)
+        self.stems = Stems()
+        self.free = (list(range(len(old.clauses))) if free_old is None else free_old,
+                     list(range(len(new.clauses))) if free_new is None else free_new)
+        self.raw: tuple[dict[int, Features], dict[int, Features]] = (
+            {i: _raw_features(old.clauses[i], self.stems) for i in self.free[0]},
+            {j: _raw_features(new.clauses[j], self.stems) for j in self.free[1]})
+        self.profiler = Profiler([*self.raw[0].values(), *self.raw[1].values()])
+        self.old, self.new = Side(self, 0), Side(self, 1)
+        self.old_units, self.new_units = self._units(0), self._units(1)
+
+    def features(self, side: int, i: int) -> Features:
+        raw = self.raw[side].get(i)
+        if raw is None:
+            raw = self.raw[side][i] = _raw_features(self.drafts[side].clauses[i], self.stems)
+        return raw
+
+    def _units(self, side: int) -> list[Profile]:
+        """A profile per point whose clauses (two or more) are all still to be aligned."""
+        families: dict[str, list[int]] = defaultdict(list)
+        for i, clause in enumerate(self.drafts[side].clauses):
+            families[_family(clause.id)].append(i)
+        free = set(self.free[side])
+        return [self.profiler.profile(name, tuple(members), _union([self.features(side, i) for i in members]))
+                for name, members in families.items() if len(members) > 1 and free.issuperset(members)]
+
+
+class Side:
+    """One draft's clause profiles by position, each made when first asked for."""
+
+    def __init__(self, profiles: Profiles, side: int):
+        self.profiles, self.side = profiles, side
+        self.clauses = profiles.drafts[side].clauses
+        self._made: dict[int, Profile] = {}
+
+    def __getitem__(self, i: int) -> Profile:
+        found = self._made.get(i)
+        if found is None:
+            raw = self.profiles.features(self.side, i)
+            found = self._made[i] = self.profiles.profiler.profile(self.clauses[i].id, (i,), raw)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.clauses)
+
+    def family(self, i: int) -> str:
+        return _family(self.clauses[i].id)
+
+    def free(self) -> list[Profile]:
+        return [self[i] for i in self.profiles.free[self.side]]
 
 
 def profiles(old: m.Proposal, new: m.Proposal) -> Profiles:
-    stems: dict[str, str] = {}
-    raw_old = [_raw_features(c, stems) for c in old.clauses]
-    raw_new = [_raw_features(c, stems) for c in new.clauses]
-    profiler = Profiler(raw_old + raw_new)
-    return Profiles([profiler.profile(c.id, (i,), raw_old[i]) for i, c in enumerate(old.clauses)],
-                    [profiler.profile(c.id, (j,), raw_new[j]) for j, c in enumerate(new.clauses)],
-                    _units(old, raw_old, profiler), _units(new, raw_new, profiler))
-
-
-def _units(proposal: m.Proposal, raw: list[Features], profiler: Profiler) -> list[Profile]:
-    families: dict[str, list[int]] = defaultdict(list)
-    for i, clause in enumerate(proposal.clauses):
-        families[_family(clause.id)].append(i)
-    return [profiler.profile(name, tuple(members), _union([raw[i] for i in members]))
-            for name, members in families.items() if len(members) > 1]
+    """Profiles of every clause of both drafts (alignment itself profiles only what it compares)."""
+    return Profiles(old, new)
 
 
 def similarity(a: Profile, b: Profile) -> float:
@@ -248,6 +287,7 @@ class Match:
     confidence: float = 0.0
     core_similarity: float = 0.0
     attached: list[float] = field(default_factory=list)
+    identical: bool = False  # the same clause on both sides (perhaps renumbered): nothing within it changed
 
 
 @dataclass
@@ -274,26 +314,26 @@ class Edge:
 
 def align(old: m.Proposal, new: m.Proposal) -> Alignment:
     """Which old clauses became which new ones (never by list position)."""
-    p = profiles(old, new)
     matches = _identical(old, new)
     done_old = {i for mt in matches for i in mt.old}
     done_new = {j for mt in matches for j in mt.new}
-    free_old = [q for q in p.old if q.position not in done_old]
-    free_new = [t for t in p.new if t.position not in done_new]
-    sizes = (len(p.old), len(p.new))
-    edges = _edges(free_old, free_new, sizes)
-    edges += _edges([u for u in p.old_units if done_old.isdisjoint(u.members)], free_new, sizes)
-    edges += [_flip(e) for e in _edges([u for u in p.new_units if done_new.isdisjoint(u.members)], free_old,
-                                       sizes[::-1])]
+    p = Profiles(old, new, [i for i in range(len(old.clauses)) if i not in done_old],
+                 [j for j in range(len(new.clauses)) if j not in done_new])
+    free_old, free_new = p.old.free(), p.new.free()
+    sizes = (len(old.clauses), len(new.clauses))
+    into_new, into_old = Index(free_new, len(free_old)), Index(free_old, len(free_new))  # built once, used 3 times
+    edges = _edges(free_old, into_new, sizes)
+    edges += _edges(p.old_units, into_new, sizes)
+    edges += [_flip(e) for e in _edges(p.new_units, into_old, sizes[::-1])]
     edges.sort(key=Edge.order)
     # Convincing pairings first, then splits and merges, and only then the weak pairings: a clause that
     # is plainly part of another's split should not be taken by a chance likeness elsewhere.
     _greedy([e for e in edges if -e.key >= STRONG], p, matches)
-    _attach(p.old, p.new, matches, "merged")
-    _attach(p.new, p.old, matches, "split")
+    _attach(p.old, p.new, matches, "merged", into_new)
+    _attach(p.new, p.old, matches, "split", into_old)
     _greedy([e for e in edges if -e.key < STRONG], p, matches)
-    _attach(p.old, p.new, matches, "merged")
-    _attach(p.new, p.old, matches, "split")
+    _attach(p.old, p.new, matches, "merged", into_new)
+    _attach(p.new, p.old, matches, "split", into_old)
     for mt in matches:
         _finish(mt)
     matches.sort(key=lambda mt: (min(mt.new), min(mt.old)))
@@ -303,37 +343,46 @@ def align(old: m.Proposal, new: m.Proposal) -> Alignment:
                      [i for i in range(len(old.clauses)) if i not in taken_old])
 
 
+def signature(clause: m.Clause) -> tuple:
+    """What must agree for two clauses to be the same clause: title, prose (spacing aside), terms, tags, status."""
+    def terms(assignments) -> tuple:
+        return tuple(sorted((a.path, a.value.kind, repr(a.value.raw)) for a in assignments))
+
+    options = tuple((o.id, o.title, " ".join(o.text.split()) if o.text else "", terms(o.terms))
+                    for o in clause.options)
+    return (clause.title, " ".join(clause.text.split()) if clause.text else "", terms(clause.terms), options,
+            tuple(sorted(clause.tags)), clause.status)
+
+
 def _identical(old: m.Proposal, new: m.Proposal) -> list[Match]:
     """Clauses whose title, prose, terms, tags and status are the same on both sides (and unique there).
 
     Matched first and for certain: most clauses of a revision are unchanged, and this spares them the
-    candidate search.
+    candidate search and even their profiles.
     """
     def signatures(proposal: m.Proposal) -> dict[tuple, list[int]]:
         found: dict[tuple, list[int]] = defaultdict(list)
         for i, c in enumerate(proposal.clauses):
-            terms = tuple(sorted((p, tuple(_shown(tuple(v)))) for p, v in term_values(c).items()))
-            found[(c.title, " ".join(prose(c).split()), terms, tuple(sorted(c.tags)), c.status)].append(i)
+            found[signature(c)].append(i)
         return found
 
     before, after = signatures(old), signatures(new)
     matches = []
-    for signature, positions in before.items():
-        if len(positions) == 1 and len(after.get(signature, ())) == 1:
-            i, j = positions[0], after[signature][0]
+    for key, positions in before.items():
+        if len(positions) == 1 and len(after.get(key, ())) == 1:
+            i, j = positions[0], after[key][0]
             same_id = old.clauses[i].id == new.clauses[j].id
-            matches.append(Match([i], [j], "id" if same_id else "content", core_similarity=1.0))
+            matches.append(Match([i], [j], "id" if same_id else "content", core_similarity=1.0, identical=True))
     return matches
 
 
-def _edges(queries: list[Profile], targets: list[Profile], sizes: tuple[int, int]) -> list[Edge]:
+def _edges(queries: list[Profile], index: Index, sizes: tuple[int, int]) -> list[Edge]:
     """Scored candidate pairings: same-id pairs, and each query's best content candidates."""
-    by_id = {t.id: t for t in targets}
+    by_id = {t.id: t for t in index.targets}
     n_query, n_target = max(1, sizes[0]), max(1, sizes[1])
-    index = Index(targets, len(queries))
     out = []
     for q in queries:
-        found = {targets[k].position: targets[k] for k in index.candidates(q)}
+        found = {t.position: t for t in index.candidates(q)}
         if q.id in by_id:
             found[by_id[q.id].position] = by_id[q.id]
         for t in found.values():
@@ -357,6 +406,7 @@ class Index:
     """
 
     def __init__(self, targets: list[Profile], other_side: int):
+        self.targets = targets
         self.limit = max(24, int(math.sqrt(len(targets) + other_side)))
         postings: dict[str, dict[str, list[tuple[int, float]]]] = {c: defaultdict(list) for c in WEIGHTS}
         for k, t in enumerate(targets):
@@ -367,7 +417,7 @@ class Index:
         self.postings = {c: {f: p for f, p in found.items() if len(p) <= self.limit}
                          for c, found in postings.items()}
 
-    def candidates(self, q: Profile) -> list[int]:
+    def candidates(self, q: Profile) -> list[Profile]:
         acc: dict[int, float] = defaultdict(float)
         for component, w in WEIGHTS.items():
             index = self.postings[component]
@@ -375,7 +425,7 @@ class Index:
             for f, v in q.sim[component].items():
                 for k, u in index.get(f, ()):
                     acc[k] += scale * v * u
-        return [k for k, _ in heapq.nlargest(CANDIDATES, acc.items(), key=_by_score)]
+        return [self.targets[k] for k, _ in heapq.nlargest(CANDIDATES, acc.items(), key=_by_score)]
 
 
 def _by_score(item: tuple[int, float]) -> tuple[float, int]:
@@ -413,21 +463,28 @@ def _match(e: Edge, p: Profiles) -> Match:
                  core_similarity=e.similarity, attached=[c for _, c in kept][1:])
 
 
-def _attach(parts: list[Profile], wholes: list[Profile], matches: list[Match], how: Method) -> None:
-    """Fold unmatched clauses of one side into the pair holding the clause that contains them."""
+def _attach(parts: Side, wholes: Side, matches: list[Match], how: Method, index: Index) -> None:
+    """Fold unmatched clauses of one side into the pair holding the clause that contains them.
+
+    Candidates: the likely partners among the clauses alignment compares (`index`; an unchanged clause
+    contains nothing new) that are in a pairing, plus the pairings that already hold a clause of the
+    same point.
+    """
     mine, theirs = ("old", "new") if how == "merged" else ("new", "old")
     taken = {i for mt in matches for i in getattr(mt, mine)}
+    loose = [parts[i] for i in parts.profiles.free[parts.side] if i not in taken]
+    if not loose:
+        return
     home = {getattr(mt, theirs)[0]: mt for mt in matches if len(getattr(mt, theirs)) == 1}
     by_family: dict[str, set[int]] = defaultdict(set)
     for j, mt in home.items():
         for i in getattr(mt, mine):
-            by_family[parts[i].family].add(j)
-    loose = [p for p in parts if p.position not in taken]
-    index = Index(wholes, len(parts)) if loose else None
+            by_family[parts.family(i)].add(j)
     offers = []
     for p in loose:
-        for j in sorted((set(index.candidates(p)) & set(home)) | by_family.get(p.family, set())):
-            families = {parts[i].family for i in getattr(home[j], mine)}
+        likely = {t.position for t in index.candidates(p)} & home.keys()
+        for j in sorted(likely | by_family.get(p.family, set())):
+            families = {parts.family(i) for i in getattr(home[j], mine)}
             score = _attachable(p, wholes[j], p.family in families)
             if score:
                 offers.append((-score, p.position, j, score))
@@ -440,6 +497,7 @@ def _attach(parts: list[Profile], wholes: list[Profile], matches: list[Match], h
         group.append(position)
         group.sort()
         home[j].method = how
+        home[j].identical = False
         home[j].attached.append(score)
 
 

@@ -81,14 +81,59 @@ def rule_deltas(before: Iterable[Finding], after: Iterable[Finding], party: str)
     return tuple(sorted(out, key=lambda r: (r.severity != "hard", r.change != "new", r.change != "resolved", r.rule)))
 
 
-def _party_verdicts(parties: list[str], old: list[ClauseResult], new: list[ClauseResult]) -> tuple[PartyVerdict, ...]:
+class Rules:
+    """Each clause's active findings by party and rule, gathered once per side (not once per pairing and party)."""
+
+    def __init__(self, result: CheckResult):
+        self.clauses = result.clauses
+        self._by_clause: dict[int, dict[str, dict[str, Finding]]] = {}
+
+    def of(self, position: int) -> dict[str, dict[str, Finding]]:
+        found = self._by_clause.get(position)
+        if found is None:
+            found = {}
+            for f in self.clauses[position].findings:
+                if not f.acknowledged:
+                    found.setdefault(f.party, {})[f.rule] = f
+            self._by_clause[position] = found
+        return found
+
+
+def _deltas(b: dict[str, Finding], a: dict[str, Finding], party: str) -> tuple[RuleDelta, ...]:
+    """rule_deltas on findings already gathered by rule."""
+    if not a and not b:
+        return ()
     out = []
+    for rule in sorted(b.keys() | a.keys()):
+        f = a.get(rule) or b[rule]
+        change: RuleChange = "unchanged" if rule in a and rule in b else ("new" if rule in a else "resolved")
+        out.append(RuleDelta(party, rule, f.rule_title, f.severity, change))
+    return tuple(sorted(out, key=lambda r: (r.severity != "hard", r.change != "new", r.change != "resolved", r.rule)))
+
+
+def _party_verdicts(parties: list[str], old: CheckResult, new: CheckResult, old_pos: list[int], new_pos: list[int],
+                    rules: tuple[Rules, Rules]) -> tuple[PartyVerdict, ...]:
+    out = []
+    before_rules = [rules[0].of(i) for i in old_pos]
+    after_rules = [rules[1].of(j) for j in new_pos]
     for party in parties:
-        before = _worst([c.verdicts[party] for c in old if party in c.verdicts])
-        after = _worst([c.verdicts[party] for c in new if party in c.verdicts])
-        rules = rule_deltas((f for c in old for f in c.findings), (f for c in new for f in c.findings), party)
-        out.append(PartyVerdict(party, before, after, rules))
+        before = _worst([old.clauses[i].verdicts[party] for i in old_pos if party in old.clauses[i].verdicts])
+        after = _worst([new.clauses[j].verdicts[party] for j in new_pos if party in new.clauses[j].verdicts])
+        b = _merged([r.get(party) for r in before_rules])
+        a = _merged([r.get(party) for r in after_rules])
+        out.append(PartyVerdict(party, before, after, _deltas(b, a, party)))
     return tuple(out)
+
+
+def _merged(groups: list[dict[str, Finding] | None]) -> dict[str, Finding]:
+    """One side's findings by rule over its clauses; the last clause's finding wins, as in rule_deltas."""
+    present = [g for g in groups if g]
+    if len(present) <= 1:
+        return present[0] if present else {}
+    out: dict[str, Finding] = {}
+    for g in present:
+        out.update(g)
+    return out
 
 
 # ------------------------------------------------------------------ the diff
@@ -98,10 +143,11 @@ def diff(old: CheckResult, new: CheckResult) -> DiffResult:
     parties = _parties(old, new)
     ids = [p.id for p in parties]
     keys: set[str] = set()
-    pairs = [_clause_diff(old, new, mt.old, mt.new, mt.method, mt.confidence, ids, keys)
+    rules = (Rules(old), Rules(new))
+    pairs = [_clause_diff(old, new, mt.old, mt.new, mt.method, mt.confidence, ids, keys, rules, mt.identical)
              for mt in alignment.matches]
-    added = [_clause_diff(old, new, [], [j], "added", 1.0, ids, keys) for j in alignment.added]
-    dropped = [_clause_diff(old, new, [i], [], "dropped", 1.0, ids, keys) for i in alignment.dropped]
+    added = [_clause_diff(old, new, [], [j], "added", 1.0, ids, keys, rules) for j in alignment.added]
+    dropped = [_clause_diff(old, new, [i], [], "dropped", 1.0, ids, keys, rules) for i in alignment.dropped]
     proposal_level = [d for p in ids for d in rule_deltas(old.proposal_findings, new.proposal_findings, p)]
     summary = [_party_delta(info, old, new, pairs + dropped + added, proposal_level) for info in parties]
     return DiffResult(_draft(old), _draft(new), parties, pairs, added, dropped, summary, proposal_level)
@@ -127,15 +173,19 @@ def _draft(result: CheckResult) -> DraftInfo:
 
 
 def _clause_diff(old: CheckResult, new: CheckResult, old_pos: list[int], new_pos: list[int], method: Method,
-                 confidence: float, parties: list[str], keys: set[str]) -> ClauseDiff:
+                 confidence: float, parties: list[str], keys: set[str], rules: tuple[Rules, Rules],
+                 identical: bool = False) -> ClauseDiff:
     a = [old.proposal.clauses[i] for i in old_pos]
     b = [new.proposal.clauses[j] for j in new_pos]
     old_title, new_title = _group_title(a), _group_title(b)
     old_text, new_text = _group_prose(a), _group_prose(b)
-    terms, same = term_changes(a, b)
+    if identical:  # the same clause: its terms are the same, only verdicts may move (rules read other clauses)
+        terms, same = (), len({path for path in term_values(b[0])})
+    else:
+        terms, same = term_changes(a, b)
     old_tags = {t for c in a for t in c.tags}
     new_tags = {t for c in b for t in c.tags}
-    verdicts = _party_verdicts(parties, [old.clauses[i] for i in old_pos], [new.clauses[j] for j in new_pos])
+    verdicts = _party_verdicts(parties, old, new, old_pos, new_pos, rules)
     key = _unique(anchor(method, tuple(c.id for c in a), tuple(c.id for c in b)), keys)
     return ClauseDiff(key=key, method=method, confidence=confidence,
                       old_ids=tuple(c.id for c in a), new_ids=tuple(c.id for c in b),
@@ -187,10 +237,12 @@ def _unique(key: str, keys: set[str]) -> str:
 
 def _party_delta(info: PartyInfo, old: CheckResult, new: CheckResult, diffs: list[ClauseDiff],
                  proposal_level: list[RuleDelta]) -> PartyDelta:
-    movers = []
+    movers, shifted = [], []
     for d in diffs:
         v = next(v for v in d.verdicts if v.party == info.id)
         if v.before != v.after and {v.before, v.after} & {"reject", "concern"}:
             movers.append(Mover(d.key, d.label, d.new_title or d.old_title, v.before, v.after))
+        elif v.before == v.after and any(r.change != "unchanged" for r in v.rules):
+            shifted.append(Mover(d.key, d.label, d.new_title or d.old_title, v.before, v.after))
     return PartyDelta(info.id, info.name, old.counts(info.id), new.counts(info.id), tuple(movers),
-                      tuple(r for r in proposal_level if r.party == info.id))
+                      tuple(r for r in proposal_level if r.party == info.id), tuple(shifted))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property  # frozen dataclasses keep their own __dict__: fine for derived facts
 from typing import Literal
 
 from peacecheck.checker.evaluation.results import PartyInfo, Verdict
@@ -80,7 +81,7 @@ class PartyVerdict:
     after: Verdict | None
     rules: tuple[RuleDelta, ...]
 
-    @property
+    @cached_property
     def changed(self) -> bool:
         return self.before != self.after or any(r.change != "unchanged" for r in self.rules)
 
@@ -120,19 +121,19 @@ class ClauseDiff:
             return f"dropped {ids_label(self.old_ids)}"
         return f"{ids_label(self.old_ids)} -> {ids_label(self.new_ids)}"
 
-    @property
+    @cached_property
     def renumbered(self) -> bool:
         return bool(self.old_ids and self.new_ids) and self.old_ids != self.new_ids
 
-    @property
+    @cached_property
     def title_changed(self) -> bool:
         return any(s.op != "equal" for s in self.title_redline)
 
-    @property
+    @cached_property
     def text_changed(self) -> bool:
         return any(s.op != "equal" for s in self.redline)
 
-    @property
+    @cached_property
     def verdict_changed(self) -> bool:
         return any(v.changed for v in self.verdicts)
 
@@ -144,6 +145,10 @@ class ClauseDiff:
 
     def badges(self) -> tuple[str, ...]:
         """Short words for what changed, in a fixed order."""
+        return self._badges
+
+    @cached_property
+    def _badges(self) -> tuple[str, ...]:
         if self.method in ("added", "dropped"):
             return (self.method,)
         found = [("renumbered", self.renumbered), (self.method, self.method in ("split", "merged")),
@@ -175,6 +180,7 @@ class PartyDelta:
     after: dict[str, int]
     movers: tuple[Mover, ...]
     proposal_level: tuple[RuleDelta, ...]
+    shifted: tuple[Mover, ...] = ()  # same verdict, other red lines behind it (one objection replaced another)
 
     def weight(self, side: Literal["before", "after"]) -> tuple[int, int]:
         """(hard, soft) objections on one side: clause verdicts plus what the party finds missing."""
@@ -185,10 +191,17 @@ class PartyDelta:
                 counts["concern"] + sum(r.severity == "soft" for r in level))
 
     @property
-    def trend(self) -> Literal["better", "worse", "unchanged"]:
-        """Better or worse for this party: hard objections decide, concerns break a tie."""
+    def trend(self) -> Literal["better", "worse", "changed", "unchanged"]:
+        """Better or worse for this party: hard objections decide, concerns break a tie.
+
+        `changed` when the counts are level but something moved (one objection replaced another, or a
+        rejection here offsets a resolved one there): never `unchanged` unless nothing moved at all.
+        """
         before, after = self.weight("before"), self.weight("after")
-        return "unchanged" if before == after else ("better" if after < before else "worse")
+        if before != after:
+            return "better" if after < before else "worse"
+        moved = self.movers or self.shifted or any(r.change != "unchanged" for r in self.proposal_level)
+        return "changed" if moved else "unchanged"
 
     def line(self) -> str:
         b, a = self.before, self.after

@@ -7,19 +7,28 @@ from difflib import SequenceMatcher
 from typing import Literal
 
 from .model import Segment
+from .text import IDEOGRAPH, NUMBER, WORD
 
 # ------------------------------------------------------------------ tokens and redlines
 _TOKEN = re.compile(
     r"(?P<para>[ \t]*\n[ \t]*(?:\n[ \t]*)+)"  # a blank line: a paragraph break, kept as a token
     r"|(?P<space>\s+)"  # other whitespace (including a soft line break) separates tokens
-    r"|(?P<tok>[$€£]?\d+(?:[.,_:/-]\d+)*(?:\.[A-Za-z0-9]+)*(?:%|[A-Za-z]+)?"  # 600,000  $100bn  21.a  50:50
-    r"|\w+(?:['’-]\w+)*"  # words, with inner apostrophes and hyphens: Ukraine's, Article-5-like
+    f"|(?P<tok>{NUMBER}|{IDEOGRAPH}|{WORD}"  # numbers whole, each ideograph alone, words of any script
     r"|\S)")  # any other character on its own
 PARAGRAPH = "\n\n"
+_RUN = re.compile(r"\s+")
+_PARA = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t]*)+")
+_LEAD_TOKEN = re.compile(f"(\\s*)({NUMBER}|{IDEOGRAPH}|{WORD}|\\S)")
 
 
 def tokenize(text: str) -> list[tuple[str, str]]:
     """(whitespace before, token) pairs; numbers, ids and amounts stay whole; paragraph breaks are tokens."""
+    if _PARA.search(text) is None:  # no blank line (most clauses): one pass in C
+        found = _LEAD_TOKEN.findall(text)
+        out = [(" " if space else "", token) for space, token in found]
+        if out and out[0][0]:
+            out[0] = ("", out[0][1])
+        return out
     out: list[tuple[str, str]] = []
     lead = ""
     for match in _TOKEN.finditer(text):
@@ -38,11 +47,35 @@ def tokenize(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def normalise(text: str) -> str:
+    """What joining the tokens of `text` gives, without tokenising (most clauses of a revision are unchanged).
+
+    Inside the text a whitespace run becomes one space, or a paragraph break per blank-line group
+    (a space before a break is dropped, one after it is kept, as `tokenize` does); the ends go.
+    """
+    if _PARA.search(text) is None:  # no blank line: every run is a space
+        return " ".join(text.split())
+    return _RUN.sub(_space, text.strip())
+
+
+def _space(run: re.Match) -> str:
+    spaces = run.group()
+    if spaces.count("\n") < 2:
+        return " "
+    breaks, position = 0, 0
+    while position < len(spaces):
+        found = _PARA.match(spaces, position)
+        if found is None:
+            return PARAGRAPH * breaks + " "  # `\s+` takes the rest of the run: a space
+        breaks, position = breaks + 1, found.end()
+    return PARAGRAPH * breaks
+
+
 def redline(old: str, new: str) -> tuple[Segment, ...]:
     """A word-level redline: equal, deleted and inserted runs, in reading order."""
     if old == new:
-        b = tokenize(new)
-        return (Segment("equal", _join(b)),) if b else ()
+        text = normalise(new)
+        return (Segment("equal", text),) if text else ()
     a, b = tokenize(old), tokenize(new)
     if [t for _, t in a] == [t for _, t in b]:
         return (Segment("equal", _join(b), _join(a) if _join(a) != _join(b) else None),) if b else ()

@@ -22,6 +22,7 @@ from peacecheck.checker.diff import (
 )
 from peacecheck.checker.reports.check_json import dumps
 from peacecheck.checker.reports.check_text import Styler
+from peacecheck.checker.reports.width import display_width, pad
 
 VERDICT_WORD = {"reject": "REJECT", "concern": "concern", "accept": "accept", "silent": "silent", None: "absent"}
 COLOUR = {"delete": "red", "insert": "green", "reject": "red", "concern": "yellow", "accept": "green"}
@@ -102,10 +103,12 @@ def _text_header(result: DiffResult, style: Styler) -> list[str]:
 def _text_summary(result: DiffResult, style: Styler) -> list[str]:
     lines = [style("Summary", bold=True) + " (clause verdicts per party, old -> new)"]
     for s in result.summary:
-        lines.append("  " + counts_line(s))
-        width = max([len(m.label) for m in s.movers] + [0])
+        lines.append("  " + counts_line(s) + ("  (changed, same count)" if s.trend == "changed" else ""))
+        width = max([display_width(m.label) for m in s.movers + s.shifted] + [0])
         for m in s.movers:
-            lines.append(f"    {m.label.ljust(width)}  {_verdict(m.before, style)} -> {_verdict(m.after, style)}")
+            lines.append(f"    {pad(m.label, width)}  {_verdict(m.before, style)} -> {_verdict(m.after, style)}")
+        for m in s.shifted:
+            lines.append(f"    {pad(m.label, width)}  {_verdict(m.before, style)}, other red lines")
         for r in s.proposal_level:
             if r.change != "unchanged":
                 lines.append(f"    proposal as a whole: {rule_line(r)}")
@@ -206,7 +209,8 @@ def result_data(result: DiffResult) -> dict[str, Any]:
         "parties": [{"id": p.id, "name": p.name, "file": p.file, "rules": p.rule_count, "digest": p.digest}
                     for p in result.parties],
         "summary": [{"party": s.party, "name": s.name, "before": dict(s.before), "after": dict(s.after),
-                     "movers": [asdict(m) for m in s.movers],
+                     "trend": s.trend, "movers": [asdict(m) for m in s.movers],
+                     "shifted": [asdict(m) for m in s.shifted],
                      "proposal_level": [rule_data(r) for r in s.proposal_level]} for s in result.summary],
         "totals": totals(result),
         "has_changes": result.has_changes,
@@ -274,6 +278,8 @@ def _md_summary(result: DiffResult) -> list[str]:
         lines.append(f"- **{md(counts_line(s))}**")
         for m in s.movers:
             lines.append(f"  - [{md(m.label)}](#{m.key}): {verdict_word(m.before)} → {verdict_word(m.after)}")
+        for m in s.shifted:
+            lines.append(f"  - [{md(m.label)}](#{m.key}): {verdict_word(m.before)}, other red lines")
         for r in s.proposal_level:
             if r.change != "unchanged":
                 lines.append(f"  - proposal as a whole: {md(rule_line(r))}")

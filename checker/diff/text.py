@@ -1,0 +1,118 @@
+"""Words in any script: the character classes the redline tokeniser and the clause profiles share.
+
+Python's `\\w` knows the letters of every script, but not their combining marks (Arabic harakat,
+Hebrew niqqud, Devanagari vowel signs): `\\w+` would cut كَتَبَ or हिन्दी into pieces. A word here
+is a run of word characters *and* combining marks. Scripts written without spaces between words
+(Chinese, Japanese) have no word boundary a regular expression can find: each ideograph or kana is
+a token of its own, and the clause profiles use pairs of neighbouring characters (bigrams), as
+search engines do without a dictionary. Thai, Lao, Khmer and Burmese runs between spaces stay one
+token each (splitting them needs a dictionary; see docs/diff.md).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from itertools import chain
+
+
+def _marks() -> str:
+    """A character class body of the combining marks `\\w` misses (in the blocks where scripts keep them)."""
+    spans: list[tuple[int, int]] = []
+    for cp in [*range(0x0300, 0x2000), *range(0x20D0, 0x2100), *range(0xFE20, 0xFE30)]:
+        ch = chr(cp)
+        if unicodedata.category(ch)[0] == "M" and not ch.isalnum():
+            if spans and spans[-1][1] == cp - 1:
+                spans[-1] = (spans[-1][0], cp)
+            else:
+                spans.append((cp, cp))
+    return "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in spans)
+
+
+MARKS = _marks()
+# Written without spaces: Han ideographs (and their extensions), Hiragana, Katakana.
+SOLID = "\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\U00020000-\\U0003134f"
+LETTER = f"(?:[^\\W\\d_{SOLID}]|[{MARKS}])"
+LETTER_RUN = f"[^\\W\\d_{SOLID}](?:[^\\W\\d_{SOLID}]+|[{MARKS}]+|['’])*"  # a word for similarity: letters first
+IDEOGRAPH = f"[{SOLID}]"
+# 600,000  $100bn  21.a  50:50  2025-12-23  ١٢٬٠٠٠  100млрд
+NUMBER = f"[$€£₴₽]?\\d+(?:[.,_:/٫٬-]\\d+)*(?:\\.[A-Za-z0-9]+)*(?:%|{LETTER}+)?"
+_WORD_RUN = f"[^\\W{SOLID}](?:[^\\W{SOLID}]+|[{MARKS}]+)*"  # runs, not a choice per character: 2x faster
+WORD = f"{_WORD_RUN}(?:['’-]{_WORD_RUN})*"  # inner apostrophes and hyphens: Ukraine's, Article-5-like
+CONTENT = re.compile(f"{NUMBER}|{IDEOGRAPH}+|{LETTER_RUN}")  # no groups: findall gives whole matches
+IDEOGRAPH_RE = re.compile(IDEOGRAPH)
+
+STOPWORDS = frozenset([
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "has", "have", "in",
+    "into", "is", "it", "its", "of", "on", "or", "so", "such", "than", "that", "the", "their", "them",
+    "then", "there", "these", "this", "those", "to", "was", "were", "which", "while", "who", "will", "with",
+    "would", "shall", "should", "may", "must", "not", "no", "any", "all", "each", "every", "other", "both",
+    "also", "once", "until", "after", "before",
+])  # English only: in other languages the inverse document frequency alone keeps common words light
+STEM = 6  # words are cut to this many letters: recognised/recognized/recognition, Україна/України
+
+# Marks that writers of Latin, Greek, Cyrillic, Hebrew and Arabic text may or may not write:
+# accents (café/cafe), niqqud and cantillation, harakat. Indic vowel signs are letters of the word: kept.
+_OPTIONAL_MARKS = re.compile("[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
+_ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")  # 'and the', 'with the', ...: light stemming
+_ARABIC_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ي")
+_HEBREW_FINALS = str.maketrans("ךםןףץ", "כמנפצ")
+
+
+class Stems(dict):
+    """Raw token -> its content words (a tuple: an ideograph run gives several), filled on first sight.
+
+    One per diff: long drafts repeat their words, so most tokens are a dictionary hit in C.
+    """
+
+    def __missing__(self, raw: str) -> tuple[str, ...]:
+        if IDEOGRAPH_RE.match(raw):
+            found = (raw,) if len(raw) == 1 else tuple(raw[i:i + 2] for i in range(len(raw) - 1))
+        elif raw[0].isdigit() or raw[0] in "$€£₴₽":
+            found = (raw.lower(),)
+        else:
+            word = stem(raw)
+            found = (word,) if word else ()
+        self[raw] = found
+        return found
+
+
+def content_words(text: str, stems: Stems) -> list[str]:
+    """Content words for similarity: numbers whole, words stemmed, ideograph runs as bigrams."""
+    return list(chain.from_iterable(map(stems.__getitem__, CONTENT.findall(text))))
+
+
+def stem(raw: str) -> str:
+    """A crude, script-aware stem ('' for a stop word): good enough to compare clauses, not a linguist.
+
+    Case folded, optional marks dropped (accents; Cyrillic letters such as ї stay), English 's and plural s off, Arabic letter variants unified
+    and its article and commonest suffixes off, Hebrew final letters unified, then cut to STEM letters.
+    Not handled: Hebrew prefixes (ו, ה, ב, ...), Slavic and Arabic vowel changes inside the stem,
+    irregular plurals, compounds.
+    """
+    word = raw.casefold().replace("’", "'")
+    if not word.isascii():
+        # Cyrillic й, ї, ё are letters of their own: only separate marks (stress) go. Elsewhere accents go too.
+        cyrillic = "\u0400" <= word[0] <= "\u052f"
+        word = unicodedata.normalize("NFC" if cyrillic else "NFD", word)
+        word = unicodedata.normalize("NFC", _OPTIONAL_MARKS.sub("", word))
+        word = word.translate(_ARABIC_LETTERS).translate(_HEBREW_FINALS)
+    word = word.removesuffix("'s").strip("'")
+    if not word or word in STOPWORDS:
+        return ""
+    if word[-1] == "s" and len(word) > 4 and word[-2] != "s" and word.isascii():
+        word = word[:-1]
+    elif "\u0620" <= word[0] <= "\u064a":
+        word = _arabic(word)
+    return word[:STEM]
+
+
+def _arabic(word: str) -> str:
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix):]
+            break
+    for suffix in _ARABIC_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
