@@ -244,3 +244,21 @@ def test_align_needs_no_ascii(tmp_path):
     old, new = project(tmp_path, *language_drafts("uk"))
     alignment = align(old.proposal, new.proposal)
     assert len(alignment.matches) == 3 and len(alignment.added) == 1 and len(alignment.dropped) == 1
+
+
+def test_the_check_table_keeps_its_columns_with_wide_titles(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    body = (clause("1", "选举在一百天内举行", "Elections.", "  elections.days = 100\n")
+            + clause("2", "👍 Army ceiling", "Army.", "  army.cap = 600_000\n")
+            + clause("3", "Plain title", "Amnesty.", "  amnesty.full = true\n"))
+    project(tmp_path, body, body)
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", "proposals/new.peace"], cwd=tmp_path,
+                          capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, check=False)
+    rows = [line for line in done.stdout.splitlines() if line[:1] in ("1", "2", "3", "C") and "concern" in line
+            or line.startswith("Clause")]
+    assert len(rows) == 4, done.stdout
+    starts = {display_width(row[:row.index("north" if row.startswith("Clause") else "concern")]) for row in rows}
+    assert len(starts) == 1, rows
