@@ -475,7 +475,7 @@ def test_hostile_paths_in_files_never_crash(scaffold, site, path, command):
     text = target.read_text(encoding="utf-8")
     assert old in text
     target.write_text(text.replace(old, new.format(dsl_string(path)), 1), encoding="utf-8")
-    args = {"check": ["check", "proposals/draft.peace"], "lint": ["lint", "proposals/draft.peace"],
+    args = {"check": ["check", "proposals/draft.peace"], "lint": ["lint", "redlines", "proposals/draft.peace"],
             "test": ["test"]}[command]
     scaffold.run(args)
 
@@ -536,22 +536,17 @@ def config_file(draw) -> tuple[str, bytes]:
     """peacecheck.toml or pyproject.toml: init's settings with values replaced, keys added, bytes mangled."""
     from peacecheck.checker.cli.init import SCAFFOLD
 
-    lines = [line for line in SCAFFOLD["peacecheck.toml"].splitlines() if "=" in line]
-    for _ in range(draw(st.integers(0, 4))):
-        i = draw(st.integers(0, len(lines)))
-        key = draw(st.sampled_from(CONFIG_KEYS))
-        line = f"{key} = {toml_value(draw)}"
-        if i < len(lines) and draw(st.booleans()):
-            lines[i] = line  # replace a setting
-        else:
-            lines.insert(i, line)
+    settings = dict(line.split(" = ", 1) for line in SCAFFOLD["peacecheck.toml"].splitlines() if " = " in line)
+    for key in draw(st.lists(st.sampled_from(CONFIG_KEYS), max_size=4, unique=True)):
+        settings[key] = toml_value(draw)  # a setting replaced, or a key added (unique: else the TOML is invalid)
+    lines = [f"{key} = {value}" for key, value in settings.items()]
     name = draw(st.sampled_from(["peacecheck.toml", "pyproject.toml"]))
     if name == "pyproject.toml":
         head = draw(st.sampled_from(["[tool.peacecheck]", "[ tool . peacecheck ]", "[tool]\npeacecheck = 1",
                                      "[project]\nname = \"x\"\n[tool.peacecheck]", "[[tool.peacecheck]]", ""]))
         lines.insert(0, head)
     data = "\n".join(lines).encode("utf-8") + b"\n"
-    for _ in range(draw(st.integers(0, 2))):
+    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2]))):  # mostly valid TOML, so the settings are read
         data = draw(_edit(data))
     return name, data
 
@@ -585,7 +580,7 @@ def _writes_stay_here(data: bytes, root: Path) -> bool:
 @fuzz(60)
 @given(config=config_file(), command=st.sampled_from([["check", "proposals/draft.peace"], ["test"],
                                                       ["check", "proposals/draft.peace", "--config", "CONFIG"],
-                                                      ["test", "--config", "CONFIG"], ["lint", "proposals/draft.peace"]]))
+                                                      ["test", "--config", "CONFIG"], ["lint", "redlines", "proposals/draft.peace"]]))
 def test_mutated_config_files_never_crash(scaffold, config, command):
     scaffold.reset()
     name, data = config
@@ -626,16 +621,18 @@ def case_file(draw) -> bytes:
     """A red-line test file: init's north.toml with keys replaced and cases added, then bytes mangled."""
     from peacecheck.checker.cli.init import SCAFFOLD
 
-    lines = SCAFFOLD["redlines/tests/north.toml"].splitlines()
-    for _ in range(draw(st.integers(0, 5))):
-        i = draw(st.integers(0, len(lines)))
-        if draw(st.integers(0, 3)) == 0:
-            line = draw(st.sampled_from(["[[case]]", "[case]", "[[ case ]]", "[[case.x]]", "["]))
-        else:
-            line = f"{draw(st.sampled_from(TEST_KEYS))} = {case_value(draw)}"
-        lines.insert(i, line)
-    data = "\n".join(lines).encode("utf-8") + b"\n"
-    for _ in range(draw(st.integers(0, 2))):
+    text = SCAFFOLD["redlines/tests/north.toml"]
+    if draw(st.booleans()):  # one of its settings given another value
+        lines = text.splitlines()
+        at = draw(st.sampled_from([i for i, line in enumerate(lines) if " = " in line]))
+        lines[at] = lines[at].split(" = ", 1)[0] + " = " + case_value(draw)
+        text = "\n".join(lines) + "\n"
+    for _ in range(draw(st.integers(0, 3))):  # cases added, each key once (else the TOML is invalid)
+        head = draw(st.sampled_from(["[[case]]", "[[case]]", "[[case]]", "[case]", "[[ case ]]", "[[case.x]]"]))
+        keys = draw(st.lists(st.sampled_from(TEST_KEYS), max_size=5, unique=True))
+        text += "\n" + head + "\n" + "".join(f"{key} = {case_value(draw)}\n" for key in keys)
+    data = text.encode("utf-8")
+    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2]))):  # mostly valid TOML, so the cases are read
         data = draw(_edit(data))
     return data
 
