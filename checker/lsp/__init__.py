@@ -1,12 +1,15 @@
 """`peacecheck lsp`: a Language Server (stdio) for .peace, .redlines and .vocab files.
 
-The editor-independent work (documents, loading through a Loader that serves unsaved buffers,
-caching, diagnostics, verdicts, hover, completion, navigation, code actions) lives in plain
-modules that import no LSP library:
+    workspace.py    open documents, the overlay Loader (unsaved buffers first, then the disk), the
+                    digest cache of parsed vocabularies and red lines, one Analysis per document
+    positions.py    the dsl's line:column to LSP's UTF-16 positions; words, strings, the path left of a value
+    diagnostics.py  input errors, lint warnings and findings as diagnostics; verdict hints and lenses
+    navigation.py   what is under the cursor: hover, definition, references
+    completion.py   completion in context
+    actions.py      quick fixes and formatting (edits; nothing writes a file)
+    server.py       pygls wiring: capabilities, handlers, publishing, background lint
 
-    workspace.py   open documents, the overlay Loader, the digest cache, one Analysis per document
-    features.py    hover, completion, definition, references, code actions, verdict hints
-    server.py      pygls wiring: capabilities, handlers, publishing; pygls is imported only here
+Only server.py imports pygls; workspace.py and positions.py import no LSP library at all.
 
 Nothing here writes a file: formatting and quick fixes are edits the editor applies.
 """

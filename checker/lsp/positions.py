@@ -65,3 +65,19 @@ def word_at(lines: list[str], line: int, character: int) -> tuple[str, int, int]
         if found.start() <= index <= found.end():
             return found.group(), found.start(), found.end()
     return None
+
+
+# `PATH = `, `PATH >= `, `PATH in [a, `, `PATH has any [`: the term whose value comes next.
+_LEFT_PATH = re.compile(r"([A-Za-z_][\w.]*(?:\.\*)?)\s*(?:==|!=|<=|>=|<|>|=|\s+in\s*\[[^\]]*|\s+has(?:\s+(?:any|all)\s*"
+                        r"\[[^\]]*)?|=\s*\[[^\]]*)\s*(?:,\s*)?$")
+
+
+def path_on_left(before: str) -> str:
+    """The term path a value being typed after `before` belongs to, or ''."""
+    found = _LEFT_PATH.search(before)
+    return found.group(1) if found else ""
+
+
+def blank_strings(text: str) -> str:
+    """The line with strings (closed or not) and comments blanked, same length: only code is left."""
+    return re.sub(r'"(?:[^"\\]|\\.)*(?:"|$)|#.*$', lambda found: " " * len(found.group()), text)

@@ -20,7 +20,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
-from . import features
+from . import actions, diagnostics, navigation
+from . import completion as complete
 from .workspace import Analysis, Workspace, key_of
 
 LINT_DELAY = 0.4  # seconds without an edit before a red-line file is linted
@@ -115,9 +116,9 @@ def publish(server: PeacecheckServer, analysis: Analysis) -> None:
     linted, warnings = server.lint_results.get(analysis.key, (None, []))
     if linted == analysis.text:
         analysis.warnings = warnings
-    diagnostics = features.diagnostics(server.ws, analysis)
+    found = diagnostics.diagnostics(server.ws, analysis)
     server.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=server.ws.uri_for(analysis.key),
-                                                                          diagnostics=diagnostics))
+                                                                          diagnostics=found))
 
 
 def ask_client_to_refresh(server: PeacecheckServer) -> None:
@@ -200,19 +201,19 @@ def build_server() -> PeacecheckServer:
     @guarded(none)
     def hover(ls: PeacecheckServer, params: lsp.HoverParams) -> lsp.Hover | None:
         analysis = analysis_for(ls, params.text_document.uri)
-        return features.hover(ls.ws, analysis, params.position.line, params.position.character) if analysis else None
+        return navigation.hover(ls.ws, analysis, params.position.line, params.position.character) if analysis else None
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[".", " ", "[", ","]))
     @guarded(empty)
     def completion(ls: PeacecheckServer, params: lsp.CompletionParams) -> list[lsp.CompletionItem]:
         analysis = analysis_for(ls, params.text_document.uri)
-        return features.completion(ls.ws, analysis, params.position.line, params.position.character) if analysis else []
+        return complete.completion(ls.ws, analysis, params.position.line, params.position.character) if analysis else []
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     @guarded(empty)
     def definition(ls: PeacecheckServer, params: lsp.DefinitionParams) -> list[lsp.Location]:
         analysis = analysis_for(ls, params.text_document.uri)
-        return features.definition(ls.ws, analysis, params.position.line, params.position.character) if analysis else []
+        return navigation.definition(ls.ws, analysis, params.position.line, params.position.character) if analysis else []
 
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
     @guarded(empty)
@@ -220,7 +221,7 @@ def build_server() -> PeacecheckServer:
         analysis = analysis_for(ls, params.text_document.uri)
         if analysis is None:
             return []
-        return features.references(ls.ws, analysis, params.position.line, params.position.character,
+        return navigation.references(ls.ws, analysis, params.position.line, params.position.character,
                                    params.context.include_declaration)
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
@@ -230,24 +231,24 @@ def build_server() -> PeacecheckServer:
         analysis = analysis_for(ls, params.text_document.uri)
         if analysis is None:
             return []
-        return features.code_actions(ls.ws, analysis, params.text_document.uri, list(params.context.diagnostics))
+        return actions.code_actions(ls.ws, analysis, params.text_document.uri, list(params.context.diagnostics))
 
     @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
     @guarded(empty)
     def formatting(ls: PeacecheckServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit]:
         analysis = analysis_for(ls, params.text_document.uri)
-        return features.format_edits(analysis) if analysis else []
+        return actions.format_edits(analysis) if analysis else []
 
     @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))
     @guarded(empty)
     def inlay_hint(ls: PeacecheckServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
         analysis = analysis_for(ls, params.text_document.uri)
-        return features.inlay_hints(analysis, params.range) if analysis else []
+        return diagnostics.inlay_hints(analysis, params.range) if analysis else []
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
     @guarded(empty)
     def code_lens(ls: PeacecheckServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens]:
         analysis = analysis_for(ls, params.text_document.uri)
-        return features.code_lenses(analysis) if analysis else []
+        return diagnostics.code_lenses(analysis) if analysis else []
 
     return server

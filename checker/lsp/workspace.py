@@ -164,6 +164,17 @@ class Analysis:
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error"]
 
+    def owner_of(self, rule_id: str, party: str = "") -> m.RedLines | None:
+        """The red lines (of `party`, if given) that hold the rule."""
+        return next((r for r in self.redlines if (not party or r.party == party) and r.rule(rule_id)), None)
+
+    def rule(self, rule_id: str, party: str = "") -> m.Rule | None:
+        owner = self.owner_of(rule_id, party)
+        return owner.rule(rule_id) if owner else None
+
+    def source(self, source_id: str) -> m.Source | None:
+        return next((r.sources[source_id] for r in self.redlines if source_id in r.sources), None)
+
 
 class Workspace:
     """The open documents and their analyses; no LSP types, no pygls."""
