@@ -20,9 +20,7 @@ from .workspace import Analysis, Workspace
 class Target:
     kind: str  # term | pattern | rule | source | party | clause | option | file | value
     name: str
-    party: str = ""  # rules: whose; values: the term they belong to
-    start: int = 0
-    end: int = 0
+    context: str = ""  # a rule: its party, when the text names it; a value: the term it is a value of
 
 
 def target_at(analysis: Analysis, line: int, character: int) -> Target | None:
@@ -36,9 +34,8 @@ def target_at(analysis: Analysis, line: int, character: int) -> Target | None:
     found = word_at(lines, line, character)
     if found is None or blank_strings(text)[found[1]] == " ":  # a word in a string or a comment is prose
         return None
-    word, start, end = found
-    words = text[:start].split()
-    return _classify(analysis, words, word, text, start, end)
+    word, start, _ = found
+    return _classify(analysis, text[:start], word)
 
 
 def _path_string(text: str, index: int) -> str:
@@ -49,34 +46,36 @@ def _path_string(text: str, index: int) -> str:
     return ""
 
 
-def _classify(analysis: Analysis, before: list[str], word: str, text: str, start: int, end: int) -> Target | None:
-    head = before[0] if before else ""
+# The statements whose first argument is an id of this kind (`parties` takes a list of them).
+_ID_AFTER = {"cite": "source", "rule": "rule", "require": "rule", "clause": "clause", "option": "option",
+             "party": "party", "parties": "party", "source": "source"}
+
+
+def _classify(analysis: Analysis, before: str, word: str) -> Target | None:
+    """What `word` names, from the statement it is in (`before`: the line up to it)."""
+    words = before.split()
+    head = words[0] if words else ""
     vocabulary = analysis.vocabulary
     if head == "acknowledge":
-        return Target("party", word, start=start, end=end) if len(before) == 1 else \
-            Target("rule", word, before[1], start, end)
-    if not before and word in ("clause", "option", "rule", "require", "cite", "party", "acknowledge", "term"):
-        return None
-    kinds = {"cite": "source", "rule": "rule", "require": "rule", "clause": "clause", "option": "option",
-             "party": "party", "parties": "party", "source": "source"}
-    if head in kinds and len(before) >= 1 and (head == "parties" or len(before) == 1):
-        return Target(kinds[head], word, start=start, end=end)
+        return Target("party", word) if len(words) == 1 else Target("rule", word, words[1])
+    if head in _ID_AFTER and (head == "parties" or len(words) == 1):
+        return Target(_ID_AFTER[head], word)
     if word.endswith(".*"):
-        return Target("pattern", word, start=start, end=end)
+        return Target("pattern", word)
     if vocabulary is not None and word in vocabulary.terms:
-        return Target("term", word, start=start, end=end)
-    left = path_on_left(text[:start])
+        return Target("term", word)
+    left = path_on_left(before)
     if left and vocabulary is not None and (left in vocabulary.terms or left.endswith(".*")):
-        return Target("value", word, left, start, end)
+        return Target("value", word, left)
     if analysis.rule(word) is not None:
-        return Target("rule", word, start=start, end=end)
+        return Target("rule", word)
     return None
 
 
 # ------------------------------------------------------------------ hover
 def hover(ws: Workspace, analysis: Analysis, line: int, character: int) -> lsp.Hover | None:
     target = target_at(analysis, line, character)
-    text = _hover_text(ws, analysis, target, line) if target else None
+    text = _hover_text(analysis, target, line) if target else None
     if text is None and analysis.result is not None:
         text = _clause_hover(analysis, line)
     if not text:
@@ -84,7 +83,7 @@ def hover(ws: Workspace, analysis: Analysis, line: int, character: int) -> lsp.H
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
 
 
-def _hover_text(ws: Workspace, analysis: Analysis, target: Target, line: int) -> str | None:
+def _hover_text(analysis: Analysis, target: Target, line: int) -> str | None:
     vocabulary = analysis.vocabulary
     if target.kind == "term" and vocabulary is not None:
         return term_text(vocabulary.terms[target.name])
@@ -92,11 +91,11 @@ def _hover_text(ws: Workspace, analysis: Analysis, target: Target, line: int) ->
         matches = vocabulary.matching(target.name)
         return f"**{target.name}** covers {len(matches)} term(s): " + ", ".join(f"`{p}`" for p in matches)
     if target.kind == "value" and vocabulary is not None:
-        terms = vocabulary.matching(target.party) if target.party.endswith(".*") else [target.party]
+        terms = vocabulary.matching(target.context) if target.context.endswith(".*") else [target.context]
         return "\n\n".join(f"`{target.name}`, a value of " + term_text(vocabulary.terms[p]) for p in terms[:3])
     if target.kind == "rule":
-        rule = analysis.rule(target.name, target.party)
-        return rule_text(analysis, rule, target.party) if rule else None
+        rule = analysis.rule(target.name, target.context)
+        return rule_text(analysis, rule, target.context) if rule else None
     if target.kind == "source":
         source = analysis.source(target.name)
         return source_text(source) if source else None
@@ -180,10 +179,10 @@ def _definition_spans(ws: Workspace, analysis: Analysis, target: Target) -> list
     vocabulary = analysis.vocabulary
     if target.kind in ("term", "pattern") and vocabulary is not None:
         return [vocabulary.terms[p].span for p in vocabulary.matching(target.name)]
-    if target.kind == "value" and vocabulary is not None and target.party in vocabulary.terms:
-        return [vocabulary.terms[target.party].span]
+    if target.kind == "value" and vocabulary is not None and target.context in vocabulary.terms:
+        return [vocabulary.terms[target.context].span]
     if target.kind == "rule":
-        rule = analysis.rule(target.name, target.party)
+        rule = analysis.rule(target.name, target.context)
         return [rule.span] if rule else []
     if target.kind == "source":
         source = analysis.source(target.name)
@@ -202,7 +201,7 @@ def references(ws: Workspace, analysis: Analysis, line: int, character: int,
     target = target_at(analysis, line, character)
     if target is None or target.kind not in ("term", "rule", "source", "party", "value"):
         return []
-    name = target.party if target.kind == "value" else target.name
+    name = target.context if target.kind == "value" else target.name
     files = ws.project_files(analysis.key)
     if target.kind == "source":
         files = [s.file for s in _definition_spans(ws, analysis, target)]
