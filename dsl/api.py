@@ -53,7 +53,11 @@ def _read_into(key: str, loader: Loader, span: Span | None, sink: DiagnosticSink
     except OSError as exc:
         where = span or Span(key, 1, 1)
         raise PeaceError([Diagnostic("PC020", f"cannot read '{key}': {exc.strerror or exc}", where)]) from None
-    return parse_into(data, key, sink, getattr(loader, "max_bytes", MAX_FILE_BYTES))
+    max_bytes = getattr(loader, "max_bytes", MAX_FILE_BYTES)
+    cache = getattr(loader, "cache", None)  # the checker's cache of parsed files, if the loader has one
+    if cache is not None:
+        return cache.parse_into(data, key, sink, max_bytes, parse_into)
+    return parse_into(data, key, sink, max_bytes)
 
 
 # ------------------------------------------------------------------ vocabulary

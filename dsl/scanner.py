@@ -218,14 +218,37 @@ class FrontEnd:
     """The tables of one grammar, read off lark's parser once."""
 
     def __init__(self, parser: "Lark", methods: dict[str, Callable]) -> None:
-        table = parser.parser.parser._parse_table
-        if any(not r.expansion for r in parser.rules):
-            raise Fallback("empty rules are not supported")  # their nodes have no position
         if parser.options.postlex is not None or parser.lexer_conf.callbacks or parser.options.lexer != "contextual":
             raise Fallback("unsupported lexer options")
-        self.terminals = {t.name: _Terminal(t) for t in parser.terminals}
-        self.ignore = frozenset(parser.lexer_conf.ignore)
-        self.rules = {rule: _Rule(rule, methods) for rule in parser.rules}
+        self.setup(parser.terminals, parser.lexer_conf.ignore, parser.rules, parser.parser.parser._parse_table, methods)
+
+    @classmethod
+    def from_tables(cls, shipped: dict[str, Any], methods: dict[str, Callable]) -> "FrontEnd":
+        """From the shipped tables (tables.py) without building lark's parser and lexers: a third of the time."""
+        from lark.grammar import Rule
+        from lark.lexer import TerminalDef
+        from lark.parsers.lalr_analysis import IntParseTable
+        from lark.utils import SerializeMemoizer
+
+        data = shipped["data"]
+        options = data["options"]
+        if options.get("postlex") is not None or options.get("lexer_callbacks") or options.get("lexer") != "contextual" \
+                or options.get("g_regex_flags") or options.get("use_bytes"):
+            raise Fallback("unsupported lexer options")
+        memo = SerializeMemoizer.deserialize(shipped["memo"], {"Rule": Rule, "TerminalDef": TerminalDef}, {})
+        front = cls.__new__(cls)
+        lexer_conf = data["parser"]["lexer_conf"]
+        front.setup([memo[t["@"]] for t in lexer_conf["terminals"]], lexer_conf["ignore"],
+                    [memo[r["@"]] for r in data["rules"]], IntParseTable.deserialize(data["parser"]["parser"], memo),
+                    methods)
+        return front
+
+    def setup(self, terminals, ignore, rules, table, methods: dict[str, Callable]) -> None:
+        if any(not r.expansion for r in rules):
+            raise Fallback("empty rules are not supported")  # their nodes have no position
+        self.terminals = {t.name: _Terminal(t) for t in terminals}
+        self.ignore = frozenset(ignore)
+        self.rules = {rule: _Rule(rule, methods) for rule in rules}
         from lark.parsers.lalr_analysis import Shift
 
         # state -> {symbol: (True, next state) | (False, rule)}
@@ -246,7 +269,7 @@ class FrontEnd:
         self.lexers: dict[int, _StateLexer] = {}
         self.newlines = frozenset(t.name for t in self.terminals.values() if t.newlines)
         # Terminals no node keeps (keywords and punctuation) need no Token: their position is enough.
-        self.kept = frozenset(s.name for r in parser.rules for s in r.expansion
+        self.kept = frozenset(s.name for r in rules for s in r.expansion
                               if s.is_term and (r.options.keep_all_tokens or not s.filter_out))
 
     def lexer(self, state: int) -> _StateLexer:
@@ -386,11 +409,18 @@ class FrontEnd:
 @lru_cache(maxsize=1)
 def front_end() -> FrontEnd | None:
     """The front end for the grammar as built; None if the grammar uses something it does not support."""
+    import lark
+
     from .parser import grammar_parser
+    from .tables import _shipped_tables, grammar_digest, grammar_text
     from .transform import Builder
 
     try:
-        return FrontEnd(grammar_parser(), Builder._rules)
+        shipped = _shipped_tables()
+        if shipped and shipped.get("grammar_sha256") == grammar_digest(grammar_text()) \
+                and shipped.get("lark_version") == lark.__version__:
+            return FrontEnd.from_tables(shipped, Builder._rules)
+        return FrontEnd(grammar_parser(), Builder._rules)  # tables out of date: lark builds them from the grammar
     except Fallback:
         return None
 
