@@ -45,6 +45,9 @@ class DiskLoader:
         self.max_bytes = max_bytes if max_bytes is not None else MAX_FILE_BYTES
         self.read_keys: list[str] = []
         self.data: dict[str, bytes] = {}
+        from peacecheck.checker.cache import active
+
+        self.cache = active()  # parsed red lines and vocabularies by content, when the CLI turned it on
 
     def resolve(self, relative: str, from_file: str, span: Span) -> str:
         if "\0" in relative or "\n" in relative or "\r" in relative:
