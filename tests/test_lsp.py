@@ -17,8 +17,6 @@ import pytest
 from conftest import BASIC
 from lsp_client import LspClient
 
-pytest.importorskip("pygls", reason='the language server needs pip install "peacecheck[editor]"')
-
 BROKEN = '''proposal "Broken draft"
 vocabulary "../vocab/basic.vocab"
 parties north, south
@@ -378,7 +376,6 @@ def test_a_vocabulary_edit_rechecks_the_open_proposal(server, project, draft):
 
 
 def test_lint_warnings_on_a_red_line_file(server, project):
-    pytest.importorskip("ortools")
     red = project / "redlines" / "south.redlines"
     text = red.read_text(encoding="utf-8").replace('rule S-ELECT "Elections not before 100 days" {',
                                                    'rule S-NEVER "Never" {\n  severity hard\n'
@@ -394,7 +391,6 @@ def test_lint_warnings_on_a_red_line_file(server, project):
 
 
 def test_unused_terms_on_the_vocabulary_as_peacecheck_lint_reports_them(server, project):
-    pytest.importorskip("ortools")
     run = cli(project, "lint", "redlines", "proposals/draft.peace")
     expected = {p for p in cli_positions(run.stdout + run.stderr) if p[0] == "PC704"}
     assert expected

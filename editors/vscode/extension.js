@@ -20,8 +20,8 @@ async function activate(context) {
       { scheme: "untitled", language: "peacecheck" },
     ],
     synchronize: {
-      // Red lines and vocabularies changed outside the editor re-check the open proposals.
-      fileEvents: vscode.workspace.createFileSystemWatcher("**/*.{peace,redlines,vocab}"),
+      // Inputs changed outside the editor (red lines, vocabularies, the config) re-check the open files.
+      fileEvents: vscode.workspace.createFileSystemWatcher("**/{*.peace,*.redlines,*.vocab,peacecheck.toml,pyproject.toml}"),
     },
   };
   client = new LanguageClient("peacecheck", "peacecheck", serverOptions(), clientOptions);
