@@ -233,6 +233,10 @@ def test_completion_in_context(server, project, draft):
     inside = labels(server.at("textDocument/completion", uri, row, 2))
     assert {"text", "tags", "option", "acknowledge", "land.north", "guarantee.guarantors"} <= set(inside)
     assert "severity" not in inside and "clause" not in inside
+    row = line_of(edited, "vocabulary ")
+    paths = server.at("textDocument/completion", uri, row, len('vocabulary "../'))
+    assert labels(paths) == ["../vocab/basic.vocab", "../vocab/extra.vocab"]
+    assert paths[0]["textEdit"]["range"]["start"] == {"line": row, "character": len('vocabulary "')}
     row = line_of(edited, 'note "see land.north = ')  # inside a string: prose, no completion, no hover
     assert labels(server.at("textDocument/completion", uri, row, len(lines[row]))) == []
     assert server.at("textDocument/hover", uri, row, len(lines[row]) - 5) is None

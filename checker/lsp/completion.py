@@ -9,7 +9,6 @@ from .navigation import source_text
 from .positions import blank_strings, from_utf16, lines_of, path_on_left, utf16
 from .workspace import Analysis, Workspace
 
-# ------------------------------------------------------------------ completion
 BLOCK_KEYWORDS = {
     "proposal": ["vocabulary", "version", "date", "drafted_by", "parties", "revises", "note", "source", "clause"],
     "clause": ["text", "tags", "status", "note", "option", "acknowledge"],
@@ -20,6 +19,7 @@ BLOCK_KEYWORDS = {
     "vocabulary": ["type", "term", "include"],
 }
 TYPE_KEYWORDS = ["number", "enum", "scale", "set", "bool", "date", "text"]
+_PATH_STRING = re.compile(r'\s*(vocabulary|include)\s+"([^"]*)$')  # a vocabulary's path being typed
 _OPENERS = re.compile(r"^\s*(clause|option|rule|require|source)\b[^{]*\{")
 
 
@@ -29,6 +29,10 @@ def completion(ws: Workspace, analysis: Analysis, line: int, character: int) -> 
         return []
     text = lines[line]
     index = from_utf16(text, character)
+    path = _PATH_STRING.match(text[:index])
+    if path and (path.group(1) == "include") == (analysis.kind == "vocabulary"):
+        edit_range = lsp.Range(lsp.Position(line, utf16(text, path.start(2))), lsp.Position(line, character))
+        return [_with_range(_item(f, lsp.CompletionItemKind.File), edit_range) for f in ws.vocabulary_files(analysis.key)]
     code = re.sub(r'"(?:[^"\\]|\\.)*"', "", text[:index])
     if '"' in code or "#" in code:  # inside a string or a comment: prose, nothing to complete
         return []

@@ -227,6 +227,20 @@ class Workspace:
             return None
         return key if key in self.buffers or Path(key).is_file() else None
 
+    def vocabulary_files(self, key: str, limit: int = 200) -> list[str]:
+        """The .vocab files of the document's project, as paths relative to the document's folder."""
+        import os
+
+        base = (uri_to_path(self.uri_for(key)) or Path(key)).resolve().parent
+        found: list[str] = []
+        for folder, subfolders, names in os.walk(project_root(base)):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d != "node_modules")
+            found += [os.path.relpath(Path(folder) / n, base).replace(os.sep, "/") for n in sorted(names)
+                      if n.endswith(".vocab")]
+            if len(found) >= limit:
+                break
+        return found[:limit]
+
     def project_files(self, key: str) -> list[str]:
         """The files a search for uses looks in: what the document read, the open documents, and the
         other .peace, .redlines and .vocab files in their folders."""
