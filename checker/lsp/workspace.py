@@ -96,14 +96,17 @@ class Cached:
 class ModelCache:
     """Vocabularies and red lines by key, reused while every file they came from has the same digest."""
 
+    LIMIT = 256  # entries kept, least recently used dropped first (each vocabulary edit makes new ones)
+
     def __init__(self) -> None:
         self.entries: dict[tuple, Cached] = {}
         self.hits = 0
 
     def get(self, key: tuple, loader: OverlayLoader, build) -> Cached:
-        found = self.entries.get(key)
+        found = self.entries.pop(key, None)
         if found is not None and found.still_valid(loader):
             self.hits += 1
+            self.entries[key] = found  # now the most recently used
             return found
         mark = len(loader.trace)
         sink = DiagnosticSink()
@@ -111,6 +114,8 @@ class ModelCache:
         read = dict.fromkeys(loader.trace[mark:] or [key[1]])
         entry = Cached({k: loader.digest_of(k) for k in read}, value, list(sink.items))
         self.entries[key] = entry
+        while len(self.entries) > self.LIMIT:
+            del self.entries[next(iter(self.entries))]
         return entry
 
     def vocabulary(self, key: str, loader: OverlayLoader, span: Span | None) -> Cached:
