@@ -11,7 +11,7 @@ import re
 import stat
 from pathlib import Path
 
-from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
+from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span, did_you_mean
 
 PROJECT_MARKERS = ("peacecheck.toml", "pyproject.toml", ".git", "redlines")
 REDLINE_SUFFIX = ".redlines"
@@ -282,6 +282,8 @@ class Inputs:
         self.vocabulary = vocabulary
         self.redlines = redlines
         self.digests = digests
+        self.set_aside: tuple = ()  # filled by party selection (project.seat_parties)
+        self.at_table: tuple[str, ...] = ()
 
 
 def load_inputs(proposal_path: Path, redline_paths: list[Path], loader: "DiskLoader") -> Inputs:
@@ -309,6 +311,8 @@ def load_inputs(proposal_path: Path, redline_paths: list[Path], loader: "DiskLoa
                                       "redlines/ folder above the proposal, or pass --redlines"))
     if proposal is not None and files:
         _check_acknowledgements(proposal, redlines, complete, diagnostics)
+    if proposal is not None and proposal.parties and complete:
+        _check_table(proposal, redlines, files, proposal_path, loader, diagnostics)
     if diagnostics:
         raise PeaceError(diagnostics)
     return Inputs(proposal, vocabulary, redlines, digests)
@@ -322,6 +326,71 @@ def _check_acknowledgements(proposal, redlines: list, complete: bool, diagnostic
     sink = DiagnosticSink()
     validate_acknowledgements(proposal, redlines, sink)
     diagnostics.extend(d for d in sink.items if complete or d.code != "PC107")
+
+
+def _check_table(proposal, redlines: list, files: list[Path], proposal_path: Path, loader: "DiskLoader",
+                 diagnostics: list[Diagnostic]) -> None:
+    """PC107 for a party in `parties` that no red-line file defines: neither one loaded, nor one in the
+    project's redlines/ folder (which `--redlines one-file` does not load, but whose parties exist)."""
+    known = {r.party for r in redlines}
+    unknown = [p for p in proposal.parties if p not in known]
+    if not unknown:
+        return
+    folder = find_redlines_dir(proposal_path)
+    loaded = {p.resolve() for p in files}
+    for path in redline_files([folder]) if folder else []:
+        if path.resolve() not in loaded:
+            known |= set(_declared_party(path))
+    text = loader.data.get(proposal.file, b"").decode("utf-8", "replace")
+    places = dict(reversed(party_positions(text)))  # a name listed twice: its first place
+    for party in dict.fromkeys(unknown):
+        if party in known:
+            continue
+        line, column = places.get(party, (proposal.span.line, proposal.span.column))
+        hint = did_you_mean(party, known) or (f"known parties: {', '.join(sorted(known)) or 'none'}; a party "
+                                              f"without red lines needs a file that declares it")
+        diagnostics.append(Diagnostic("PC107", f"unknown party '{party}' in parties",
+                                      Span(proposal.file, line, column, line, column + len(party)), hint))
+
+
+_TOKEN = re.compile(r'\s+|#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*|.', re.S)
+
+
+def party_positions(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """(name, (line, column)) of each name on a proposal's `parties` line, read from its source text
+    (the model keeps the names only); strings and comments are skipped, the header ends at `clause`."""
+    out: list[tuple[str, tuple[int, int]]] = []
+    line, start, state = 1, 0, "header"  # header -> names (after `parties`) -> comma (after a name)
+    for match in _TOKEN.finditer(text.removeprefix("\ufeff")):
+        token = match.group()
+        if not (token.isspace() or token.startswith("#")):
+            if state == "header" and token == "clause":
+                break
+            if state == "header" and token == "parties":
+                state = "names"
+            elif state == "names" and (token[0].isalpha() or token[0] == "_"):
+                out.append((token, (line, match.start() - start + 1)))
+                state = "comma"
+            elif state == "comma" and token == ",":
+                state = "names"
+            elif state != "header":
+                break
+        if "\n" in token:
+            line += token.count("\n")
+            start = match.start() + token.rindex("\n") + 1
+    return out
+
+
+def _declared_party(path: Path) -> list[str]:
+    """The party a red-line file declares (its first statement, `party NAME "..."`), without parsing it."""
+    from peacecheck.dsl.parser import MAX_FILE_BYTES
+
+    try:
+        text = read_limited(path, MAX_FILE_BYTES).decode("utf-8", "replace")
+    except (OSError, PeaceError):
+        return []
+    found = re.search(r"^\s*party\s+([A-Za-z_][A-Za-z0-9_]*)", re.sub(r"#[^\n]*", "", text), re.M)
+    return [found.group(1)] if found else []
 
 
 def _check_parties(redlines: list, diagnostics: list[Diagnostic]) -> None:

@@ -32,6 +32,8 @@ class Project:
     read_files: list[str] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
     fail_on: str = "reject"
+    set_aside: tuple = ()  # red-line files loaded but not applied (their party is not at the table)
+    at_table: tuple[str, ...] = ()  # parties at the table with no red lines applied here
 
 
 def load_project(path: str | Path, redlines: tuple[str, ...] | list[str] = (), parties: tuple[str, ...] | list[str] = (),
@@ -48,7 +50,7 @@ def load_project(path: str | Path, redlines: tuple[str, ...] | list[str] = (), p
     fail_on = (settings.fail_on if settings is not None else None) or "reject"
     inputs = _load_inputs(str(path), tuple(redlines), tuple(parties), max_bytes)
     return Project(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests, inputs.read_files,
-                   today or dt.date.today(), fail_on)
+                   today or dt.date.today(), fail_on, inputs.set_aside, inputs.at_table)
 
 
 def _config(explicit: str | None):
@@ -73,9 +75,18 @@ def _load_inputs(proposal: str, redlines: tuple[str, ...], parties: tuple[str, .
     loader = DiskLoader(project_root(path.parent), max_bytes)
     inputs = load_inputs(path, redline_paths, loader)
     inputs.read_files = list(loader.read_keys)
-    if parties:
-        inputs.redlines = select_parties(inputs.redlines, parties)
+    seat_parties(inputs, parties)
     return inputs
+
+
+def seat_parties(inputs: Any, parties: tuple[str, ...]) -> None:
+    """Apply the red lines of the parties at the proposal's table, or of `parties` when named (README "Who is
+    at the table"): the others are set aside, and a party at the table without red lines stays a column."""
+    from peacecheck.checker.evaluation.table import seat
+
+    chosen = tuple(r.party for r in select_parties(inputs.redlines, parties)) if parties else ()
+    seating = seat(inputs.redlines, tuple(inputs.proposal.parties), chosen)
+    inputs.redlines, inputs.set_aside, inputs.at_table = list(seating.applied), seating.set_aside, seating.at_table
 
 
 def select_parties(redlines: list[Any], parties: tuple[str, ...]) -> list[Any]:
@@ -97,7 +108,7 @@ def check(project: Project, today: dt.date | None = None) -> "CheckResult":
     from peacecheck.checker.evaluation.evaluate import check as evaluate
 
     return evaluate(project.proposal, project.vocabulary, project.redlines, project.digests,
-                    today=today or project.today)
+                    today=today or project.today, at_table=tuple(project.at_table), set_aside=tuple(project.set_aside))
 
 
 # Which registry kind renders which result; by class name, so that rendering a check never imports diff or solve.
@@ -148,7 +159,8 @@ def load_drafts(old: str | Path, new: str | Path, redlines: tuple[str, ...] = ()
     if errors or after is None or old_read is None:
         raise PeaceError(errors)
     proposal, _, read = old_read
-    before = Project(proposal, after.vocabulary, after.redlines, after.digests, read, after.today, after.fail_on)
+    before = Project(proposal, after.vocabulary, after.redlines, after.digests, read, after.today, after.fail_on,
+                     after.set_aside, after.at_table)  # both judged by NEW's table
     return before, after
 
 
@@ -232,7 +244,10 @@ def solve(project: Project, top: int = 5, draft: Any = None) -> Any:
 
     if isinstance(draft, (str, Path)):
         draft = load_solve_draft(draft, project)[0]
+    from peacecheck.checker.evaluation.results import PartyInfo
+
     infos = [party_info(r, project.digests.get(r.party, b"")) for r in sorted(project.redlines, key=lambda r: r.party)]
+    infos = sorted(infos + [PartyInfo(p, p, "", 0, "") for p in project.at_table], key=lambda i: i.id)
     return run_solve(project.proposal, project.vocabulary, project.redlines, infos, top, draft,
                      draft.file if draft is not None else "", project.today)
 

@@ -59,7 +59,9 @@ def test_party_filter_and_unknown_party():
 
 def test_explicit_redlines_file():
     result = run("proposals/draft.peace", "--redlines", "redlines/south.redlines", "--format", "json")
-    assert [p["id"] for p in json.loads(result.stdout)["parties"]] == ["south"]
+    parties = json.loads(result.stdout)["parties"]
+    # north is at the draft's table but its file is not loaded: a column with no red lines, never dropped
+    assert [(p["id"], p["red_lines"]) for p in parties] == [("north", False), ("south", True)]
 
 
 def test_output_file_is_written_and_inputs_are_protected(tmp_path):

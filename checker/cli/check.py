@@ -162,7 +162,7 @@ def _load_all(files: list[str], settings, max_bytes: int | None, stdin_filename:
             continue
         inputs.add(found.read_files)
         loaded.append(Project(found.proposal, found.vocabulary, found.redlines, found.digests,
-                              found.read_files, settings.today, settings.fail_on))
+                              found.read_files, settings.today, settings.fail_on, found.set_aside, found.at_table))
     if errors:
         raise PeaceError(errors + what_if_errors)
     return loaded
@@ -177,7 +177,7 @@ def _load_file(path: str, redlines: tuple[str, ...], parties: tuple[str, ...], m
 def load_stdin(name: str, data: bytes, redlines: tuple[str, ...], parties: tuple[str, ...], max_bytes: int | None):
     """A proposal given on standard input, read as if it were the file `name` (which need not exist)."""
     from peacecheck.checker.files import DiskLoader, find_redlines_dir, load_inputs, project_root
-    from peacecheck.checker.project import select_parties
+    from peacecheck.checker.project import seat_parties
 
     path = Path(name)
     redline_paths = [Path(r) for r in redlines] or [d for d in [find_redlines_dir(path)] if d]
@@ -188,8 +188,7 @@ def load_stdin(name: str, data: bytes, redlines: tuple[str, ...], parties: tuple
     loader.data[_display(name)] = data  # the loader serves it under the name; nothing is read from disk for it
     inputs = load_inputs(path, redline_paths, loader)
     inputs.read_files = list(loader.read_keys)
-    if parties:
-        inputs.redlines = select_parties(inputs.redlines, parties)
+    seat_parties(inputs, parties)
     return inputs
 
 

@@ -50,7 +50,11 @@ def sarif(result: CheckResult) -> dict[str, Any]:
             "columnKind": "unicodeCodePoints",
             "results": results,
             "properties": {"proposal": result.proposal.title,
-                           "parties": [{"id": p.id, "name": p.name, "digest": p.digest} for p in result.parties],
+                           "parties": [{"id": p.id, "name": p.name, "digest": p.digest, "red_lines": p.has_red_lines}
+                                       for p in result.parties],
+                           "set_aside": [{"party": s.party, "file": s.file, "reason": s.reason,
+                                          "message": wording.set_aside_sentence(s, result.proposal.parties)}
+                                         for s in result.set_aside],
                            "acknowledgements_judged_on": result.today.isoformat()
                            if result.today and result.dated_acknowledgements else None,
                            "acknowledgement_expiry": wording.today_sentence(result)},
