@@ -434,8 +434,8 @@ def test_an_exception_in_a_handler_is_answered_and_logged(monkeypatch):
     assert logged and "broken failed: KeyError" in logged[0]
 
 
-def test_an_edit_to_a_proposal_reuses_the_parsed_vocabulary_and_red_lines(project, monkeypatch):
-    """In-process: the models are the same objects after a proposal edit; a red-line edit rebuilds only that file."""
+def test_an_edit_to_a_proposal_parses_only_the_proposal(project, monkeypatch):
+    """In-process: after the first check, an edit re-parses only the file edited; the rest comes from the cache."""
     from peacecheck.checker.lsp.workspace import Workspace
 
     monkeypatch.chdir(project)
@@ -444,13 +444,14 @@ def test_an_edit_to_a_proposal_reuses_the_parsed_vocabulary_and_red_lines(projec
     text = path.read_text(encoding="utf-8")
     key = ws.update(path.as_uri(), text)
     first = ws.analyse(key)
+    files = ws.cache.misses
+    assert files == 5  # the proposal, two vocabulary files, two red-line files
     ws.update(path.as_uri(), text.replace("army.cap = 50_000", "army.cap = 150_000"))
     second = ws.analyse(key)
-    assert second.vocabulary is first.vocabulary
-    assert [id(r) for r in second.redlines] == [id(r) for r in first.redlines]
+    assert ws.cache.misses == files + 1
     assert second.result.clauses[1].verdicts["north"] != first.result.clauses[1].verdicts["north"]
+    assert [r.rules for r in second.redlines] == [r.rules for r in first.redlines]
     red = project / "redlines" / "south.redlines"
     ws.update(red.as_uri(), red.read_text(encoding="utf-8") + "\n# an edit\n")
-    third = ws.analyse(key)
-    assert third.vocabulary is first.vocabulary
-    assert [r is old for r, old in zip(third.redlines, first.redlines)] == [True, False]  # north, south
+    ws.analyse(key)
+    assert ws.cache.misses == files + 2  # only south.redlines again

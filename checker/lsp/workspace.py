@@ -1,16 +1,20 @@
-"""Open documents, loading them (saved or not) the way the CLI loads files, and one Analysis per document.
+"""Open documents, loaded (saved or not) through the CLI's own loading path, and one Analysis per document.
 
-Keys are the CLI's file names (`display_path`: relative to the working folder, which the editor sets
-to the workspace root), so a diagnostic here has the code, file and position `peacecheck check`
-prints. Unsaved buffers are served from memory by `OverlayLoader`; everything else comes from disk
-through the CLI's own `DiskLoader` (same project-tree confinement, same size limits).
+A proposal is loaded by `checker.files.load_inputs` and seated by `checker.project.seat_parties`, the
+code `peacecheck check` runs, with a loader that reads open documents from the editor's buffers
+(`OverlayLoader`: the CLI's `DiskLoader` otherwise, with its project-tree confinement and size
+limits). Keys are the CLI's file names (`display_path`, relative to the working folder, which the
+editor sets to the workspace root), so every diagnostic has the code, file and position the CLI
+prints, and no rule of loading is written twice.
 
-Parsed vocabularies and red lines are kept in a cache keyed by the digests of the bytes they were
-built from, so an edit to a proposal re-parses only the proposal.
+Parsing is the costly part; `MemoryParseCache` keeps parsed files by name and content digest, through
+the dsl's loader-cache hook (the one the CLI's on-disk cache uses), so an edit to a proposal parses
+only the proposal, and an edit to a red-line file only that file.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +27,8 @@ from peacecheck.dsl.diagnostics import Diagnostic, DiagnosticSink, PeaceError, S
 
 from .positions import lines_of
 
-SUFFIXES = (".peace", ".redlines", ".vocab")
+SUFFIXES = {".peace": "proposal", ".redlines": "redlines", ".vocab": "vocabulary"}
+_FIRST_KEYWORD = re.compile(r"^\s*(proposal|party|vocabulary)\b", re.MULTILINE)
 
 
 # ------------------------------------------------------------------ URIs and keys
@@ -48,24 +53,56 @@ def key_of(uri: str) -> str:
     return display_path(path) if path is not None else uri
 
 
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def kind_of(key: str, text: str) -> str:
+    """proposal, redlines or vocabulary: by the file's suffix, else (an unsaved buffer) by its first keyword."""
+    suffix = Path(key).suffix
+    if suffix in SUFFIXES:
+        return SUFFIXES[suffix]
+    found = _FIRST_KEYWORD.search(re.sub(r"#[^\n]*", "", text))
+    return {"proposal": "proposal", "party": "redlines", "vocabulary": "vocabulary"}.get(
+        found.group(1) if found else "", "unknown")
 
 
 # ------------------------------------------------------------------ loading
+class MemoryParseCache:
+    """Parsed files by (name, SHA-256 of the bytes), least recently used dropped beyond `limit`.
+
+    Implements the loader-cache hook of `dsl.api` (`parse_into(data, key, sink, max_bytes, parse)`):
+    a hit replays the parse's own diagnostics; a syntax error raises and is not kept."""
+
+    def __init__(self, limit: int = 256):
+        self.entries: dict[tuple[str, str], tuple[Any, DiagnosticSink]] = {}
+        self.limit = limit
+        self.hits = self.misses = 0
+
+    def parse_into(self, data: bytes | str, key: str, sink: DiagnosticSink, max_bytes: int, parse: Callable) -> Any:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        name = (key, hashlib.sha256(raw).hexdigest())
+        found = self.entries.pop(name, None)
+        if found is not None:
+            self.hits += 1
+            self.entries[name] = found  # now the most recently used
+        else:
+            self.misses += 1
+            own = DiagnosticSink()
+            found = (parse(data, key, own, max_bytes), own)
+            self.entries[name] = found
+        sink.items.extend(found[1].items)
+        sink.causes |= found[1].causes
+        while len(self.entries) > self.limit:
+            del self.entries[next(iter(self.entries))]
+        return found[0]
+
+
 class OverlayLoader(DiskLoader):
     """The CLI's loader, except that open documents are read from the editor's buffers."""
 
-    def __init__(self, root: Path, buffers: dict[str, str]):
+    def __init__(self, root: Path, buffers: dict[str, str], cache: MemoryParseCache):
         super().__init__(root)
         self.buffers = buffers
-        self.trace: list[str] = []  # every read, in order: what a cached model was built from
+        self.cache = cache  # the dsl parses through it
 
     def read(self, key: str) -> bytes:
-        self.trace.append(key)
-        return self._bytes(key)
-
-    def _bytes(self, key: str) -> bytes:
         if key in self.buffers:
             data = self.buffers[key].encode("utf-8")
             self.data[key] = data
@@ -73,80 +110,6 @@ class OverlayLoader(DiskLoader):
                 self.read_keys.append(key)
             return data
         return super().read(key)
-
-    def digest_of(self, key: str) -> str | None:
-        try:
-            return digest(self._bytes(key))
-        except (OSError, PeaceError):
-            return None
-
-
-@dataclass
-class Cached:
-    """A vocabulary or red-line file as loaded once, valid while the files it read are unchanged."""
-
-    inputs: dict[str, str | None]  # key -> digest of every file read (None: could not be read)
-    value: Any
-    diagnostics: list[Diagnostic]
-
-    def still_valid(self, loader: OverlayLoader) -> bool:
-        return all(loader.digest_of(key) == was for key, was in self.inputs.items())
-
-
-class ModelCache:
-    """Vocabularies and red lines by key, reused while every file they came from has the same digest."""
-
-    LIMIT = 256  # entries kept, least recently used dropped first (each vocabulary edit makes new ones)
-
-    def __init__(self) -> None:
-        self.entries: dict[tuple, Cached] = {}
-        self.hits = 0
-
-    def get(self, key: tuple, loader: OverlayLoader, build) -> Cached:
-        found = self.entries.pop(key, None)
-        if found is not None and found.still_valid(loader):
-            self.hits += 1
-            self.entries[key] = found  # now the most recently used
-            return found
-        mark = len(loader.trace)
-        sink = DiagnosticSink()
-        value = build(sink)
-        read = dict.fromkeys(loader.trace[mark:] or [key[1]])
-        entry = Cached({k: loader.digest_of(k) for k in read}, value, list(sink.items))
-        self.entries[key] = entry
-        while len(self.entries) > self.LIMIT:
-            del self.entries[next(iter(self.entries))]
-        return entry
-
-    def vocabulary(self, key: str, loader: OverlayLoader, span: Span | None) -> Cached:
-        from peacecheck.dsl.api import load_vocabulary
-
-        def build(sink: DiagnosticSink) -> m.Vocabulary | None:
-            try:
-                return load_vocabulary(key, loader, span)
-            except PeaceError as exc:
-                sink.items.extend(exc.diagnostics)
-                return None
-
-        return self.get(("vocabulary", key), loader, build)
-
-    def redlines(self, key: str, loader: OverlayLoader, vocabulary: Cached | None) -> Cached:
-        """One party's red lines, validated against `vocabulary` (a cached one), or their own if None."""
-        from peacecheck.dsl.api import collect_redlines
-
-        def build(sink: DiagnosticSink):
-            return collect_redlines(key, loader, sink, vocabulary.value if vocabulary else None)
-
-        # Red lines are validated against the vocabulary: the digests it was built from are part of the key.
-        signature = tuple(sorted(vocabulary.inputs.items(), key=str)) if vocabulary else ()
-        return self.get(("redlines", key, signature), loader, build)
-
-    def proposal(self, key: str, loader: OverlayLoader) -> Cached:
-        """A proposal parsed (not validated): what the unused-term lint reads from the proposals beside it."""
-        def build(sink: DiagnosticSink):
-            return _parse(key, loader, Analysis(key, "unknown", ""))
-
-        return self.get(("proposal", key), loader, build)
 
 
 # ------------------------------------------------------------------ analysis
@@ -188,7 +151,7 @@ class Workspace:
         self.buffers: dict[str, str] = {}  # key -> text of every open document
         self.uris: dict[str, str] = {}  # key -> uri
         self.analyses: dict[str, Analysis] = {}
-        self.cache = ModelCache()
+        self.cache = MemoryParseCache()
 
     # ----------------------------------------------------------- documents
     def update(self, uri: str, text: str) -> str:
@@ -210,7 +173,7 @@ class Workspace:
 
     def loader_for(self, key: str) -> OverlayLoader:
         path = uri_to_path(self.uris.get(key, "")) or Path(key)
-        return OverlayLoader(project_root(path.parent), self.buffers)
+        return OverlayLoader(project_root(path.parent), self.buffers, self.cache)
 
     def lines(self, key: str) -> list[str]:
         """A file's lines: the editor's buffer when it is open, else the file on disk ([] if unreadable)."""
@@ -259,17 +222,16 @@ class Workspace:
     def analyse(self, key: str) -> Analysis:
         text = self.buffers.get(key, "")
         loader = self.loader_for(key)
-        analysis = Analysis(key, "unknown", text)
+        analysis = Analysis(key, kind_of(key, text), text)
         try:
-            parsed = _parse(key, loader, analysis)
-            if isinstance(parsed, m.Proposal):
-                self._proposal(parsed, loader, analysis)
-            elif isinstance(parsed, m.RedLines):
-                self._redlines(key, loader, analysis)
-            elif parsed is not None:
-                self._vocabulary(key, loader, analysis)
+            if analysis.kind == "proposal":
+                _proposal(key, loader, analysis)
+            elif analysis.kind == "redlines":
+                _redlines(key, loader, analysis)
+            else:
+                _vocabulary(key, loader, analysis)
         finally:
-            analysis.read_keys += [k for k in loader.read_keys if k not in analysis.read_keys]
+            analysis.read_keys = list(loader.read_keys)
             self.analyses[key] = analysis
         return analysis
 
@@ -277,77 +239,10 @@ class Workspace:
         """Open documents whose last analysis read `key` (a red-line or vocabulary file), except itself."""
         return [k for k, a in self.analyses.items() if k != key and key in a.read_keys]
 
-    def _proposal(self, proposal: m.Proposal, loader: OverlayLoader, analysis: Analysis) -> None:
-        from peacecheck.dsl.validate import validate_proposal
-
-        analysis.kind, analysis.proposal = "proposal", proposal
-        entry = self._vocabulary_of(proposal, loader, analysis)
-        if entry is None or entry.value is None:
-            return
-        analysis.vocabulary = vocabulary = entry.value
-        sink = DiagnosticSink()
-        validate_proposal(proposal, vocabulary, sink)
-        analysis.diagnostics += sink.items
-        self._parties(proposal, entry, loader, analysis)
-        if not analysis.errors:
-            analysis.result = _check(proposal, vocabulary, analysis.redlines, loader)
-
-    def _vocabulary_of(self, model, loader: OverlayLoader, analysis: Analysis) -> Cached | None:
-        if not model.vocabulary_path:
-            analysis.diagnostics.append(Diagnostic("PC113", "no vocabulary declared", Span(model.file, 1, 1),
-                                                   'add `vocabulary "path/to/file.vocab"` after the first line'))
-            return None
-        try:
-            target = loader.resolve(model.vocabulary_path, model.file, model.vocabulary_span)
-        except PeaceError as exc:
-            analysis.diagnostics += exc.diagnostics
-            return None
-        entry = self.cache.vocabulary(target, loader, model.vocabulary_span)
-        _use(entry, analysis)
-        return entry
-
-    def _parties(self, proposal: m.Proposal, vocabulary: Cached, loader: OverlayLoader,
-                 analysis: Analysis) -> None:
-        """The red lines a `check` of this proposal reads, with the CLI's party and acknowledgement checks."""
-        from peacecheck.checker.files import _check_acknowledgements, _check_parties
-
-        files, where = redline_paths(Path(proposal.file), analysis)
-        complete = True
-        for path in files:
-            entry = self.cache.redlines(display_path(path), loader, vocabulary)
-            _use(entry, analysis)
-            redlines, _ = entry.value
-            if redlines is None:
-                complete = False
-            else:
-                analysis.redlines.append(redlines)
-        _check_parties(analysis.redlines, analysis.diagnostics)
-        if not files and not analysis.diagnostics:
-            analysis.diagnostics.append(Diagnostic("PC118", "no red-line files found", Span(proposal.file, 1, 1),
-                                                   "put *.redlines files in a redlines/ folder above the proposal"))
-        if files:
-            _check_acknowledgements(proposal, analysis.redlines, complete, analysis.diagnostics)
-        if where.parties:
-            analysis.redlines = [r for r in analysis.redlines if r.party in where.parties]
-
-    def _redlines(self, key: str, loader: OverlayLoader, analysis: Analysis) -> None:
-        analysis.kind = "redlines"
-        entry = self.cache.redlines(key, loader, None)
-        _use(entry, analysis)
-        redlines, vocabulary = entry.value
-        analysis.vocabulary = vocabulary
-        analysis.redlines = [redlines] if redlines is not None else []
-
-    def _vocabulary(self, key: str, loader: OverlayLoader, analysis: Analysis) -> None:
-        analysis.kind = "vocabulary"
-        entry = self.cache.vocabulary(key, loader, None)
-        _use(entry, analysis)
-        analysis.vocabulary = entry.value
-
     # ----------------------------------------------------------- lint
     def lint_job(self, key: str) -> Callable[[], list[Any]] | None:
         """The linter's work for a valid red-line file (PC700-PC703 on its rules) or vocabulary (PC704 on
-        its terms), as a function to run in a worker thread; its inputs are gathered now, from the cache."""
+        its terms), as a function to run in a worker thread; its inputs are gathered now."""
         analysis = self.analyses.get(key)
         if analysis is None or analysis.errors or analysis.vocabulary is None:
             return None
@@ -356,77 +251,96 @@ class Workspace:
             redlines = analysis.redlines
             return lambda: [w for w in lint_warnings(vocabulary, redlines, []) if w.span.file == key]
         if analysis.kind == "vocabulary":
-            redlines, proposals = self._lint_inputs(key)
+            redlines, proposals = self._lint_inputs(key, vocabulary)
             return lambda: [w for w in unused_term_warnings(vocabulary, redlines, proposals) if w.span.file == key]
         return None
 
-    def _lint_inputs(self, key: str) -> tuple[list[m.RedLines], list[m.Proposal]]:
+    def _lint_inputs(self, key: str, vocabulary: m.Vocabulary) -> tuple[list[m.RedLines], list[m.Proposal]]:
         """What `peacecheck lint` reads by default: the redlines/ folder above the vocabulary, and the
         proposals/ folder beside it; files that do not load are left out."""
-        loader = self.loader_for(key)
-        vocabulary = self.cache.vocabulary(key, loader, None)
+        from peacecheck.dsl.api import collect_proposal, collect_redlines
+
+        loader, ignored = self.loader_for(key), DiagnosticSink()
         folder = find_redlines_dir(Path(key))
         if folder is None:
             return [], []
-        redlines = [self.cache.redlines(display_path(p), loader, vocabulary).value[0]
+        redlines = [collect_redlines(display_path(p), loader, ignored, vocabulary)[0]
                     for p in sorted(folder.glob("*.redlines"))]
-        proposals = [self.cache.proposal(display_path(p), loader).value
+        proposals = [collect_proposal(display_path(p), loader, ignored)[0]
                      for p in sorted((folder.parent / "proposals").glob("*.peace"))]
-        return [r for r in redlines if r is not None], [p for p in proposals if isinstance(p, m.Proposal)]
+        return [r for r in redlines if r is not None], [p for p in proposals if p is not None]
 
 
-def _use(entry: Cached, analysis: Analysis) -> None:
-    """A cached file's diagnostics count for this analysis, and its files are this document's inputs."""
-    analysis.diagnostics += entry.diagnostics
-    analysis.read_keys += [k for k in entry.inputs if k not in analysis.read_keys]
+# ------------------------------------------------------------------ one document
+def _proposal(key: str, loader: OverlayLoader, analysis: Analysis) -> None:
+    """What `peacecheck check` reports for the proposal, and its verdicts when it has no error."""
+    from peacecheck.checker.files import load_inputs
+    from peacecheck.checker.project import Project, check, seat_parties
+
+    files, parties = redline_paths(Path(key), analysis)
+    try:
+        inputs = load_inputs(Path(key), files, loader)
+        seat_parties(inputs, parties)
+    except PeaceError as exc:
+        analysis.diagnostics += exc.diagnostics
+        _models_despite_errors(key, files, loader, analysis)
+        return
+    analysis.proposal, analysis.vocabulary, analysis.redlines = inputs.proposal, inputs.vocabulary, inputs.redlines
+    digests = {r.party: loader.data.get(r.file, b"") for r in inputs.redlines}
+    analysis.result = check(Project(inputs.proposal, inputs.vocabulary, inputs.redlines, digests,
+                                    set_aside=inputs.set_aside, at_table=inputs.at_table))
 
 
-@dataclass(frozen=True)
-class Selection:
-    parties: tuple[str, ...] = ()
-
-
-def redline_paths(proposal: Path, analysis: Analysis) -> tuple[list[Path], Selection]:
-    """The red-line files `peacecheck check PROPOSAL` reads: the config's `redlines`, else the redlines/ folder."""
-    from peacecheck.checker.config import load_config
+def _models_despite_errors(key: str, files: list[Path], loader: OverlayLoader, analysis: Analysis) -> None:
+    """The proposal, vocabulary and red lines as far as they load, so hover and completion work while
+    the text is wrong (their diagnostics are the ones load_inputs reported already)."""
     from peacecheck.checker.files import redline_files
+    from peacecheck.dsl.api import collect_proposal, collect_redlines
+
+    ignored = DiagnosticSink()
+    analysis.proposal, analysis.vocabulary = collect_proposal(key, loader, ignored)
+    for path in redline_files(files):
+        redlines, _ = collect_redlines(display_path(path), loader, ignored, analysis.vocabulary)
+        if redlines is not None:
+            analysis.redlines.append(redlines)
+
+
+def _redlines(key: str, loader: OverlayLoader, analysis: Analysis) -> None:
+    from peacecheck.dsl.api import collect_redlines
+
+    sink = DiagnosticSink()
+    redlines, analysis.vocabulary = collect_redlines(key, loader, sink)
+    analysis.diagnostics += sink.items
+    analysis.redlines = [redlines] if redlines is not None else []
+
+
+def _vocabulary(key: str, loader: OverlayLoader, analysis: Analysis) -> None:
+    from peacecheck.dsl.api import load_vocabulary
+
+    try:
+        analysis.vocabulary = load_vocabulary(key, loader)
+    except PeaceError as exc:
+        analysis.diagnostics += exc.diagnostics
+
+
+def redline_paths(proposal: Path, analysis: Analysis) -> tuple[list[Path], tuple[str, ...]]:
+    """The red-line paths and parties `peacecheck check PROPOSAL` uses: the config's, else the redlines/
+    folder above the proposal and every party."""
+    from peacecheck.checker.config import load_config
 
     try:
         config = load_config()
     except PeaceError as exc:
         analysis.diagnostics += exc.diagnostics
-        return [], Selection()
+        return [], ()
     given = [Path(config.path(r)) for r in config.redlines]
     if not given:
         found = find_redlines_dir(proposal)
         given = [found] if found else []
-    return [p for p in redline_files(given) if p.exists()], Selection(tuple(config.parties))
+    return [p for p in given if p.exists()], tuple(config.parties)
 
 
-def _parse(key: str, loader: OverlayLoader, analysis: Analysis):
-    """The document's model (kind decided by its first keyword), or None with syntax diagnostics."""
-    from peacecheck.dsl.api import parse_into
-
-    sink = DiagnosticSink()
-    try:
-        parsed = parse_into(loader.read(key), key, sink, loader.max_bytes)
-    except PeaceError as exc:
-        analysis.diagnostics += exc.diagnostics
-        return None
-    except OSError as exc:
-        analysis.diagnostics.append(Diagnostic("PC020", f"cannot read '{key}': {exc.strerror or exc}", Span(key, 1, 1)))
-        return None
-    analysis.diagnostics += sink.items
-    return parsed
-
-
-def _check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLines], loader: OverlayLoader):
-    from peacecheck.checker import Project, check
-
-    digests = {r.party: loader.data.get(r.file, b"") for r in redlines}
-    return check(Project(proposal, vocabulary, redlines, digests))
-
-
+# ------------------------------------------------------------------ lint
 def lint_warnings(vocabulary: m.Vocabulary, redlines: list[m.RedLines], proposals: list[m.Proposal]) -> list[Any]:
     """The linter's warnings (CP-SAT), or none when OR-tools is not installed (`peacecheck lint` needs it too)."""
     try:
