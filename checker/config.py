@@ -62,12 +62,17 @@ def parse_config(text: str, filename: str, formats: set[str] | None = None) -> C
         line, column = _toml_position(str(exc), text)
         raise PeaceError([Diagnostic("PC600", f"invalid TOML: {_toml_message(str(exc))}", Span(filename, line, column))]) from None
     is_pyproject = PurePath(filename).name == "pyproject.toml"
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):  # `tool = "x"`: there is no [tool.peacecheck] to look into
+        where = re.search(r"^[ \t]*tool[ \t]*=", text, re.MULTILINE)
+        line = text.count("\n", 0, where.start()) + 1 if where else 1
+        raise PeaceError([Diagnostic("PC602", "`tool` must be a table ([tool.peacecheck])", Span(filename, line, 1))])
     if is_pyproject:
-        table = data.get("tool", {}).get("peacecheck")
+        table = tool.get("peacecheck")
         if table is None:
             return None
     else:
-        table = data.get("tool", {}).get("peacecheck", data) if set(data) == {"tool"} else data
+        table = tool.get("peacecheck", data) if set(data) == {"tool"} else data
     if not isinstance(table, dict):
         raise PeaceError([Diagnostic("PC602", "[tool.peacecheck] must be a table", Span(filename, 1, 1))])
     root = str(PurePath(filename).parent)

@@ -56,7 +56,7 @@ def fuzz(examples: int):
 
 # ------------------------------------------------------------------ running the CLI on a project
 DIAGNOSTIC = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>PC\d{3}) ")
-FILE_LEVEL = re.compile(r"^(?P<file>\S.*?): (?P<code>PC\d{3}) ")
+FILE_LEVEL = re.compile(r"^(?P<file>.*?): (?P<code>PC\d{3}) ")  # a path may start with a space
 
 
 class Project:

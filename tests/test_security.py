@@ -305,3 +305,18 @@ def test_a_line_break_in_a_command_line_path_cannot_forge_a_diagnostic(tmp_path,
     lines = done.stderr.splitlines()
     assert len(lines) == 2 and ": PC020 " in lines[0] and "\\nproposals/draft.peace:1:1: PC999" in lines[0], lines
     assert not any(line.startswith("proposals/draft.peace") for line in lines)
+
+
+@pytest.mark.parametrize("name, text, line", [("pyproject.toml", 'redlines = "reject"\ntool = ""\n', 2),
+                                              ("peacecheck.toml", "tool = 3\n", 1)])
+def test_a_config_whose_tool_is_not_a_table_is_a_located_error(tmp_path, name, text, line):
+    """Found by the fuzz suite: `tool = ""` made the config reader crash (exit 3)."""
+    import shutil
+
+    project = tmp_path / "basic"
+    shutil.copytree(REPO / "tests" / "fixtures" / "basic", project)
+    (project / name).write_text(text)
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", "check", "proposals/draft.peace", "--config",
+                           name], cwd=project, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "internal error" not in done.stderr
+    assert done.stderr.startswith(f"{name}:{line}:1: PC602 ")
