@@ -8,7 +8,9 @@ crossing rather than copied per clause.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 from peacecheck.dsl import models as m
@@ -103,10 +105,13 @@ class SetAside:
 class OptionResult:
     id: str
     title: str
-    verdicts: dict[str, Verdict]
+    verdicts: Mapping[str, Verdict]
     findings: tuple[Finding, ...]
     default: bool = False
-    raw_verdicts: dict[str, Verdict] = field(default_factory=dict)
+    raw_verdicts: Mapping[str, Verdict] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _freeze_verdicts(self)
 
     def state(self, party: str) -> State:
         return state_of(self.verdicts[party], self.raw_verdicts.get(party, self.verdicts[party]))
@@ -120,12 +125,15 @@ class OptionResult:
 class ClauseResult:
     id: str
     title: str
-    verdicts: dict[str, Verdict]  # acknowledged crossings do not count (exit codes, diff, solve read these)
+    verdicts: Mapping[str, Verdict]  # acknowledged crossings do not count (exit codes, diff, solve read these)
     findings: tuple[Finding, ...]
     options: tuple[OptionResult, ...] = ()
     triggered_paths: frozenset[str] = frozenset()
-    raw_verdicts: dict[str, Verdict] = field(default_factory=dict)  # as if nothing were acknowledged
+    raw_verdicts: Mapping[str, Verdict] = field(default_factory=dict)  # as if nothing were acknowledged
     span: m.Span | None = None
+
+    def __post_init__(self) -> None:
+        _freeze_verdicts(self)
 
     def state(self, party: str) -> State:
         return state_of(self.verdicts[party], self.raw_verdicts.get(party, self.verdicts[party]))
@@ -133,6 +141,14 @@ class ClauseResult:
     @property
     def states(self) -> dict[str, State]:
         return {party: self.state(party) for party in self.verdicts}
+
+
+def _freeze_verdicts(result: "OptionResult | ClauseResult") -> None:
+    """Verdict maps read-only, like the rest of a result (a frozen dataclass cannot assign them itself)."""
+    for name in ("verdicts", "raw_verdicts"):
+        value = getattr(result, name)
+        if not isinstance(value, MappingProxyType):
+            object.__setattr__(result, name, MappingProxyType(dict(value)))
 
 
 def state_of(verdict: Verdict, raw: Verdict) -> State:
