@@ -105,7 +105,7 @@ def test_include_outside_project_is_refused(tmp_path):
     (tmp_path / "outside.vocab").write_text('vocabulary "V"\n')
     (project / "p.peace").write_text('proposal "P"\nvocabulary "../outside.vocab"\n')
     result = run("p.peace", cwd=project)
-    assert result.returncode == 2 and "p.peace:2:1: PC021" in result.stderr
+    assert result.returncode == 2 and "p.peace:2:12: PC021" in result.stderr
 
 
 def test_explain():
