@@ -1,4 +1,4 @@
-"""Regenerate the README's error-code table from dsl.diagnostics.ERROR_CODES.
+"""Regenerate the README's error-code table from checker.codes.ALL_CODES (the language's codes and the checker's).
 
     python docs/gen_error_table.py
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from peacecheck.dsl.diagnostics import ERROR_CODES
+from peacecheck.checker.codes import ALL_CODES as ERROR_CODES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

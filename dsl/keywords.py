@@ -33,9 +33,9 @@ class Keywords:
 
 @lru_cache(maxsize=1)
 def keywords() -> Keywords:
-    from .parser import grammar_parser
+    from .tables import build_parser
 
-    parser = grammar_parser()
+    parser = build_parser()
     terminals, values, operators = _terminals(parser.terminals)
     rules: dict[str, list[list[str]]] = {}
     for rule in parser.rules:

@@ -88,7 +88,7 @@ def decode(data: bytes, filename: str, max_bytes: int = MAX_FILE_BYTES) -> str:
 
 def too_large(filename: str, size: int, limit: int) -> Diagnostic:
     return Diagnostic("PC013", f"file is {size:,} bytes; the limit is {limit:,}", Span(filename, 1, 1),
-                      "split the file, or raise the limit with --max-size")
+                      "split the file, or raise the size limit")
 
 
 def normalise(text: str, filename: str) -> str:

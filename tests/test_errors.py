@@ -17,7 +17,7 @@ from peacecheck import dsl
 from peacecheck.checker.cli import main
 from peacecheck.checker.files import DiskLoader, load_inputs
 from peacecheck.dsl.api import load_proposal, load_redlines, load_vocabulary
-from peacecheck.dsl.diagnostics import ERROR_CODES
+from peacecheck.checker.codes import ALL_CODES as ERROR_CODES
 
 REPO = Path(__file__).resolve().parent.parent
 ERRORS = REPO / "tests" / "fixtures" / "errors"
@@ -402,8 +402,13 @@ def test_cli_input_errors(tmp_path, monkeypatch, args, first_line):
 
 
 def test_cli_directory_as_proposal(tmp_path, monkeypatch):
-    result = cli(project(tmp_path), monkeypatch, "proposals")
-    assert result.exit_code == 2 and "is a directory" in result.stderr
+    """A folder means every proposal inside it (issue 13); a folder with none is an input error."""
+    root = project(tmp_path)
+    result = cli(root, monkeypatch, "proposals")
+    assert result.exit_code in (0, 1) and result.stderr == "" and "proposals/" in result.stdout
+    (root / "empty").mkdir()
+    result = cli(root, monkeypatch, "empty")
+    assert result.exit_code == 2 and result.stdout == "" and "PC0" in result.stderr
 
 
 def test_cli_empty_and_binary_files(tmp_path, monkeypatch):

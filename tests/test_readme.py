@@ -6,7 +6,7 @@ import re
 from click.testing import CliRunner
 
 from peacecheck.checker.cli import main
-from peacecheck.dsl.diagnostics import ERROR_CODES
+from peacecheck.checker.codes import ALL_CODES as ERROR_CODES
 
 from conftest import REPO
 

@@ -12,7 +12,8 @@ from peacecheck.checker.cli.shell import EXIT_INPUT
 @click.argument("code", required=False)
 def explain(code: str | None) -> None:
     """Explain an error code (or list them all)."""
-    from peacecheck.dsl.diagnostics import ERROR_CODES, did_you_mean
+    from peacecheck.checker.codes import ALL_CODES as ERROR_CODES
+    from peacecheck.dsl.diagnostics import did_you_mean
 
     if code is None:
         for key in sorted(ERROR_CODES):

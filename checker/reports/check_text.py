@@ -6,9 +6,14 @@ import re
 from peacecheck.checker.evaluation.results import CheckResult, Finding, summarize
 from peacecheck.checker.reports import wording
 from peacecheck.checker.reports.wording import STATES
+from peacecheck.checker.reports.width import cut, display_width, pad
 
 SYMBOL = {state: label.text for state, label in STATES.items()}
 COLOUR = {state: label.colour for state, label in STATES.items()}
+
+
+# ANSI Select Graphic Rendition codes: the only terminal control peacecheck writes (no click in renderers).
+_SGR = {"black": 30, "red": 31, "green": 32, "yellow": 33, "blue": 34, "magenta": 35, "cyan": 36, "white": 37}
 
 
 class Styler:
@@ -18,9 +23,8 @@ class Styler:
     def __call__(self, text: str, fg: str | None = None, bold: bool = False) -> str:
         if not self.colour or (fg is None and not bold):
             return text
-        import click
-
-        return click.style(text, fg=fg, bold=bold)
+        codes = ([f"\x1b[{_SGR[fg]}m"] if fg else []) + (["\x1b[1m"] if bold else [])
+        return "".join(codes) + text + "\x1b[0m"
 
 
 def render(result: CheckResult, colour: bool = False, parties: list[str] | None = None) -> str:
@@ -96,15 +100,15 @@ def _matrix(result: CheckResult, style: Styler) -> list[str]:
     ids = [p.id for p in result.parties]
     id_width = max([len(c.id) for c in result.clauses] + [6])
     labels = [c.title for c in result.clauses] + [_option_label(o) for c in result.clauses for o in c.options]
-    title_width = min(48, max([len(t) for t in labels] + [5])) + 2
+    title_width = min(48, max([display_width(t) for t in labels] + [5])) + 2
     col = max([len(i) for i in ids] + [7]) + 2
     head = "Clause".ljust(id_width) + "  " + "Title".ljust(title_width) + "".join(i.ljust(col) for i in ids)
     lines = [style(head.rstrip(), bold=True)]
     for clause in result.clauses:
         cells = "".join(_cell(clause.state(i), col, style) for i in ids)
-        lines.append((clause.id.ljust(id_width) + "  " + _cut(clause.title, title_width - 2).ljust(title_width) + cells).rstrip())
+        lines.append((clause.id.ljust(id_width) + "  " + pad(_cut(clause.title, title_width - 2), title_width) + cells).rstrip())
         for option in clause.options:
-            label = _cut(_option_label(option), title_width - 2).ljust(title_width)
+            label = pad(_cut(_option_label(option), title_width - 2), title_width)
             cells = "".join(_cell(option.state(i), col, style) for i in ids)
             lines.append((" " * id_width + "  " + label + cells).rstrip())
     lines.append(wording.legend_text())
@@ -120,7 +124,7 @@ def _option_label(option) -> str:
 
 
 def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return cut(text, width)  # by display width: CJK and emoji titles keep the columns aligned
 
 
 def _findings(result: CheckResult, style: Styler) -> list[str]:
