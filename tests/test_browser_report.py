@@ -120,7 +120,7 @@ def test_matrix_counts_match_the_json_result(watched, fixture_report):
         "tr.clause-row td.cell", "els => els.map(e => [e.dataset.party, e.dataset.verdict, e.textContent.trim()])")
     expected = [(p, c["verdicts"][p]) for c in data["clauses"] for p in parties]
     assert [(party, verdict) for party, verdict, _ in cells] == expected
-    assert all(text.endswith(verdict) and text[0] in "✗!✓·" for _, verdict, text in cells)
+    assert all(text.endswith(verdict) and text[0] in "✗!†✓·" for _, verdict, text in cells)  # † acknowledged
     w.assert_quiet()
 
 
