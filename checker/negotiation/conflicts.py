@@ -24,14 +24,15 @@ def shrink(problem: Solvable, core: list[CompiledRule], extra: tuple[Callable, .
 
 
 def conflict_sets(problem: Solvable, rules: list[CompiledRule], limit: int,
-                  budget: int = MUS_SOLVE_BUDGET) -> list[list[CompiledRule]]:
+                  budget: int = MUS_SOLVE_BUDGET, into: list[list[CompiledRule]] | None = None
+                  ) -> list[list[CompiledRule]]:
     """Several distinct minimal conflict sets among guarded red lines.
 
     A breadth-first hitting-set tree (Reiter): after finding a set, each of its red lines is
     removed in turn and the rest searched again, so every set found differs from the others.
     """
     hard = sorted(rules, key=lambda r: r.ref.key)
-    found: list[list[CompiledRule]] = []
+    found: list[list[CompiledRule]] = [] if into is None else into  # each set joins once it is proven minimal
     feasible_removals: list[frozenset[int]] = []
     queue: list[frozenset[int]] = [frozenset()]
     seen: set[frozenset[int]] = set()

@@ -7,7 +7,7 @@ from typing import Any
 from peacecheck.dsl import models as m
 
 from .cpsat import CompiledRule, Problem
-from .model import WEIGHT_SCALE, DraftFix, DraftPick, Lit, RuleRef, Switch
+from .model import WEIGHT_SCALE, DraftFix, DraftPick, Lit, OutOfTime, RuleRef, Switch
 from .packages import Verifier
 
 
@@ -52,11 +52,16 @@ def fix_draft(problem: Problem, verifier: Verifier, reading: tuple[DraftPick, ..
     fix = DraftFix(file, reading, as_drafted)
     if fix.acceptable_as_is:
         return fix
-    objectives = [problem.changes(base), problem.worst, problem.total]
-    solver = problem.lexmin([problem.all_hard()], objectives)
-    if solver is None:
-        relax, alternatives, solver = _relaxation(problem, base, top)
-        fix.relax, fix.alternatives = relax, alternatives
+    worst, total = problem.objectives()
+    objectives = [(problem.changes(base), len(problem.clauses)), worst, total]
+    try:
+        solver = problem.lexmin([problem.all_hard()], objectives)
+        if solver is None:
+            relax, alternatives, solver = _relaxation(problem, base, top)
+            fix.relax, fix.alternatives = relax, alternatives
+    except OutOfTime:
+        fix.complete = False
+        return fix
     choice = problem.package_of(solver)
     fix.switches = _switches(problem, base, choice)
     fix.result = verifier.package(choice, 0)
@@ -70,7 +75,9 @@ def _relaxation(problem: Problem, base: dict[str, str], top: int) -> tuple[tuple
     count = sum(relaxed.values())
     weight = sum(max(0, round(r.ref.weight * WEIGHT_SCALE)) * relaxed[r.ref.key] for r in hard)
     order = sum(i * relaxed[r.ref.key] for i, r in enumerate(hard))
-    objectives = [count, weight, problem.changes(base), order, problem.worst, problem.total]
+    bound = sum(max(0, round(r.ref.weight * WEIGHT_SCALE)) for r in hard)
+    objectives = [count, (weight, bound), (problem.changes(base), len(problem.clauses)),
+                  (order, len(hard) * len(hard)), *problem.objectives()]
     solver = problem.lexmin([], objectives)
     chosen = tuple(r.ref for r in hard if solver.boolean_value(relaxed[r.ref.key]))
     alternatives = _other_relaxations(problem, hard, relaxed, len(chosen), [chosen], top)

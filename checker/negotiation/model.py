@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from peacecheck.checker.evaluation.results import PartyInfo, Verdict
 from peacecheck.dsl import models as m
@@ -13,9 +13,14 @@ SEED = 20251123  # fixed: the same input gives the same packages and conflicts
 COUNT_CAP = 1_000  # acceptable packages are counted up to this many ...
 COUNT_EFFORT = 0.25  # ... or until CP-SAT has spent this much deterministic time (reproducible, unlike seconds)
 MUS_SOLVE_BUDGET = 600  # feasibility checks spent on finding several conflict sets
-OPTIMISE_WORKERS = 4  # fixed, so the interleaved (deterministic) search is the same on every machine
+OPTIMISE_WORKERS = 1  # one worker: the same answer on every machine (the LP relaxation does the proving)
+DEFAULT_TIME_LIMIT = 60.0  # seconds `solve` may spend before it reports what it has proved so far
 RECHECK_LIMIT = 50  # packages the checker may turn down (acknowledged red lines) before giving up
 Lit = Any  # a CP-SAT literal, or True / False when the value is known without solving
+
+
+class OutOfTime(Exception):
+    """The time limit of `solve` ran out during a solver call (see cpsat.Solvable.run)."""
 
 
 # ------------------------------------------------------------------ results
@@ -136,10 +141,21 @@ class DraftFix:
     relax: tuple[RuleRef, ...] = ()  # red lines that must be relaxed when no switch suffices
     alternatives: tuple[tuple[RuleRef, ...], ...] = ()  # other equally small sets of red lines to relax
     result: Package | None = None  # the draft after the switches
+    complete: bool = True  # False: the time limit ran out before the smallest change was found
 
     @property
     def acceptable_as_is(self) -> bool:
         return self.draft.acceptable
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """The time limit ran out: in which phase, and what stands proved all the same."""
+
+    seconds: float  # the limit
+    phase: Literal["packages", "count", "conflicts", "draft"]  # the first phase the limit cut short
+    best_proven: bool  # each package reported is proven the best at its rank (False: usable, maybe not best)
+    worst_at_least: float | None = None  # when the first package is not proven best: a proven floor for it
 
 
 @dataclass
@@ -156,6 +172,8 @@ class SolveResult:
     conflicts: list[Conflict] = field(default_factory=list)
     draft: DraftFix | None = None
     waived: tuple[RuleRef, ...] = ()  # red lines the proposal acknowledges: left to the checker
+    time_limit: float | None = None  # seconds
+    stopped: Stopped | None = None  # None: every phase finished within the limit
 
     @property
     def feasible(self) -> bool:

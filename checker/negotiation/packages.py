@@ -1,6 +1,7 @@
 """Packages every party can accept, each re-checked by the checker."""
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 
 from peacecheck.checker.evaluation.evaluate import check
@@ -14,6 +15,7 @@ from .model import (
     RECHECK_LIMIT,
     SEED,
     Choice,
+    OutOfTime,
     Package,
     PartyVerdict,
     RuleRef,
@@ -80,11 +82,14 @@ def _unique(refs: Iterable[RuleRef]) -> tuple[RuleRef, ...]:
     return tuple(sorted(set(refs), key=lambda r: r.key))
 
 
-def best_packages(problem: Problem, verifier: Verifier, top: int) -> list[Package]:
-    """The `top` best acceptable packages, best first, each different from the ones before."""
-    objectives = [problem.worst, problem.total, problem.changes(verifier.base)]
+def best_packages(problem: Problem, verifier: Verifier, top: int, into: list[Package] | None = None) -> list[Package]:
+    """The `top` best acceptable packages, best first, each different from the ones before.
+
+    Found packages go into `into` as they come, so a caller that runs out of time keeps them.
+    """
+    objectives = problem.objectives(verifier.base)
     cuts: list[Callable] = [problem.all_hard()]
-    found: list[Package] = []
+    found: list[Package] = [] if into is None else into
     turned_down = 0
     while len(found) < top and turned_down <= RECHECK_LIMIT:
         solver = problem.lexmin(cuts, objectives)
@@ -127,6 +132,11 @@ def count_acceptable(problem: Problem, cap: int = COUNT_CAP) -> tuple[int, bool]
     solver.parameters.random_seed = SEED
     solver.parameters.enumerate_all_solutions = True
     solver.parameters.max_deterministic_time = COUNT_EFFORT
+    if problem.deadline is not None:
+        left = problem.deadline - time.monotonic()
+        if left <= 0:
+            raise OutOfTime()
+        solver.parameters.max_time_in_seconds = left
     counter = Counter()
     status = solver.solve(model, counter)
     return len(counter.seen), len(counter.seen) >= cap or status != cp.OPTIMAL

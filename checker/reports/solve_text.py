@@ -22,15 +22,65 @@ def num(x: float) -> str:
 # ------------------------------------------------------------------ solve: text
 def render(result: SolveResult) -> str:
     lines = _header(result)
+    if result.stopped is not None:
+        lines += [stopped_words(result)[0]] + [f"  {line}" for line in stopped_words(result)[1:]] + [""]
     if result.feasible:
         lines += _packages(result)
-    else:
+    elif not unknown(result):
         lines += _conflicts(result.conflicts)
     if result.draft is not None:
         lines += _draft(result.draft)
-    lines.append("Result: " + ("a package every party can accept exists." if result.feasible else
-                               "no package every party can accept; the conflicts above rule it out."))
+    lines.append("Result: " + outcome(result))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def unknown(result: SolveResult) -> bool:
+    """No package found, and none ruled out either: the time limit ran out first."""
+    return not result.feasible and result.stopped is not None and result.stopped.phase == "packages"
+
+
+def outcome(result: SolveResult) -> str:
+    if result.feasible:
+        return "a package every party can accept exists."
+    if unknown(result):
+        return "not known: the time limit ran out before a package was found or ruled out."
+    return "no package every party can accept; the conflicts above rule it out."
+
+
+PHASE = {"packages": "looking for the best packages", "count": "counting the acceptable packages",
+         "conflicts": "isolating the conflicting red lines", "draft": "looking for the smallest change to the draft"}
+
+
+def stopped_words(result: SolveResult) -> list[str]:
+    """What a run cut short by --time-limit still proves: a heading, then one sentence per fact."""
+    stop = result.stopped
+    assert stop is not None
+    lines = [f"Stopped at the time limit ({num(stop.seconds)} s) while {PHASE[stop.phase]}. What stands proved:"]
+    n = len(result.packages)
+    if stop.phase == "packages" and not n:
+        lines.append("no acceptable package was found in time, and none was ruled out: whether one exists is not "
+                     "known (raise --time-limit)")
+    elif n:
+        lines.append(f"the {n} package{'s' if n > 1 else ''} shown meet{'' if n > 1 else 's'} every hard red line "
+                     "(re-checked clause by clause by the checker)")
+        if stop.best_proven:
+            lines.append("each is proven the best at its rank" + ("; more may follow it" if stop.phase == "packages"
+                                                                 else ""))
+        else:
+            floor = f": no acceptable package has a worst-off concern below {num(stop.worst_at_least)}" \
+                if stop.worst_at_least is not None else ""
+            lines.append("the first is not proven the best" + floor)
+        if stop.phase in ("packages", "count"):
+            lines.append(f"at least {result.acceptable_count:,} acceptable package{'s' if result.acceptable_count != 1 else ''}"
+                         " exist (the count was not finished)")
+    if stop.phase == "conflicts":
+        k = len(result.conflicts)
+        lines.append("no package every party can accept exists")
+        lines.append(f"the {k} conflict set{'s' if k != 1 else ''} shown {'are each' if k != 1 else 'is'} minimal; "
+                     "there may be others" if k else "no conflict set was isolated in time")
+    if result.draft is not None and not result.draft.complete:
+        lines.append("the smallest change to the draft was not found in time")
+    return lines
 
 
 def _header(result: SolveResult) -> list[str]:
@@ -154,7 +204,7 @@ def draft_dict(fix: DraftFix) -> dict[str, Any]:
                          for s in fix.switches],
             "relax": [rule_dict(r) for r in fix.relax],
             "alternatives": [[rule_dict(r) for r in alt] for alt in fix.alternatives],
-            "result": package_dict(fix.result) if fix.result is not None else None}
+            "result": package_dict(fix.result) if fix.result is not None else None, "complete": fix.complete}
 
 
 def result_dict(result: SolveResult) -> dict[str, Any]:
@@ -175,6 +225,11 @@ def result_dict(result: SolveResult) -> dict[str, Any]:
                        "contested": [x.id for x in c.contested]} for c in result.conflicts],
         "draft": draft_dict(result.draft) if result.draft is not None else None,
         "waived": [rule_dict(r) for r in result.waived],
+        "time_limit": result.time_limit,
+        "stopped": None if result.stopped is None else {
+            "phase": result.stopped.phase, "seconds": result.stopped.seconds,
+            "best_proven": result.stopped.best_proven, "worst_at_least": result.stopped.worst_at_least,
+            "feasibility_known": not unknown(result), "proved": stopped_words(result)[1:]},
     }
 
 
