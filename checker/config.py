@@ -106,6 +106,9 @@ def _value(key: str, kind: str, raw: Any, formats: set[str] | None) -> Any:
         items = [raw] if isinstance(raw, str) else raw
         if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
             raise ValueError(f"'{key}' takes a list of strings")
+        if kind in ("paths", "outputs") and any(c in i for i in items for c in "\0\n\r"):
+            # No file has such a name, and a line break would forge a `file:line:col` line.
+            raise ValueError(f"'{key}': a path cannot contain a NUL byte or a line break")
         if kind == "names":
             bad = [i for i in items if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", i)]
             if bad:

@@ -84,7 +84,10 @@ def read_limited(path: Path, max_bytes: int) -> bytes:
     from peacecheck.dsl.parser import too_large
 
     # O_NONBLOCK: opening a FIFO must not wait for a writer. Open first, then fstat: no window to swap the file.
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+    except ValueError:  # a NUL byte in the path (from a config or a test file): no file has such a name
+        raise OSError(errno.EINVAL, "a path cannot contain a NUL byte", str(path).replace("\0", "\\0")) from None
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):

@@ -320,3 +320,27 @@ def test_a_config_whose_tool_is_not_a_table_is_a_located_error(tmp_path, name, t
                            name], cwd=project, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "internal error" not in done.stderr
     assert done.stderr.startswith(f"{name}:{line}:1: PC602 ")
+
+
+@pytest.mark.parametrize("setting", ['redlines = ["red\\u0000lines"]', 'tests = "\\u0000"',
+                                     'proposals = ["pro\\u0000posals"]', 'outputs = ["json:a\\nb.json"]'])
+def test_a_nul_or_line_break_in_a_config_path_is_a_located_error(tmp_path, setting):
+    """Found by the fuzz suite: a NUL byte in a config path crashed `check` (exit 3) and `test`'s error report."""
+    import shutil
+
+    project = tmp_path / "basic"
+    shutil.copytree(REPO / "tests" / "fixtures" / "basic", project)
+    (project / "peacecheck.toml").write_text(f"fail-on = \"reject\"\n{setting}\n")
+    for command in (["check", "proposals/draft.peace"], ["test"]):
+        done = subprocess.run([sys.executable, "-m", "peacecheck.checker", *command], cwd=project, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 2 and "internal error" not in done.stderr
+        assert done.stderr.startswith("peacecheck.toml:2:1: PC602 ") and "NUL byte or a line break" in done.stderr
+
+
+def test_reading_a_path_with_a_nul_byte_is_an_os_error(tmp_path):
+    from peacecheck.checker.files import read_limited, source_line
+
+    with pytest.raises(OSError, match="NUL byte"):
+        read_limited(tmp_path / "a\0b", 100)
+    assert source_line(str(tmp_path / "a\0b"), 1, {}) is None
