@@ -32,7 +32,8 @@ import hashlib
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from peacecheck.checker.evaluation.results import (
     AcknowledgementIssue,
@@ -45,14 +46,18 @@ from peacecheck.checker.evaluation.results import (
     PartyInfo,
     SetAside,
     Verdict,
+    finding_with,
+    new_clause_result,
+    new_evidence,
+    new_finding,
+    new_option_result,
 )
 from peacecheck.dsl import models as m
 from peacecheck.dsl.conditions import show, test_part
 
 
-@dataclass(frozen=True, slots=True)
-class Binding:
-    """A term's value as one clause (or one option of it) states it."""
+class Binding(NamedTuple):
+    """A term's value as one clause (or one option of it) states it (a tuple: built for every term of every check)."""
 
     path: str
     value: m.Value
@@ -80,7 +85,7 @@ _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.l
 class Leaf:
     """One test of a condition (`territory.* >= recognized_de_facto`), compiled against the vocabulary."""
 
-    __slots__ = ("pattern", "paths", "presence", "tests", "test_text", "family", "absent")
+    __slots__ = ("pattern", "paths", "presence", "tests", "test_text", "family", "absent", "value_of")
 
     def __init__(self, leaf: m.Condition, vocabulary: m.Vocabulary):
         self.pattern = leaf.pattern
@@ -92,6 +97,7 @@ class Leaf:
         self.tests: dict[str, Callable[[m.Value], bool]] = {
             path: _value_test(leaf, vocabulary.terms[path].type) for path in self.paths}
         self.absent = (Evidence(self.pattern, "", "absent" if self.presence else self.test_text),)
+        self.value_of = _value_function(self.paths, self.presence, self.tests)
 
     def bindings(self, by_path: dict[str, list[Binding]]) -> list[Binding]:
         if len(self.paths) == 1:
@@ -115,6 +121,39 @@ class Leaf:
             return tuple(_evidence(b, self.presence) for b in bindings)
         chosen = [b for b in bindings if self.matches(b)] if value else bindings
         return tuple(_evidence(b, self.test_text) for b in (chosen or bindings))
+
+
+def _value_function(paths: tuple[str, ...], presence: str | None,
+                    tests: dict[str, Callable[[m.Value], bool]]) -> Callable[[dict[str, list[Binding]]], bool]:
+    """The leaf's truth on a reading's bindings by path, specialised once (most leaves read one path)."""
+    if presence is not None:
+        want = presence == "present"
+        if len(paths) == 1:
+            only = paths[0]
+            return lambda by_path: (only in by_path) is want
+        return lambda by_path: any(p in by_path for p in paths) is want
+    pairs = tuple((path, tests[path]) for path in paths)
+    if len(pairs) == 1:
+        (only, test), = pairs
+
+        def one(by_path: dict[str, list[Binding]]) -> bool:
+            found = by_path.get(only)
+            if found is not None:
+                for binding in found:
+                    if test(binding.value):
+                        return True
+            return False
+        return one
+
+    def many(by_path: dict[str, list[Binding]]) -> bool:
+        for path, test in pairs:
+            found = by_path.get(path)
+            if found is not None:
+                for binding in found:
+                    if test(binding.value):
+                        return True
+        return False
+    return many
 
 
 def _value_test(leaf: m.Condition, term_type: m.TermType) -> Callable[[m.Value], bool]:
@@ -204,10 +243,29 @@ def _structure(condition: m.Condition, vocabulary: m.Vocabulary, leaves: list[Le
     return (lambda v: v[index]), (lambda v: [index])
 
 
+_UNSEEN = object()
+PLAN_LIMIT = 4096
+
+
+def _vector_function(fns: tuple[Callable[[dict], bool], ...]) -> Callable[[dict], tuple[bool, ...]]:
+    """The tuple of a rule's leaf values on a reading; written out for the common small rules."""
+    if len(fns) == 1:
+        (f0,) = fns
+        return lambda by_path: (f0(by_path),)
+    if len(fns) == 2:
+        f0, f1 = fns
+        return lambda by_path: (f0(by_path), f1(by_path))
+    if len(fns) == 3:
+        f0, f1, f2 = fns
+        return lambda by_path: (f0(by_path), f1(by_path), f2(by_path))
+    return lambda by_path: tuple([f(by_path) for f in fns])
+
+
 class CompiledRule:
     """A rule ready to evaluate: its leaves, its truth over their values, and what it needs to report."""
 
-    __slots__ = ("rule", "redlines", "leaves", "truth", "deciding", "families", "condition_text", "citations")
+    __slots__ = ("rule", "redlines", "leaves", "truth", "deciding", "families", "condition_text", "citations",
+                 "value_fns", "is_rule", "fields", "plans", "vector", "missing")
 
     def __init__(self, redlines: m.RedLines, rule: m.Rule, vocabulary: m.Vocabulary):
         self.rule, self.redlines = rule, redlines
@@ -216,9 +274,36 @@ class CompiledRule:
         self.families = frozenset(leaf.family for leaf in self.leaves)
         self.condition_text = show(rule.condition) if rule.condition else ""
         self.citations = tuple(_citation(redlines, c) for c in rule.citations)
+        self.value_fns = tuple(leaf.value_of for leaf in self.leaves)
+        self.vector = _vector_function(self.value_fns)
+        self.is_rule = rule.kind == "rule"
+        # Every field of its findings but their placement (clause, evidence, related, option, span).
+        self.fields = {"party": redlines.party, "rule": rule.id, "rule_title": rule.title, "severity": rule.severity,
+                       "kind": rule.kind, "explanation": rule.because, "condition": self.condition_text,
+                       "citations": self.citations, "weight": rule.weight, "rule_file": redlines.file,
+                       "rule_line": rule.span.line, "acknowledged": ""}
+
+        # Per vector of leaf values: None when the rule is not crossed, else its deciding leaves. Rules have
+        # few leaves, so the vectors seen are few; past PLAN_LIMIT they are computed, not kept.
+        self.plans: dict[tuple[bool, ...], tuple[int, ...] | None] = {}
+        # Per deciding leaves all absent and addressed by no clause: the one proposal-level finding, which
+        # depends on nothing else (no clause, no span, no value), so it is built once and shared.
+        self.missing: dict[tuple[int, ...], Finding] = {}
 
     def crossed(self, values: Values) -> bool:
-        return self.truth(values) if self.rule.kind == "rule" else not self.truth(values)
+        return self.truth(values) if self.is_rule else not self.truth(values)
+
+    def plan(self, values: tuple[bool, ...]) -> tuple[int, ...] | None:
+        """None if the rule is not crossed with these leaf values, else the leaves that decide it (each once)."""
+        plan = self.plans.get(values, _UNSEEN)
+        if plan is _UNSEEN:
+            plan = tuple(dict.fromkeys(self.deciding(values))) if self.crossed(values) else None
+            if len(self.plans) < PLAN_LIMIT:
+                self.plans[values] = plan
+        return plan  # type: ignore[return-value]
+
+    def values(self, by_path: dict[str, list[Binding]]) -> Values:
+        return list(self.vector(by_path))
 
 
 def compile_redlines(redlines: m.RedLines, vocabulary: m.Vocabulary) -> list[CompiledRule]:
@@ -232,6 +317,51 @@ def compile_redlines(redlines: m.RedLines, vocabulary: m.Vocabulary) -> list[Com
     return compiled
 
 
+def rule_vectors(redlines: m.RedLines, compiled: list[CompiledRule]) -> Callable[[dict], tuple]:
+    """One function giving every compiled rule's leaf values on a reading (kept with its compiled rules).
+
+    The leaves are written out as one Python expression each (a term's presence is `path in
+    by_path`; a test calls the leaf's compiled value test only for terms the reading states), so a
+    party's red lines cost one call per reading instead of one per leaf. Generated from the compiled
+    leaves themselves: the paths are string literals (repr), the tests are passed in by name.
+    """
+    memo = redlines.__dict__.get("_vectors") if hasattr(redlines, "__dict__") else None
+    if memo is not None and memo[0] is compiled:
+        return memo[1]
+    scope: dict[str, Any] = {"_hit": _hit}
+    rows = []
+    for rule in compiled:
+        cells = [_leaf_expression(leaf, scope) for leaf in rule.leaves]
+        rows.append("(" + "".join(cell + ", " for cell in cells) + ")")
+    source = "def vectors(by_path):\n    return (" + "".join(row + ",\n        " for row in rows) + ")\n"
+    exec(compile(source, f"<red lines of {redlines.party}>", "exec"), scope)  # noqa: S102 - our own leaves
+    function = scope["vectors"]
+    if hasattr(redlines, "__dict__"):
+        redlines.__dict__["_vectors"] = (compiled, function)
+    return function
+
+
+def _leaf_expression(leaf: Leaf, scope: dict[str, Any]) -> str:
+    if not leaf.paths:
+        return "False" if leaf.presence != "absent" else "True"
+    if leaf.presence is not None:
+        present = " or ".join(f"{path!r} in by_path" for path in leaf.paths)
+        return f"({present})" if leaf.presence == "present" else f"(not ({present}))"
+    parts = []
+    for path in leaf.paths:
+        name = f"t{len(scope)}"
+        scope[name] = leaf.tests[path]
+        parts.append(f"((f := by_path.get({path!r})) is not None and _hit({name}, f))")
+    return "(" + " or ".join(parts) + ")"
+
+
+def _hit(test: Callable[[m.Value], bool], found: list[Binding]) -> bool:
+    for binding in found:
+        if test(binding.value):
+            return True
+    return False
+
+
 # ------------------------------------------------------------------ readings
 class Environment:
     """All bindings of one reading of a proposal, indexed by term path."""
@@ -242,7 +372,7 @@ class Environment:
         for binding in bindings:
             self.by_path.setdefault(binding.path, []).append(binding)
             self.stated.setdefault(binding.clause, []).append(binding)
-        self._families: dict[str, list[str]] = {}
+        self._families: dict[str, list[str]] | None = None
 
     def lookup(self, pattern: str) -> list[Binding]:
         if not pattern.endswith(".*"):
@@ -254,11 +384,14 @@ class Environment:
         return self.stated.get(clause, [])
 
     def clauses_in_family(self, fam: str) -> list[str]:
-        """The clauses that state a term of a family, in draft order."""
-        if fam not in self._families:
-            self._families[fam] = [c for c, bindings in self.stated.items()
-                                   if any(in_family(b.path, fam) for b in bindings)]
-        return self._families[fam]
+        """The clauses that state a term of a family, in draft order (indexed once per reading)."""
+        if self._families is None:
+            index: dict[str, list[str]] = {}
+            for clause, bindings in self.stated.items():
+                for fam_of in {f for b in bindings for f in _families_of(b.path)}:
+                    index.setdefault(fam_of, []).append(clause)
+            self._families = index
+        return self._families.get(fam, [])
 
 
 class Evaluator:
@@ -282,18 +415,21 @@ class Evaluator:
 
 
 def _evidence(binding: Binding, test: str) -> Evidence:
-    return Evidence(binding.path, binding.value.show(), test, binding.clause, binding.option, binding.line)
+    return new_evidence(binding.path, binding.value.show(), test, binding.clause, binding.option, binding.line)
 
 
 def bindings_of(proposal: m.Proposal, choice: dict[str, str] | None = None) -> list[Binding]:
     """The proposal's bindings, taking for each clause with options the chosen one (default: the first)."""
     choice = choice or {}
     out: list[Binding] = []
+    new = tuple.__new__  # Binding(...) without its Python-level __new__: one per term of every check
     for clause in proposal.clauses:
-        out.extend(Binding(a.path, a.value, clause.id, None, a.span.line) for a in clause.terms)
+        cid = clause.id
+        out.extend([new(Binding, (a.path, a.value, cid, None, a.span.line)) for a in clause.terms])
         if clause.options:
-            option = _option(clause, choice.get(clause.id))
-            out.extend(Binding(a.path, a.value, clause.id, option.id, a.span.line) for a in option.terms)
+            option = _option(clause, choice.get(cid))
+            oid = option.id
+            out.extend([new(Binding, (a.path, a.value, cid, oid, a.span.line)) for a in option.terms])
     return out
 
 
@@ -302,8 +438,7 @@ def _option(clause: m.Clause, option_id: str | None) -> m.Option:
 
 
 # ------------------------------------------------------------------ crossings on the draft as written
-@dataclass(frozen=True)
-class Crossing:
+class Crossing(NamedTuple):
     """A rule crossed on one reading: the deciding leaves' evidence, and where it is attributed."""
 
     rule: CompiledRule
@@ -312,59 +447,134 @@ class Crossing:
 
 
 def _leaf_values(rule: CompiledRule, by_path: dict[str, list[Binding]]) -> tuple[Values, list[list[Binding]]]:
-    found = [leaf.bindings(by_path) for leaf in rule.leaves]
-    values = []
-    for leaf, bindings in zip(rule.leaves, found):
-        if leaf.presence is not None:
-            values.append(bool(bindings) == (leaf.presence == "present"))
-        else:
-            values.append(any(leaf.matches(b) for b in bindings))
-    return values, found
+    return rule.values(by_path), [leaf.bindings(by_path) for leaf in rule.leaves]
 
 
-def _crossing(rule: CompiledRule, env: Environment, values: Values, found: list[list[Binding]],
+def _crossing(rule: CompiledRule, env: Environment, values: Values, found: list[list[Binding]] | None = None,
               decided_by: tuple[str, ...] = ()) -> Crossing:
-    deciding = list(dict.fromkeys(rule.deciding(values)))
-    groups = tuple(rule.leaves[i].evidence(found[i], values[i]) for i in deciding)
-    clauses = [e.clause for g in groups for e in g if e.clause is not None]
-    if rule.rule.kind == "require" or not clauses:
-        for i in deciding:
-            if not found[i]:  # a deciding term left out: the clauses of its family address it
-                clauses += env.clauses_in_family(rule.leaves[i].family)
-    return Crossing(rule, groups, tuple(dict.fromkeys(clauses + list(decided_by))))
+    """Where a crossed rule is attributed (`found`: each leaf's bindings, looked up here when not given)."""
+    deciding = rule.plan(tuple(values)) or ()
+    return _attribute(rule, env, values, deciding, found, decided_by)
+
+
+def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool, ...], deciding: tuple[int, ...],
+                       decided_by: tuple[str, ...], spans: dict) -> list[Finding]:
+    """The findings of a crossed rule on the draft as written: _attribute then _findings_of, with the
+    commonest cases (one deciding term, absent or stated once) done directly, to the same result."""
+    if len(deciding) == 1:
+        leaf = rule.leaves[deciding[0]]
+        paths = leaf.paths
+        bindings = env.by_path.get(paths[0]) if len(paths) == 1 else leaf.bindings(env.by_path)
+        fields = rule.fields
+        if not bindings and not decided_by:
+            clauses = env.clauses_in_family(leaf.family)
+            if not clauses:
+                found = rule.missing.get(deciding)
+                if found is None:
+                    found = rule.missing[deciding] = new_finding(fields, None, leaf.absent, (), None, None)
+                return [found]
+            return [new_finding(fields, c, leaf.absent, (), None, spans.get((c, None))) for c in clauses]
+        if bindings and len(bindings) == 1:  # its one value decides it, whichever way the leaf went
+            b = bindings[0]
+            group = (new_evidence(b.path, b.value.show(), leaf.presence or leaf.test_text, b.clause, b.option,
+                                  b.line),)
+            option = b.option or None
+            out = [new_finding(fields, b.clause, group, (), option, spans.get((b.clause, option)))]
+            for c in dict.fromkeys(decided_by):
+                if c != b.clause:
+                    out.append(new_finding(fields, c, group, (b.clause,), None, spans.get((c, None))))
+            return out
+    return _findings_of(_attribute(rule, env, values, deciding, None, decided_by), spans)
+
+
+def _attribute(rule: CompiledRule, env: Environment, values: Values, deciding: tuple[int, ...],
+               found: list[list[Binding]] | None, decided_by: tuple[str, ...]) -> Crossing:
+    leaves, by_path = rule.leaves, env.by_path
+    groups = []
+    clauses: list[str] = []
+    absent: list[int] = []
+    for i in deciding:
+        leaf = leaves[i]
+        if found is not None:
+            bindings = found[i]
+        elif len(leaf.paths) == 1:
+            bindings = by_path.get(leaf.paths[0])
+        else:
+            bindings = leaf.bindings(by_path)
+        if bindings:
+            group = leaf.evidence(bindings, values[i])
+            clauses += [e.clause for e in group if e.clause is not None]
+        else:
+            group = leaf.absent
+            absent.append(i)
+        groups.append(group)
+    if absent and (not rule.is_rule or not clauses):
+        for i in absent:  # a deciding term left out: the clauses of its family address it
+            clauses += env.clauses_in_family(leaves[i].family)
+    if decided_by:
+        clauses += decided_by
+    return (rule, tuple(groups), tuple(dict.fromkeys(clauses)) if len(clauses) > 1 else tuple(clauses))  # a Crossing
 
 
 def _findings_of(crossing: Crossing, clause_spans: dict[str, Any]) -> list[Finding]:
-    if not crossing.clauses:
-        evidence = tuple(dict.fromkeys(e for g in crossing.groups for e in g))
-        return [_finding(crossing.rule, None, evidence, (), None, None)]
+    rule, groups, clauses = crossing
+    fields = rule.fields
+    if not clauses:
+        evidence = groups[0] if len(groups) == 1 else tuple(dict.fromkeys(e for g in groups for e in g))
+        return [new_finding(fields, None, evidence, (), None, None)]
+    if len(groups) == 1 and len(groups[0]) == 1:  # the common case: one deciding value (or absence)
+        group = groups[0]
+        e = group[0]
+        out = []
+        for clause in clauses:
+            if e.clause is None:
+                out.append(new_finding(fields, clause, group, (), None, clause_spans.get((clause, None))))
+            elif e.clause == clause:
+                option = e.option or None
+                out.append(new_finding(fields, clause, group, (), option, clause_spans.get((clause, option))))
+            else:
+                out.append(new_finding(fields, clause, group, (e.clause,), None, clause_spans.get((clause, None))))
+        return out
+    # Per deciding leaf, each clause's own values (a leaf's evidence never repeats a value).
+    own: list[dict[str | None, list[Evidence]]] = []
+    for group in groups:
+        by_clause: dict[str | None, list[Evidence]] = {}
+        for e in group:
+            by_clause.setdefault(e.clause, []).append(e)
+        own.append(by_clause)
     out = []
-    for clause in crossing.clauses:
-        evidence = _own_evidence(crossing.groups, clause)
-        related = tuple(dict.fromkeys(e.clause for e in evidence if e.clause not in (None, clause)))
-        option = next((e.option for e in evidence if e.clause == clause and e.option), None)
-        out.append(_finding(crossing.rule, clause, evidence, related, option, clause_spans.get((clause, option))))
+    for clause in clauses:
+        evidence = _own_evidence(groups, own, clause)
+        related: tuple[str, ...] = ()
+        option = None
+        for e in evidence:
+            if e.clause is None:
+                continue
+            if e.clause != clause:
+                related += () if e.clause in related else (e.clause,)
+            elif option is None and e.option:
+                option = e.option
+        out.append(new_finding(fields, clause, evidence, related, option, clause_spans.get((clause, option))))
     return out
 
 
-def _own_evidence(groups: tuple[tuple[Evidence, ...], ...], clause: str) -> tuple[Evidence, ...]:
+def _own_evidence(groups: tuple[tuple[Evidence, ...], ...], own: list[dict[str | None, list[Evidence]]],
+                  clause: str) -> tuple[Evidence, ...]:
     """Per deciding leaf, the clause's own values where it states some, else the leaf's whole evidence."""
-    if len(groups) == 1 and all(e.clause == clause for e in groups[0]):
-        return groups[0]
+    if len(groups) == 1:
+        mine = own[0].get(clause)
+        if mine is None:
+            return groups[0]
+        return groups[0] if len(mine) == len(groups[0]) else tuple(mine)
     parts: list[Evidence] = []
-    for group in groups:
-        own = [e for e in group if e.clause == clause]
-        parts.extend(own or group)
+    for group, by_clause in zip(groups, own):
+        parts.extend(by_clause.get(clause) or group)
     return tuple(dict.fromkeys(parts))
 
 
 def _finding(rule: CompiledRule, clause: str | None, evidence: tuple[Evidence, ...], related: tuple[str, ...],
              option: str | None, span: m.Span | None) -> Finding:
-    r, red = rule.rule, rule.redlines
-    return Finding(party=red.party, rule=r.id, rule_title=r.title, severity=r.severity, kind=r.kind, clause=clause,
-                   explanation=r.because, condition=rule.condition_text, evidence=evidence,
-                   citations=rule.citations, related_clauses=related, option=option, weight=r.weight,
-                   rule_file=red.file, rule_line=r.span.line, span=span)
+    return new_finding(rule.fields, clause, evidence, related, option, span)
 
 
 def _citation(redlines: m.RedLines, citation: m.Citation) -> CitationInfo:
@@ -381,15 +591,32 @@ def rule_findings(redlines: m.RedLines, env: Environment, evaluator: Evaluator,
     for rule in compile_redlines(redlines, evaluator.vocabulary):
         if wanted is not None and id(rule.rule) not in wanted:
             continue
-        values, found = _leaf_values(rule, env.by_path)
+        values = rule.values(env.by_path)
         if rule.crossed(values):
-            findings += _findings_of(_crossing(rule, env, values, found), {})
+            findings += _findings_of(_crossing(rule, env, values), {})
     return findings
 
 
 def party_info(redlines: m.RedLines, digest_of: bytes = b"") -> PartyInfo:
+    memo = redlines.__dict__.get("_info") if hasattr(redlines, "__dict__") else None
+    if memo is not None and memo[0] == digest_of:
+        return memo[1]
     digest = hashlib.sha256(digest_of).hexdigest()[:12] if digest_of else ""
-    return PartyInfo(redlines.party, redlines.name, redlines.file, len(redlines.rules), digest, redlines.notes)
+    info = PartyInfo(redlines.party, redlines.name, redlines.file, len(redlines.rules), digest, redlines.notes)
+    if hasattr(redlines, "__dict__"):
+        redlines.__dict__["_info"] = (digest_of, info)  # a pure function of the two: hashed once, not per check
+    return info
+
+
+def _reads(redlines: m.RedLines, compiled: list[CompiledRule]) -> frozenset[str]:
+    """The term paths a party's rules read (kept with its compiled rules)."""
+    memo = redlines.__dict__.get("_reads") if hasattr(redlines, "__dict__") else None
+    if memo is not None and memo[0] is compiled:
+        return memo[1]
+    paths = frozenset(p for rule in compiled for leaf in rule.leaves for p in leaf.paths)
+    if hasattr(redlines, "__dict__"):
+        redlines.__dict__["_reads"] = (compiled, paths)
+    return paths
 
 
 def verdict(findings: list[Finding], bears: bool) -> Verdict:
@@ -470,28 +697,34 @@ class OptionReader:
     def crossing(self, rule: CompiledRule, clause: str, stated: list[Binding], values: Values,
                  own: list[list[Binding]], decided: bool) -> tuple[tuple[Evidence, ...], tuple[str, ...]] | None:
         """The finding's evidence and related clauses if the crossing is attributed to `clause`, else None."""
-        deciding = list(dict.fromkeys(rule.deciding(values)))
+        deciding = rule.plan(tuple(values)) or ()
         mine_paths = [b.path for b in stated]
-        parts: list[Evidence] = []
+        # First where it is attributed, then (only if it is) its evidence: the other clauses' values
+        # cost as much as the draft states, and most readings are not attributed to most clauses.
+        kinds: list[tuple[Leaf, bool, LeafCounts, list[Binding] | None]] = []
         attributed, family_hit, clause_evidence = decided, False, False
         for i in deciding:
             leaf, value, counts = rule.leaves[i], values[i], self.leaf_counts(rule.leaves[i])
             chosen = [b for b in own[i] if leaf.matches(b)] if value and leaf.presence is None else own[i]
             if chosen:
                 attributed = clause_evidence = True
-                parts += leaf.evidence(chosen, value)
-                continue
-            others = counts.bound - counts.per_clause.get(clause, (0, 0))[0]
-            if others == 0:
-                parts += leaf.absent
+            elif counts.bound - counts.per_clause.get(clause, (0, 0))[0] == 0:
                 family_hit = family_hit or any(in_family(p, leaf.family) for p in mine_paths)
             else:
                 clause_evidence = True
-                parts += self._others(leaf, counts, clause, value)
+            kinds.append((leaf, value, counts, chosen))
         if family_hit and (rule.rule.kind == "require" or not clause_evidence):
             attributed = True
         if not attributed:
             return None
+        parts: list[Evidence] = []
+        for leaf, value, counts, chosen in kinds:
+            if chosen:
+                parts += leaf.evidence(chosen, value)
+            elif counts.bound - counts.per_clause.get(clause, (0, 0))[0] == 0:
+                parts += leaf.absent
+            else:
+                parts += self._others(leaf, counts, clause, value)
         evidence = tuple(dict.fromkeys(parts))
         return evidence, tuple(dict.fromkeys(e.clause for e in evidence if e.clause not in (None, clause)))
 
@@ -504,10 +737,11 @@ class OptionReader:
         return self._without[key]
 
 
-def _families_of(path: str) -> list[str]:
-    """Every family a path belongs to (`a.b.c`: `a.b`, `a`), so wildcard and exact leaves both find it."""
+@lru_cache(maxsize=65536)
+def _families_of(path: str) -> tuple[str, ...]:
+    """Every family a path belongs to (`a.b.c`: itself, `a.b`, `a`), so wildcard and exact leaves both find it."""
     parts = path.split(".")
-    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+    return tuple(".".join(parts[:i]) for i in range(len(parts), 0, -1))
 
 
 # ------------------------------------------------------------------ the check
@@ -525,30 +759,37 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     every = [rule for r in parties for rule in compiled[r.party]]
     base = Environment(bindings_of(proposal))
     spans = _spans(proposal)
-    reader = OptionReader(base, every)
-    choice = {c.id: _choice_findings(c, reader, spans) for c in proposal.clauses if len(c.options) > 1}
+    choice: dict[str, Any] = {}
     decided_by: dict[int, list[str]] = {}
-    for clause_id, (_, dependent) in choice.items():
-        for rule in dependent:
-            decided_by.setdefault(id(rule), []).append(clause_id)
+    if any(len(c.options) > 1 for c in proposal.clauses):  # readings of other options: only when there are some
+        reader = OptionReader(base, every)
+        choice = {c.id: _choice_findings(c, reader, spans) for c in proposal.clauses if len(c.options) > 1}
+        for clause_id, (_, dependent) in choice.items():
+            for rule in dependent:
+                decided_by.setdefault(id(rule), []).append(clause_id)
     findings: list[Finding] = []
-    for rule in every:
-        values, found = _leaf_values(rule, base.by_path)
-        if rule.crossed(values):
-            crossing = _crossing(rule, base, values, found, tuple(decided_by.get(id(rule), ())))
-            findings += _findings_of(crossing, spans)
-    findings = _acknowledge(proposal, findings, today)
+    by_path = base.by_path
+    for r in parties:
+        for rule, values in zip(compiled[r.party], rule_vectors(r, compiled[r.party])(by_path)):
+            deciding = rule.plans.get(values, _UNSEEN)
+            if deciding is _UNSEEN:
+                deciding = rule.plan(values)
+            if deciding is not None:  # crossed: a rule that holds, a requirement that does not
+                findings += _crossing_findings(rule, base, values, deciding,
+                                               tuple(decided_by[id(rule)]) if id(rule) in decided_by else (), spans)
+    findings = sort_findings(_acknowledge(proposal, findings, today))
     by_clause: dict[str | None, list[Finding]] = {}
-    for finding in findings:
+    for finding in findings:  # in sorted order: each clause's findings are sorted too
         by_clause.setdefault(finding.clause, []).append(finding)
-    reads = {r.party: {p for rule in compiled[r.party] for leaf in rule.leaves for p in leaf.paths} for r in parties}
+    reads = {r.party: _reads(r, compiled[r.party]) for r in parties}
     infos = [party_info(r, digests.get(r.party, b"")) for r in parties]
-    infos += [PartyInfo(p, p, "", 0, "") for p in at_table if p not in {r.party for r in parties}]
-    ids = [i.id for i in sorted(infos, key=lambda i: i.id)]
-    clauses = tuple(_clause_result(proposal, c, ids, reads, by_clause.get(c.id, []), base, reader,
+    infos += [PartyInfo(p, p, "", 0, "") for p in at_table if p not in reads]
+    infos.sort(key=lambda i: i.id)
+    ids = [i.id for i in infos]
+    clauses = tuple(_clause_result(proposal, c, ids, reads, by_clause.get(c.id, []), base,
                                    choice.get(c.id), today, spans) for c in proposal.clauses)
-    return CheckResult(proposal=proposal, vocabulary=vocabulary, parties=tuple(sorted(infos, key=lambda i: i.id)),
-                       clauses=clauses, findings=tuple(sort_findings(findings)),
+    return CheckResult(proposal=proposal, vocabulary=vocabulary, parties=tuple(infos),
+                       clauses=clauses, findings=tuple(findings),
                        acknowledgement_issues=tuple(_acknowledgement_issues(proposal, findings, today)),
                        today=today, set_aside=tuple(set_aside))
 
@@ -595,41 +836,53 @@ def _choice_findings(clause: m.Clause, reader: OptionReader, spans: dict
     return per_option, dependent
 
 
-def _clause_result(proposal: m.Proposal, clause: m.Clause, parties: list[str], reads: dict[str, set[str]],
-                   findings: list[Finding], base: Environment, reader: OptionReader, choice, today: dt.date | None,
+def _clause_result(proposal: m.Proposal, clause: m.Clause, parties: list[str], reads: dict[str, frozenset[str]],
+                   findings: list[Finding], base: Environment, choice, today: dt.date | None,
                    spans: dict) -> ClauseResult:
     stated = {b.path for b in base.of_clause(clause.id)}
     verdicts, raw = _verdicts(parties, reads, findings, stated)
-    triggered = frozenset(e.path for f in findings if not f.acknowledged for e in f.evidence if e.clause == clause.id)
+    triggered = frozenset([e.path for f in findings if not f.acknowledged for e in f.evidence
+                           if e.clause == clause.id]) if findings else _NOTHING
     options = []
     for index, option in enumerate(clause.options):
         if choice is None:  # one option: its reading is the draft as written
-            own = [f if f.option == option.id else _with_option(f, option.id) for f in findings]
+            own = [f if f.option == option.id else finding_with(f, option=option.id) for f in findings]
+            # (an option id changes a key of the order only among findings of one clause, party, severity and rule)
         else:
             own = _acknowledge(proposal, choice[0][option.id], today, clause)
         option_paths = {a.path for a in clause.terms} | {a.path for a in option.terms}
         o_verdicts, o_raw = _verdicts(parties, reads, own, option_paths)
-        options.append(OptionResult(option.id, option.title, o_verdicts, tuple(sort_findings(own)), index == 0, o_raw))
-    return ClauseResult(clause.id, clause.title, verdicts, tuple(sort_findings(findings)), tuple(options), triggered,
-                        raw, spans.get((clause.id, None)))
+        options.append(new_option_result(option.id, option.title, o_verdicts, tuple(sort_findings(own)), index == 0,
+                                         o_raw))
+    return new_clause_result(clause.id, clause.title, verdicts, tuple(findings), tuple(options),
+                             triggered, raw, spans.get((clause.id, None)))
 
 
-def _verdicts(parties: list[str], reads: dict[str, set[str]], findings: list[Finding],
+_NOTHING: frozenset[str] = frozenset()
+
+
+def _verdicts(parties: list[str], reads: dict[str, frozenset[str]], findings: list[Finding],
               stated: set[str]) -> tuple[dict[str, Verdict], dict[str, Verdict]]:
     verdicts: dict[str, Verdict] = {}
     raw: dict[str, Verdict] = {}
+    by_party: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_party.setdefault(f.party, []).append(f)
     for party in parties:
-        mine = [f for f in findings if f.party == party]
-        bears = not stated.isdisjoint(reads.get(party, ()))
-        verdicts[party] = verdict(mine, bears)
-        raw[party] = raw_verdict(mine, bears)
+        mine = by_party.get(party)
+        if not mine:
+            verdicts[party] = raw[party] = "silent" if stated.isdisjoint(reads.get(party, ())) else "accept"
+            continue
+        hard = active_hard = active = False  # verdict() and raw_verdict() in one pass
+        for f in mine:
+            is_hard = f.severity == "hard"
+            hard = hard or is_hard
+            if not f.acknowledged:
+                active = True
+                active_hard = active_hard or is_hard
+        verdicts[party] = "reject" if active_hard else "concern" if active else "accept"
+        raw[party] = "reject" if hard else "concern"
     return verdicts, raw
-
-
-def _with_option(finding: Finding, option_id: str) -> Finding:
-    from dataclasses import replace
-
-    return replace(finding, option=option_id)
 
 
 def _acknowledge(proposal: m.Proposal, findings: list[Finding], today: dt.date | None,
@@ -638,8 +891,6 @@ def _acknowledge(proposal: m.Proposal, findings: list[Finding], today: dt.date |
 
     Given `clause`, the findings are all that clause's: only its acknowledgements are read.
     """
-    from dataclasses import replace
-
     if not findings:
         return findings
     acks = {(c.id, a.party, a.rule): a.reason for c in ([clause] if clause else proposal.clauses)
@@ -647,12 +898,14 @@ def _acknowledge(proposal: m.Proposal, findings: list[Finding], today: dt.date |
             if not (today and a.until and a.until < today)}
     if not acks:
         return findings
-    return [replace(f, acknowledged=acks[(f.clause, f.party, f.rule)]) if (f.clause, f.party, f.rule) in acks else f
-            for f in findings]
+    return [finding_with(f, acknowledged=acks[(f.clause, f.party, f.rule)]) if (f.clause, f.party, f.rule) in acks
+            else f for f in findings]
 
 
 def _acknowledgement_issues(proposal: m.Proposal, findings: list[Finding],
                             today: dt.date | None) -> list[AcknowledgementIssue]:
+    if not any(clause.acknowledgements for clause in proposal.clauses):
+        return []
     fired = {(f.clause, f.party, f.rule) for f in findings}
     issues = []
     for clause in proposal.clauses:
@@ -665,10 +918,13 @@ def _acknowledgement_issues(proposal: m.Proposal, findings: list[Finding],
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
+    if len(findings) < 2:
+        return list(findings)
     return sorted(findings, key=lambda f: (f.clause is None, _clause_key(f.clause), f.party,
                                            f.severity != "hard", f.rule, f.option or ""))
 
 
+@lru_cache(maxsize=65536)
 def _clause_key(clause_id: str | None) -> tuple:
     if clause_id is None:
         return ()

@@ -235,3 +235,52 @@ def summarize(result: CheckResult) -> list[PartySummary]:
         out.append(PartySummary(party, tuple(by_state["reject"]), tuple(by_state["concern"]),
                                 tuple(by_state["accept"]), missing, acknowledged, tuple(by_state["acknowledged"])))
     return out
+
+
+# ------------------------------------------------------------------ the evaluator's constructors
+# A frozen dataclass's __init__ sets each field through object.__setattr__: about 6 µs for a Finding,
+# which is most of a check of a small draft. The evaluator builds its results through these instead:
+# the same fields (every one given), the same frozen class, one dict update. Nothing else may use them.
+_new = object.__new__
+
+
+def new_finding(fields: dict, clause: str | None, evidence: tuple[Evidence, ...], related: tuple[str, ...],
+                option: str | None, span: m.Span | None) -> Finding:
+    """A Finding from a rule's constant `fields` (every other field of Finding) and its placement."""
+    finding = _new(Finding)
+    state = finding.__dict__
+    state.update(fields)
+    state["clause"], state["evidence"], state["related_clauses"] = clause, evidence, related
+    state["option"], state["span"] = option, span
+    return finding
+
+
+def finding_with(finding: Finding, **changes) -> Finding:
+    """dataclasses.replace for a Finding, without its __init__."""
+    copy = _new(Finding)
+    copy.__dict__.update(finding.__dict__)
+    copy.__dict__.update(changes)
+    return copy
+
+
+def new_evidence(path: str, value: str, test: str, clause: str | None, option: str | None, line: int) -> Evidence:
+    evidence = _new(Evidence)
+    evidence.__dict__.update(path=path, value=value, test=test, clause=clause, option=option, line=line)
+    return evidence
+
+
+def new_clause_result(id: str, title: str, verdicts: dict, findings: tuple[Finding, ...],
+                      options: tuple[OptionResult, ...], triggered: frozenset[str], raw: dict,
+                      span: m.Span | None) -> ClauseResult:
+    result = _new(ClauseResult)
+    result.__dict__.update(id=id, title=title, verdicts=MappingProxyType(verdicts), findings=findings,
+                           options=options, triggered_paths=triggered, raw_verdicts=MappingProxyType(raw), span=span)
+    return result
+
+
+def new_option_result(id: str, title: str, verdicts: dict, findings: tuple[Finding, ...], default: bool,
+                      raw: dict) -> OptionResult:
+    result = _new(OptionResult)
+    result.__dict__.update(id=id, title=title, verdicts=MappingProxyType(verdicts), findings=findings,
+                           default=default, raw_verdicts=MappingProxyType(raw))
+    return result
