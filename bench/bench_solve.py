@@ -3,6 +3,11 @@
     python bench/bench_solve.py                       # 25/50/100/200 clauses, brute force up to 8
     python bench/bench_solve.py --sizes 100 --repeat 3
     python bench/bench_solve.py --brute 6,8,10 --sizes 6,8,10
+    python bench/bench_solve.py --quick               # 200 clauses, and the command against one check
+
+`--command N` also writes the N-clause problem as files (vocabulary, proposal with options, red
+lines) and times `peacecheck solve` against `peacecheck check` of the same proposal, each a fresh
+process, CPU seconds of the child, median of --rounds (goal: solve <= 2x check).
 
 A problem has N clauses with 4 options each, 4 parties and 4*N red lines (400 for 100 clauses):
 single-term comparisons, cross-clause and/or/not conditions and requirements, about 40% hard,
@@ -15,9 +20,13 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import random
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from functools import partial
 from pathlib import Path
@@ -169,6 +178,59 @@ def brute_force(prop: m.Proposal, vocab: m.Vocabulary, redlines: list[m.RedLines
     return count > 0, count, best
 
 
+# ------------------------------------------------------------------ the problem as files, for the command
+def write_project(folder: Path, n: int, seed: int) -> None:
+    """vocab/bench.vocab, redlines/<party>.redlines and proposal.peace of `problem(n, seed)`."""
+    from peacecheck.dsl.conditions import show
+
+    prop, _, redlines = problem(n, seed, True)
+    for sub in ("vocab", "redlines"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    vocab = ['vocabulary "bench"', "", f"type level = scale({' < '.join(LEVELS)})", ""]
+    for c in range(n):
+        vocab += [f'term c{c}.level : level "level {c}"', f'term c{c}.flag : bool "flag {c}"',
+                  f'term c{c}.amount : number "amount {c}"']
+    (folder / "vocab" / "bench.vocab").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    for red in redlines:
+        lines = [f'party {red.party} "{red.name}"', 'vocabulary "../vocab/bench.vocab"', "",
+                 'source memo {', '  title "Generated"', "}", ""]
+        for r in red.rules:
+            body = [f"  severity {r.severity}"] + ([f"  weight {r.weight:g}"] if r.severity == "soft" else [])
+            body.append(f"  {'when' if r.kind == 'rule' else 'that'} {show(r.condition)}")
+            lines += [f'{r.kind} {r.id} "{r.title}" {{', *body, "  cite memo", "}", ""]
+        (folder / "redlines" / f"{red.party}.redlines").write_text("\n".join(lines), encoding="utf-8")
+    out = ['proposal "bench"', 'vocabulary "vocab/bench.vocab"', f"parties {', '.join(PARTIES)}", ""]
+    for clause in prop.clauses:
+        out.append(f'clause {clause.id} "{clause.title}" {{')
+        for o in clause.options:
+            terms = " ".join(f"{a.path} = {a.value.show()}" for a in o.terms)
+            out.append(f'  option {o.id} "{o.title}" {{ {terms} }}')
+        out += ["}", ""]
+    (folder / "proposal.peace").write_text("\n".join(out), encoding="utf-8")
+
+
+def child_cpu(args: list[str], cwd: Path) -> float:
+    """User + system CPU seconds of one `peacecheck` process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run([sys.executable, "-m", "peacecheck.checker", *args], cwd=cwd, capture_output=True,
+                          env={**os.environ, "NO_COLOR": "1"}, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"peacecheck {' '.join(args)} failed: {done.stderr.decode()}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def command_against_check(n: int, seed: int, rounds: int) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory(prefix="peacecheck-solve-") as tmp:
+        folder = Path(tmp)
+        write_project(folder, n, seed)
+        child_cpu(["proposal.peace", "--format", "json"], folder)  # warm the bytecode and the parsed-file cache
+        check = statistics.median(child_cpu(["proposal.peace", "--format", "json"], folder) for _ in range(rounds))
+        solve_ = statistics.median(child_cpu(["solve", "proposal.peace", "--format", "json"], folder)
+                                   for _ in range(rounds))
+    return solve_, check
+
+
 # ------------------------------------------------------------------ timing
 def timed(action):
     start = time.perf_counter()
@@ -201,12 +263,18 @@ def main() -> None:
     parser.add_argument("--brute", default="6,8", help="sizes to also solve by brute force")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--command", type=int, default=200, help="clauses of the command-vs-check run (0: skip)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the command-vs-check run")
+    parser.add_argument("--quick", action="store_true", help="--sizes 200 --brute 6 --rounds 3")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.brute, args.rounds = "200", "6", 3
     from peacecheck.checker.negotiation import cp_model
 
     cp_model()  # import OR-tools (about a second, it pulls in numpy and pandas) before timing anything
     print("clauses x 4 options, 4 parties, 4 rules per clause; seconds (median of --repeat seeds)")
     print(f"{'variant':10} {'clauses':>7} {'rules':>5} {'compile':>8} {'first':>8} {'top 5':>8} {'solve()':>8}  found")
+    results = []
     for feasible in (True, False):
         for n in [int(s) for s in args.sizes.split(",")]:
             rows = [run_size(n, args.seed + r, feasible) for r in range(args.repeat)]
@@ -214,6 +282,9 @@ def main() -> None:
             found = rows[0]["found"] if feasible else f"{rows[0]['found']} conflict sets, sizes {rows[0]['sizes']}"
             print(f"{'feasible' if feasible else 'infeasible':10} {n:>7} {rows[0]['rules']:>5} {med['compile']:>8.3f} "
                   f"{med['first']:>8.3f} {med['top5']:>8.3f} {med['whole']:>8.3f}  {found}")
+            if feasible:
+                results.append((f"solve {n} clauses: best package", med["first"], "s", "goal <= 2 s at 200"))
+                results.append((f"solve {n} clauses: full solve()", med["whole"], "s", "goal <= 10 s at 200"))
     print()
     print("brute force vs solver (feasible variant): time to the best package")
     for n in [int(s) for s in args.brute.split(",") if s]:
@@ -223,6 +294,18 @@ def main() -> None:
         agree = exists == result.feasible and (not exists or (result.packages[0].worst, result.packages[0].total) == best)
         print(f"  {n} clauses: {OPTIONS ** n:,} packages, {count:,} acceptable; brute force {t_brute:.2f} s, "
               f"solve() {t_solve:.2f} s; same best score: {agree}")
+        if not agree:
+            raise SystemExit("the solver disagrees with brute force")
+    if args.command:
+        solve_cpu, check_cpu = command_against_check(args.command, args.seed, args.rounds)
+        print()
+        print(f"`peacecheck solve` {solve_cpu:.2f} s CPU vs `peacecheck check` {check_cpu:.2f} s CPU on the same "
+              f"{args.command}-clause file (median of {args.rounds})")
+        results.append((f"solve command / check command, {args.command} clauses", solve_cpu / check_cpu, "x",
+                        "goal <= 2x"))
+    print()
+    for name, value, unit, goal in results:
+        print(f"RESULT {name}: {value:.2f}{unit} ({goal})")
 
 
 if __name__ == "__main__":

@@ -22,11 +22,41 @@ from .model import OPTIMISE_WORKERS, SEED, WEIGHT_SCALE, Lit, OutOfTime, RuleRef
 def cp_model():
     """The CP-SAT module, or an input error (PC730) that says how to install it."""
     try:
-        from ortools.sat.python import cp_model as cp
+        cp = _import_cp_model()
     except ImportError:
         raise PeaceError([Diagnostic("PC730", "the solver needs OR-tools (the `ortools` package), which is not installed",
                                      Span("peacecheck", 0, 0),
                                      "pip install 'peacecheck[solve]' (or: pip install ortools)")]) from None
+    return cp
+
+
+def _import_cp_model():
+    """OR-tools' cp_model without pandas, which it imports only to accept pandas Series in helpers we never call.
+
+    pandas is a sixth of a `solve` run's start-up. While cp_model is imported, a stand-in module with the two
+    names cp_model's signatures mention takes pandas' place (then leaves sys.modules, so a real `import pandas`
+    later is untouched). If a future OR-tools needs more of pandas at import, the real one is imported.
+    """
+    import sys
+    import types
+
+    if "ortools.sat.python.cp_model" in sys.modules or "pandas" in sys.modules:
+        from ortools.sat.python import cp_model as cp
+        return cp
+    stand_in = types.ModuleType("pandas")
+    stand_in.Index = type("Index", (), {})  # type: ignore[attr-defined]
+    stand_in.Series = type("Series", (), {})  # type: ignore[attr-defined]
+    sys.modules["pandas"] = stand_in
+    try:
+        from ortools.sat.python import cp_model as cp
+    except AttributeError:  # it wanted more of pandas: import it for real
+        for name in [n for n in sys.modules if n.startswith("ortools.sat.python.cp_model")]:
+            del sys.modules[name]
+        del sys.modules["pandas"]
+        from ortools.sat.python import cp_model as cp
+    finally:
+        if sys.modules.get("pandas") is stand_in:
+            del sys.modules["pandas"]
     return cp
 
 
