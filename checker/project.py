@@ -137,30 +137,38 @@ def exit_code(result: Any, fail_on: str = "reject") -> int:
 
 
 # ------------------------------------------------------------------ diff: two drafts, one set of red lines
+def load_round(anchor: str | Path, others: list[str | Path] | tuple[str | Path, ...], redlines: tuple[str, ...] = (),
+               parties: tuple[str, ...] = (), today: dt.date | None = None, config: str | None = None,
+               use_config: bool = True) -> tuple[Project, list[Project]]:
+    """ANCHOR with its red lines, and OTHERS judged against the same red lines, table and day: every input
+    error of every file at once. A draft may use another vocabulary when every term it states means the
+    same in the anchor's (else PC400). `diff` anchors on NEW, `history` on the first draft."""
+    errors: list[Diagnostic] = []
+    lead = None
+    try:
+        lead = load_project(anchor, redlines, parties, today, config=config, use_config=use_config)
+    except PeaceError as exc:
+        errors += exc.diagnostics
+    projects = []
+    for path in others:
+        try:
+            proposal, own, read = read_proposal(path)
+            if lead is not None:
+                _check_old_draft(proposal, own, lead)
+                projects.append(Project(proposal, lead.vocabulary, lead.redlines, lead.digests, read, lead.today,
+                                        lead.fail_on, lead.set_aside, lead.at_table))
+        except PeaceError as exc:
+            errors += exc.diagnostics
+    if errors or lead is None:
+        raise PeaceError(errors)
+    return lead, projects
+
+
 def load_drafts(old: str | Path, new: str | Path, redlines: tuple[str, ...] = (), parties: tuple[str, ...] = (),
                 today: dt.date | None = None, config: str | None = None,
                 use_config: bool = True) -> tuple[Project, Project]:
-    """OLD and NEW, both judged against NEW's red lines on the same day; every input error of both files at once.
-
-    OLD may use another vocabulary when every term it states means the same in NEW's (else PC400).
-    """
-    errors: list[Diagnostic] = []
-    after = old_read = None
-    try:
-        after = load_project(new, redlines, parties, today, config=config, use_config=use_config)
-    except PeaceError as exc:
-        errors += exc.diagnostics
-    try:
-        old_read = read_proposal(old)
-        if after is not None:
-            _check_old_draft(old_read[0], old_read[1], after)
-    except PeaceError as exc:
-        errors += exc.diagnostics
-    if errors or after is None or old_read is None:
-        raise PeaceError(errors)
-    proposal, _, read = old_read
-    before = Project(proposal, after.vocabulary, after.redlines, after.digests, read, after.today, after.fail_on,
-                     after.set_aside, after.at_table)  # both judged by NEW's table
+    """OLD and NEW, both judged against NEW's red lines and table on the same day (see load_round)."""
+    after, (before,) = load_round(new, [old], redlines, parties, today, config, use_config)
     return before, after
 
 
@@ -216,7 +224,6 @@ def load_draft(path: str | Path) -> Any:
 
 def render_diff(result: Any, fmt: str = "text", colour: bool = False) -> str:
     """A diff in text, json, markdown or html, byte for byte what `peacecheck diff` prints."""
-    from peacecheck.checker.reports.formats import renderer
 
     return render(result, fmt, colour)
 

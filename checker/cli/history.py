@@ -86,29 +86,9 @@ def _draft_files(arguments: tuple[str, ...]) -> list[str]:
 
 
 def _check_all(files: list[str], redlines: tuple[str, ...], parties: tuple[str, ...], today):
-    """Every draft checked against the first draft's red lines; every input error of every file at once."""
-    from peacecheck.checker.project import Project, check, check_compatible, load_project, read_proposal
-    from peacecheck.dsl.api import check_acknowledgements
+    """Every draft checked against the first draft's red lines and table; every input error of every file at once."""
+    from peacecheck.checker.project import check, load_round
 
-    errors: list[Diagnostic] = []
-    anchor = None
-    try:
-        anchor = load_project(files[0], redlines, parties, today)
-    except PeaceError as exc:
-        errors += exc.diagnostics
-    projects, read = [], list(anchor.read_files) if anchor else []
-    for path in files[1:]:
-        try:
-            proposal, own, files_read = read_proposal(path)
-            if anchor is not None:
-                if own.file != anchor.vocabulary.file:
-                    check_compatible(proposal, own, anchor.vocabulary)
-                check_acknowledgements(proposal, anchor.redlines)
-                projects.append(Project(proposal, anchor.vocabulary, anchor.redlines, anchor.digests, files_read,
-                                        anchor.today))
-            read += files_read
-        except PeaceError as exc:
-            errors += exc.diagnostics
-    if errors or anchor is None:
-        raise PeaceError(errors)
-    return [check(p) for p in (anchor, *projects)], read
+    anchor, others = load_round(files[0], files[1:], redlines, parties, today)
+    read = [key for p in (anchor, *others) for key in p.read_files]
+    return [check(p) for p in (anchor, *others)], read
