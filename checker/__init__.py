@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["Project", "load_project", "load_drafts", "load_draft", "check", "render", "exit_code", "diff_drafts", "solve",
-           "lint", "run_tests", "TestReport"]
+           "lint", "run_tests", "TestReport", "draft_history"]
 
 
 def __getattr__(name: str) -> Any:

@@ -228,6 +228,50 @@ def render_diff(result: Any, fmt: str = "text", colour: bool = False) -> str:
     return render(result, fmt, colour)
 
 
+# ------------------------------------------------------------------ history: a round of drafts
+def load_history(drafts: tuple[str, ...] | list[str], redlines: tuple[str, ...] = (), parties: tuple[str, ...] = (),
+                 today: dt.date | None = None) -> tuple[Any, list[str]]:
+    """A round of drafts (files, or folders of .peace files) as a History, and every file read.
+
+    Every draft is judged against the first draft's red lines, table and day (load_round); the
+    History orders them by their `revises` links and follows each clause through the round.
+    """
+    from peacecheck.checker.history import history as follow
+
+    files = draft_files(tuple(str(d) for d in drafts))
+    anchor, others = load_round(files[0], files[1:], redlines, parties, today)
+    read = [key for p in (anchor, *others) for key in p.read_files]
+    return follow([check(p) for p in (anchor, *others)]), read
+
+
+def draft_history(drafts: tuple[str, ...] | list[str], redlines: tuple[str, ...] = (), parties: tuple[str, ...] = (),
+                  today: dt.date | None = None) -> Any:
+    """How each party's objections moved through a round of drafts (a History; render it like any result)."""
+    return load_history(drafts, redlines, parties, today)[0]
+
+
+def draft_files(arguments: tuple[str, ...]) -> list[str]:
+    """The drafts named, a folder as its .peace files (sorted), each file once."""
+    files: list[str] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            found = sorted(str(p) for p in path.glob("*.peace") if p.is_file())
+            if not found:
+                raise _error("PC020", f"no .peace files in folder '{argument}'", argument)
+            files += found
+        else:
+            files.append(argument)
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = Path(f).resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
 # ------------------------------------------------------------------ solve: packages of options
 def load_solve_draft(path: str | Path, project: Project) -> tuple[Any, list[str]]:
     """The draft to repair (`solve --from`), which must use the proposal's vocabulary (PC731)."""

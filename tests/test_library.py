@@ -176,3 +176,11 @@ def test_diff_in_the_library_checks_vocabulary_compatibility_like_the_cli(tmp_pa
 def test_render_refuses_what_it_cannot_render():
     with pytest.raises(TypeError):
         render(object(), "json")
+
+
+def test_draft_history_in_the_library_matches_the_cli(monkeypatch):
+    from peacecheck.checker import draft_history
+
+    monkeypatch.chdir(REPO)
+    printed = cli("history", "proposals", "--format", "json", "--today", "2026-01-01").stdout.decode("utf-8")
+    assert render(draft_history(["proposals"], today=dt.date(2026, 1, 1)), "json") == printed

@@ -7,33 +7,25 @@ from __future__ import annotations
 
 import click
 
+from peacecheck.checker.cli import whatif
 from peacecheck.checker.cli.shell import (
     EXIT_OK,
+    colour_option,
     run_guarded,
     use_colour,
     write_output,
 )
-from peacecheck.checker.cli import whatif
-from peacecheck.checker.cli.shell import colour_option
+from peacecheck.checker.cli.shell import format_for as shared_format_for
 from peacecheck.checker.cli.watch import Inputs, watch_command, watch_option
 from peacecheck.checker.cli.whatif import what_if_options
 from peacecheck.checker.reports.formats import FORMATS as REGISTRY
-from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
 FORMATS = tuple(sorted(REGISTRY["diff"]))
 
 
 def format_for(output: str | None, fmt: str | None = None) -> str:
-    """The diff's format: --format, else what `-o FILE` implies (the rule every command shares), else text."""
-    from peacecheck.checker.config import parse_output
-
-    if not output or output == "-":
-        return fmt or "text"
-    try:
-        implied = parse_output(output, set(FORMATS), "text").format
-    except ValueError as exc:  # `-o json`: a format name, not a file
-        raise PeaceError([Diagnostic("PC603", str(exc), Span("-o", 0, 0))]) from None
-    return fmt or implied
+    """The diff's format (see shell.format_for)."""
+    return shared_format_for(output, fmt, "diff")
 
 
 @click.command("diff")

@@ -5,13 +5,10 @@ folder above it) unless --redlines is given.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from peacecheck.checker.cli.shell import EXIT_OK, fail, run_guarded, use_colour, write_output
+from peacecheck.checker.cli.shell import EXIT_OK, format_for, run_guarded, use_colour, write_output
 from peacecheck.checker.reports.formats import FORMATS as REGISTRY
-from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
 FORMATS = tuple(sorted(REGISTRY["history"]))
 
@@ -37,58 +34,11 @@ def history(drafts: tuple[str, ...], output: str | None, fmt: str | None, redlin
     (whatever the verdicts), 2 usage or input error.
     """
     def body() -> int:
-        from peacecheck.checker.history import history as follow
-        from peacecheck.checker.reports.formats import renderer
+        from peacecheck.checker.project import load_history, render
 
-        chosen = _format_for(output, fmt)
-        results, read = _check_all(_draft_files(drafts), redlines, parties, today.date() if today else None)
-        result = follow(results)
-        draw = renderer(chosen, "history")
-        text = draw(result, colour=use_colour(output)) if chosen == "text" else draw(result)
-        write_output(text, output, read, chosen)
+        chosen = format_for(output, fmt, "history")
+        result, read = load_history(drafts, redlines, parties, today.date() if today else None)
+        write_output(render(result, chosen, use_colour(output)), output, read, chosen)
         return EXIT_OK
 
     run_guarded(body)
-
-
-def _format_for(output: str | None, fmt: str | None) -> str:
-    from peacecheck.checker.config import parse_output
-
-    if not output or output == "-":
-        return fmt or "text"
-    try:
-        implied = parse_output(output, set(FORMATS), "text").format
-    except ValueError as exc:
-        raise PeaceError([Diagnostic("PC603", str(exc), Span("-o", 0, 0))]) from None
-    return fmt or implied
-
-
-def _draft_files(arguments: tuple[str, ...]) -> list[str]:
-    """The drafts named, a folder as its .peace files (sorted), each file once."""
-    files: list[str] = []
-    for argument in arguments:
-        path = Path(argument)
-        if path.is_dir():
-            found = sorted(str(p) for p in path.glob("*.peace") if p.is_file())
-            if not found:
-                fail("PC020", f"no .peace files in folder '{argument}'", argument)
-            files += found
-        else:
-            files.append(argument)
-    seen: set[Path] = set()
-    unique = []
-    for f in files:
-        key = Path(f).resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique
-
-
-def _check_all(files: list[str], redlines: tuple[str, ...], parties: tuple[str, ...], today):
-    """Every draft checked against the first draft's red lines and table; every input error of every file at once."""
-    from peacecheck.checker.project import check, load_round
-
-    anchor, others = load_round(files[0], files[1:], redlines, parties, today)
-    read = [key for p in (anchor, *others) for key in p.read_files]
-    return [check(p) for p in (anchor, *others)], read

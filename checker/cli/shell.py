@@ -239,3 +239,18 @@ def read_input(path: str) -> bytes:
         return read_limited(Path(path), MAX_FILE_BYTES)
     except OSError as exc:
         raise PeaceError([Diagnostic("PC020", f"cannot read '{path}': {exc.strerror or exc}", Span(path, 1, 1))]) from None
+
+
+def format_for(output: str | None, fmt: str | None, kind: str) -> str:
+    """A command's format: --format, else what `-o FILE`'s extension implies (the rule every command
+    shares, see reports/formats.py), else text. `-o json` (a format name, not a file) is PC603."""
+    from peacecheck.checker.config import parse_output
+    from peacecheck.checker.reports.formats import FORMATS
+
+    if not output or output == "-":
+        return fmt or "text"
+    try:
+        implied = parse_output(output, set(FORMATS[kind]), "text").format
+    except ValueError as exc:
+        raise PeaceError([Diagnostic("PC603", str(exc), Span("-o", 0, 0))]) from None
+    return fmt or implied
