@@ -34,6 +34,7 @@ class Project:
     fail_on: str = "reject"
     set_aside: tuple = ()  # red-line files loaded but not applied (their party is not at the table)
     at_table: tuple[str, ...] = ()  # parties at the table with no red lines applied here
+    what_if: tuple = ()  # overrides applied to `proposal` (checker.overrides): the reports say so
 
 
 def load_project(path: str | Path, redlines: tuple[str, ...] | list[str] = (), parties: tuple[str, ...] | list[str] = (),
@@ -107,8 +108,13 @@ def check(project: Project, today: dt.date | None = None) -> "CheckResult":
     """Evaluate the project's proposal against its red lines (acknowledgements expire against `today`)."""
     from peacecheck.checker.evaluation.evaluate import check as evaluate
 
-    return evaluate(project.proposal, project.vocabulary, project.redlines, project.digests,
-                    today=today or project.today, at_table=tuple(project.at_table), set_aside=tuple(project.set_aside))
+    result = evaluate(project.proposal, project.vocabulary, project.redlines, project.digests,
+                      today=today or project.today, at_table=tuple(project.at_table), set_aside=tuple(project.set_aside))
+    if project.what_if:
+        import dataclasses
+
+        result = dataclasses.replace(result, what_if=tuple(project.what_if))
+    return result
 
 
 # Which registry kind renders which result; by class name, so that rendering a check never imports diff or solve.

@@ -113,7 +113,16 @@ def test_check_set_changes_the_verdict_and_the_report_says_so():
     changed = run("check", DRAFT, "--format", "json", "--set", "1:land.north=held")
     data = json.loads(changed.stdout)
     assert {c["id"]: c["verdicts"]["north"] for c in data["clauses"]}["1"] != "reject"
-    assert changed.stderr.splitlines() == ["what-if: clause 1: land.north = held (was ceded)"]
+    # The report itself records the what-if, as data, in every format (JSON here; nothing on stderr).
+    assert data["what_if"] == [{"kind": "set", "clause": "1", "path": "land.north", "option": "", "old": "ceded",
+                                "new": "held"}] and changed.stderr == ""
+    assert "what_if" not in plain
+    sarif = json.loads(run("check", DRAFT, "--format", "sarif", "--set", "1:land.north=held").stdout)
+    assert sarif["runs"][0]["properties"]["what_if"] == data["what_if"]
+    markdown = run("check", DRAFT, "--format", "markdown", "--set", "1:land.north=held").stdout
+    assert markdown.startswith("> what-if: clause 1: land.north = held (was ceded)")
+    html = run("check", DRAFT, "--format", "html", "--set", "1:land.north=held").stdout
+    assert "<li>what-if: clause 1: land.north = held (was ceded)</li>" in html
     text = run("check", DRAFT, "--set", "1:land.north=held", "--choose", "5=slow")
     assert text.stdout.splitlines()[:2] == ["what-if: clause 5: option slow chosen (drafted: fast)",
                                              "what-if: clause 1: land.north = held (was ceded)"]
@@ -160,4 +169,4 @@ def test_what_if_on_the_real_draft_by_clause():
     done = run("check", "proposals/miami.peace", "--format", "json", "--set",
                "14:territory.donetsk=line_of_contact", cwd=REPO)
     assert done.returncode in (0, 1), done.stderr
-    assert done.stderr.startswith("what-if: clause 14: territory.donetsk = line_of_contact")
+    assert json.loads(done.stdout)["what_if"][0]["path"] == "territory.donetsk"

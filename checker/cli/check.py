@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from peacecheck.checker.cli import whatif
 from peacecheck.checker.cli.shell import (
     EXIT_OK,
     IN_MEMORY,
@@ -16,7 +17,6 @@ from peacecheck.checker.cli.shell import (
     use_colour,
     write_output,
 )
-from peacecheck.checker.cli import whatif
 from peacecheck.checker.cli.watch import Inputs, watch_command, watch_option
 from peacecheck.checker.cli.whatif import what_if_options
 from peacecheck.checker.reports.formats import RENDERERS
@@ -195,13 +195,12 @@ def load_stdin(name: str, data: bytes, redlines: tuple[str, ...], parties: tuple
 def _report(projects: list, settings, sets: tuple[str, ...], chooses: tuple[str, ...], quiet: bool) -> int:
     from peacecheck.checker.project import check as run_check
     from peacecheck.checker.project import exit_code, render
-    from peacecheck.checker.reports.cli_lines import result_line, what_if_lines
+    from peacecheck.checker.reports.cli_lines import result_line
 
     every_input = [key for p in projects for key in p.read_files]
     worst = EXIT_OK
     for project, overrides in whatif.apply_all(projects, sets, chooses):
         result = run_check(project)
-        notice = what_if_lines(overrides)
         for spec in settings.outputs:
             target = None if spec.path == "-" else spec.path
             if quiet and target is None and spec.format == "text":
@@ -209,11 +208,6 @@ def _report(projects: list, settings, sets: tuple[str, ...], chooses: tuple[str,
                 continue
             if target:
                 Path(target).parent.mkdir(parents=True, exist_ok=True)
-            text = render(result, spec.format, use_colour(target))
-            if notice and spec.format == "text":
-                text = "\n".join(notice) + "\n\n" + text  # a text report says it is a what-if at its top
-            elif notice and not quiet:
-                whatif.announce(overrides)
-            write_output(text, target, every_input, spec.format)
+            write_output(render(result, spec.format, use_colour(target)), target, every_input, spec.format)
         worst = max(worst, exit_code(result, settings.fail_on))
     return worst

@@ -50,7 +50,8 @@ def apply_all(projects: list, sets: tuple[str, ...], chooses: tuple[str, ...]) -
         except PeaceError as exc:
             errors += exc.diagnostics
             continue
-        out.append((dataclasses.replace(project, proposal=what_if.proposal), what_if.overrides))
+        out.append((dataclasses.replace(project, proposal=what_if.proposal, what_if=what_if.overrides),
+                    what_if.overrides))
     if errors:
         raise PeaceError(errors)
     return out

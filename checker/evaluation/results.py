@@ -175,6 +175,7 @@ class CheckResult:
     acknowledgement_issues: tuple[AcknowledgementIssue, ...] = ()
     today: dt.date | None = None  # the day `acknowledge ... until` expiries were judged against (None: never)
     set_aside: tuple[SetAside, ...] = ()
+    what_if: tuple[Any, ...] = ()  # the --set/--choose overrides this result was judged under (checker.overrides)
 
     @property
     def proposal_findings(self) -> list[Finding]:

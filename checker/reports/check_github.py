@@ -16,6 +16,10 @@ from peacecheck.checker.reports import wording
 def render(result: CheckResult) -> str:
     names = {p.id: p.name for p in result.parties}
     lines = [_finding(result, f, names) for f in result.findings]
+    if result.what_if:  # a what-if run says so in the job log, before its findings
+        from peacecheck.checker.reports.cli_lines import what_if_lines
+
+        lines.insert(0, command("notice", result.proposal.file, 1, "what-if", "\n".join(what_if_lines(result.what_if))))
     for issue in result.acknowledgement_issues:
         lines.append(command("warning", result.proposal.file, issue.line, wording.acknowledgement_issue_title(issue),
                              f"{wording.acknowledgement_issue(issue)}\n{wording.today_sentence(result)}"))

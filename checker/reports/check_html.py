@@ -134,12 +134,18 @@ def environment():
     return env
 
 
+def _what_if_lines(result: CheckResult) -> list[str]:
+    from peacecheck.checker.reports.cli_lines import what_if_lines
+
+    return what_if_lines(result.what_if)
+
+
 def render(result: CheckResult) -> str:
     context = {
         "result": result, "proposal": result.proposal, "parties": result.parties,
         "party_names": {p.id: p.name for p in result.parties},
         "views": clause_views(result), "summaries": summarize(result), "totals": totals(result),
-        "version": peacecheck_version(),
+        "version": peacecheck_version(), "what_if": _what_if_lines(result),
         **inline_assets(static("report.css"), static("report.js")),
     }
     return environment().get_template("report.html.j2").render(context)

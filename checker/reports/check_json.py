@@ -87,4 +87,14 @@ def dumps(data: Any) -> str:
 
 
 def render(result: CheckResult) -> str:
-    return dumps(result_dict(result))
+    data = result_dict(result)
+    if result.what_if:
+        data["what_if"] = [what_if_dict(o) for o in result.what_if]
+    return dumps(data)
+
+
+def what_if_dict(override: Any) -> dict[str, Any]:
+    """One --set/--choose override: {"kind", "clause", "path", "option", "old", "new"}."""
+    from dataclasses import asdict
+
+    return asdict(override)

@@ -78,9 +78,16 @@ def verdict_md(verdict: str) -> str:
 
 # ------------------------------------------------------------------ the document
 def render(result: CheckResult) -> str:
-    blocks = [_header(result), _matrix(result), _summary(result), _proposal_findings(result), _draft(result),
+    blocks = [_what_if(result), _header(result), _matrix(result), _summary(result), _proposal_findings(result), _draft(result),
               _acknowledgement_issues(result), _about(result), _footer(result)]
     return "\n\n".join(block for block in blocks if block).rstrip() + "\n"
+
+
+def _what_if(result: CheckResult) -> str:
+    """A what-if report says so first: one quoted line per override."""
+    from peacecheck.checker.reports.cli_lines import what_if_lines
+
+    return "\n".join(f"> {md_text(line)}  " for line in what_if_lines(result.what_if))
 
 
 def _header(result: CheckResult) -> str:

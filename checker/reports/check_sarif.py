@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict
 from typing import Any
 
 from peacecheck.checker.evaluation.results import AcknowledgementIssue, CheckResult, Finding
@@ -57,7 +58,8 @@ def sarif(result: CheckResult) -> dict[str, Any]:
                                          for s in result.set_aside],
                            "acknowledgements_judged_on": result.today.isoformat()
                            if result.today and result.dated_acknowledgements else None,
-                           "acknowledgement_expiry": wording.today_sentence(result)},
+                           "acknowledgement_expiry": wording.today_sentence(result),
+                           **({"what_if": [asdict(o) for o in result.what_if]} if result.what_if else {})},
         }],
     }
 

@@ -57,10 +57,8 @@ def _escape(match: re.Match) -> str:
 
 
 def _inert(value):
-    """A copy of a result (dataclasses, pydantic models, containers) with every string made terminal_safe."""
+    """A copy of a result (dataclasses, the dsl's models among them, containers) with every string made terminal_safe."""
     import dataclasses
-
-    from pydantic import BaseModel
 
     if isinstance(value, str):
         return terminal_safe(value)
@@ -71,13 +69,15 @@ def _inert(value):
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.replace(value, **{f.name: _inert(getattr(value, f.name))
                                              for f in dataclasses.fields(value) if f.init})
-    if isinstance(value, BaseModel):
-        return value.model_copy(update={name: _inert(getattr(value, name)) for name in type(value).model_fields})
     return value
 
 
 def _compose(result: CheckResult, style: Styler) -> str:
     lines: list[str] = []
+    if result.what_if:  # a what-if says so before anything else
+        from peacecheck.checker.reports.cli_lines import what_if_lines
+
+        lines += [*what_if_lines(result.what_if), ""]
     lines += _header(result, style)
     lines += _matrix(result, style)
     lines += _findings(result, style)
