@@ -1,30 +1,83 @@
-"""Typed models for vocabularies, proposals and red lines.
+"""Typed models for vocabularies, proposals and red lines: frozen dataclasses.
 
-Spans are kept on every node that a diagnostic or a finding may point at, but
-they are excluded from equality (``compare=False``-like via ``exclude``) so that
-``parse(format(x))`` can be compared with ``parse(x)`` by ``model_dump``.
+Spans are kept on every node that a diagnostic or a finding may point at, but they are left out of
+equality, of `repr` and of `model_dump()` (with the other `hidden` fields), so that `parse(format(x))`
+can be compared with `parse(x)`. Nodes are immutable: `model_copy(update=...)` makes a changed copy.
+
+They were pydantic models; building those 23 classes cost about 70-100 ms at every start-up and
+nothing used their validation (the transform builds well-typed values). The two coercions pydantic
+did that the data needs are kept by hand: a rule's integer `weight` becomes a float, and dicts are
+copied (a node never shares a dict its builder keeps). tests/test_models.py holds them to the dumps
+the pydantic models produced.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
-from typing import Literal, Union
-
-from pydantic import BaseModel, ConfigDict, Field
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
 
 from .diagnostics import Span
 
 NO_SPAN = Span("<none>", 0, 0)
 
+_HIDDEN = {"hidden": True}
+node = dataclass(frozen=True, slots=True, kw_only=True)  # every model class: immutable, no __dict__, keywords only
 
-class Node(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-    span: Span = Field(default=NO_SPAN, exclude=True, repr=False)
+
+def hidden(default: Any = None) -> Any:
+    """A field kept on the node for positions and the formatter, outside equality, repr and model_dump()."""
+    return field(default=default, compare=False, repr=False, metadata=_HIDDEN)
+
+
+@node
+class Node:
+    span: Span = hidden(NO_SPAN)
+
+    def model_copy(self, update: dict[str, Any] | None = None) -> Any:
+        """A copy with the fields in `update` replaced (pydantic's name, kept for the callers)."""
+        return dataclasses.replace(self, **update) if update else dataclasses.replace(self)
+
+    def model_dump(self) -> dict[str, Any]:
+        """The node as plain data: nested nodes and dataclasses as dicts, tuples and dicts kept, hidden fields left out."""
+        return {name: _dump(getattr(self, name)) for name in _dumped(type(self))}
+
+
+_DUMPED: dict[type, tuple[str, ...]] = {}
+
+
+def _dumped(cls: type) -> tuple[str, ...]:
+    names = _DUMPED.get(cls)
+    if names is None:
+        names = _DUMPED[cls] = tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get("hidden"))
+    return names
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, Node):
+        return value.model_dump()
+    if isinstance(value, tuple):
+        return tuple(_dump(v) for v in value)
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a Span inside a tuple, as pydantic dumped it
+        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def own_dicts(model: Node, *names: str) -> None:
+    """Give the node its own copy of each dict field (pydantic copied them when it validated), in __post_init__."""
+    for name in names:
+        object.__setattr__(model, name, dict(getattr(model, name)))
 
 
 # ------------------------------------------------------------------ vocabulary
 TypeKind = Literal["number", "enum", "scale", "set", "bool", "date", "text"]
 
 
+@node
 class TermType(Node):
     kind: TypeKind
     values: tuple[str, ...] = ()  # enum / set members, or a scale from low to high
@@ -45,37 +98,40 @@ class TermType(Node):
         return self.kind
 
 
+@node
 class TermDef(Node):
     path: str
     type: TermType
     doc: str = ""
 
 
+@node
 class Vocabulary(Node):
     title: str
     file: str = ""
-    terms: dict[str, TermDef] = {}
+    terms: dict[str, TermDef] = field(default_factory=dict)
+    _paths: list[str] = field(default=None, init=False, compare=False, repr=False, metadata=_HIDDEN)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        own_dicts(self, "terms")
 
     def matching(self, pattern: str) -> list[str]:
         """Declared term paths a pattern (exact path or `prefix.*`) covers, sorted."""
         if pattern.endswith(".*"):
             import bisect
 
-            prefix, paths = pattern[:-1], self._sorted_paths
+            prefix, paths = pattern[:-1], self._sorted_paths()
             start = bisect.bisect_left(paths, prefix)
             end = bisect.bisect_left(paths, prefix[:-1] + chr(ord(prefix[-1]) + 1), start)  # just past the prefix
             return paths[start:end]
         return [pattern] if pattern in self.terms else []
 
-    @property
     def _sorted_paths(self) -> list[str]:
-        # Sorted once per terms dict (a copy with other terms sorts again): a wildcard is then a binary
-        # search, not a scan of every term.
-        cached = self.__dict__.get("_paths_cache")
-        if cached is None or cached[0] is not self.terms:
-            cached = (self.terms, sorted(self.terms))
-            self.__dict__["_paths_cache"] = cached
-        return cached[1]
+        # Sorted once per vocabulary, on first use (a copy sorts its own): a wildcard is then a binary search,
+        # not a scan of every term.
+        if self._paths is None:
+            object.__setattr__(self, "_paths", sorted(self.terms))
+        return self._paths
 
 
 # ------------------------------------------------------------------ values
@@ -83,10 +139,11 @@ ValueKind = Literal["number", "date", "text", "bool", "name", "set"]
 Scalar = Union[bool, int, float, _dt.date, str, tuple[str, ...]]
 
 
+@node
 class Value(Node):
     kind: ValueKind
     raw: Scalar
-    source: str = Field(default="", exclude=True, repr=False)  # a number as written (`800_000`), for the formatter
+    source: str = hidden("")  # a number as written (`800_000`), for the formatter
 
     def show(self, written: bool = False) -> str:
         """The value in the language's syntax; `written`: a number as its author wrote it."""
@@ -125,11 +182,13 @@ def format_number(n: float | int) -> str:
 
 
 # ------------------------------------------------------------------ proposals
+@node
 class Assignment(Node):
     path: str
     value: Value
 
 
+@node
 class Option(Node):
     id: str
     title: str
@@ -138,15 +197,17 @@ class Option(Node):
     terms: tuple[Assignment, ...] = ()
 
 
+@node
 class Acknowledgement(Node):
     party: str
     rule: str
     reason: str
     until: _dt.date | None = None
-    party_span: Span = Field(default=NO_SPAN, exclude=True, repr=False)
-    rule_span: Span = Field(default=NO_SPAN, exclude=True, repr=False)
+    party_span: Span = hidden(NO_SPAN)
+    rule_span: Span = hidden(NO_SPAN)
 
 
+@node
 class Clause(Node):
     id: str
     title: str
@@ -160,11 +221,12 @@ class Clause(Node):
     acknowledgements: tuple[Acknowledgement, ...] = ()
 
 
+@node
 class Proposal(Node):
     title: str
     file: str = ""
     vocabulary_path: str = ""
-    vocabulary_span: Span = Field(default=NO_SPAN, exclude=True, repr=False)
+    vocabulary_span: Span = hidden(NO_SPAN)
     version: str = ""
     date: _dt.date | None = None
     drafted_by: str = ""
@@ -174,7 +236,7 @@ class Proposal(Node):
     sources: tuple[str, ...] = ()
     clauses: tuple[Clause, ...] = ()
     # (keyword, name) of the statements syntax recovery dropped: what refers to them is not reported again.
-    skipped: tuple[tuple[str, str], ...] = Field(default=(), exclude=True, repr=False)
+    skipped: tuple[tuple[str, str], ...] = hidden(())
 
     def clause(self, clause_id: str) -> Clause | None:
         return next((c for c in self.clauses if c.id == clause_id), None)
@@ -185,6 +247,7 @@ class Proposal(Node):
 
 
 # ------------------------------------------------------------------ red lines
+@node
 class Compare(Node):
     kind: Literal["compare"] = "compare"
     pattern: str
@@ -192,12 +255,14 @@ class Compare(Node):
     value: Value
 
 
+@node
 class OneOf(Node):
     kind: Literal["one_of"] = "one_of"
     pattern: str
     values: tuple[Value, ...]
 
 
+@node
 class Has(Node):
     kind: Literal["has"] = "has"
     pattern: str
@@ -205,32 +270,34 @@ class Has(Node):
     names: tuple[str, ...]
 
 
+@node
 class Presence(Node):
     kind: Literal["present", "absent"]
     pattern: str
 
 
+@node
 class Not(Node):
     kind: Literal["not"] = "not"
     inner: "Condition"
 
 
+@node
 class AllOf(Node):
     kind: Literal["all"] = "all"
     items: tuple["Condition", ...]
 
 
+@node
 class AnyOf(Node):
     kind: Literal["any"] = "any"
     items: tuple["Condition", ...]
 
 
 Condition = Union[Compare, OneOf, Has, Presence, Not, AllOf, AnyOf]
-Not.model_rebuild()
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
 
 
+@node
 class Source(Node):
     id: str
     title: str = ""
@@ -241,11 +308,13 @@ class Source(Node):
     author: str = ""
 
 
+@node
 class Citation(Node):
     source: str
     locator: str = ""
 
 
+@node
 class Rule(Node):
     id: str
     title: str
@@ -258,18 +327,26 @@ class Rule(Node):
     notes: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if type(self.weight) is int:  # `weight 2` reads as an int; the solver and the outputs expect a float
+            object.__setattr__(self, "weight", float(self.weight))
 
+
+@node
 class RedLines(Node):
     party: str
     name: str
     file: str = ""
     vocabulary_path: str = ""
-    vocabulary_span: Span = Field(default=NO_SPAN, exclude=True, repr=False)
+    vocabulary_span: Span = hidden(NO_SPAN)
     notes: tuple[str, ...] = ()
-    sources: dict[str, Source] = {}
+    sources: dict[str, Source] = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
     # (keyword, name) of the statements syntax recovery dropped: what refers to them is not reported again.
-    skipped: tuple[tuple[str, str], ...] = Field(default=(), exclude=True, repr=False)
+    skipped: tuple[tuple[str, str], ...] = hidden(())
+
+    def __post_init__(self) -> None:
+        own_dicts(self, "sources")
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from dataclasses import field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -20,15 +21,19 @@ from .diagnostics import DiagnosticSink, Span
 MAX_WEIGHT = 1_000_000
 
 
+@m.node
 class VocabularyFile(m.Node):
     """A vocabulary file before its includes are resolved."""
 
     title: str
     file: str = ""
     includes: tuple[tuple[str, m.Span], ...] = ()
-    types: dict[str, m.TermType] = {}
-    terms: dict[str, m.TermDef] = {}
-    type_refs: dict[str, tuple[str, m.Span]] = {}  # term path -> (type name, span)
+    types: dict[str, m.TermType] = field(default_factory=dict)
+    terms: dict[str, m.TermDef] = field(default_factory=dict)
+    type_refs: dict[str, tuple[str, m.Span]] = field(default_factory=dict)  # term path -> (type name, span)
+
+    def __post_init__(self) -> None:
+        m.own_dicts(self, "types", "terms", "type_refs")
 
 
 class Item(NamedTuple):

@@ -6,6 +6,7 @@ included. The fast path must also really be taken on valid files (not silently f
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -29,8 +30,8 @@ SHIPPED = [p for p in SOURCES if not p.is_relative_to(REPO / "tests")]
 
 def deep(value):
     """A model as plain data, spans included (model_dump leaves spans out)."""
-    if hasattr(type(value), "model_fields"):
-        return type(value).__name__, {key: deep(item) for key, item in value.__dict__.items()}
+    if dataclasses.is_dataclass(value):
+        return type(value).__name__, {f.name: deep(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (list, tuple)):
         return [deep(item) for item in value]
     if isinstance(value, dict):
