@@ -3,8 +3,8 @@
 Red-line files and vocabularies change rarely; a check reads them every time. Their parsed models
 (and the transform's diagnostics, such as a field given twice) are kept under
 `$XDG_CACHE_HOME/peacecheck` (else `~/.cache/peacecheck`), one file per entry, named by the SHA-256
-of the file's name, its bytes, and a tag that changes with peacecheck's version, the Python, lark
-and pydantic versions and the dsl's own sources (grammar included). Proposals are not stored: they
+of the file's name, its bytes, and a tag that changes with peacecheck's version, the Python and lark
+versions and the dsl's own sources (grammar included, so a change of the models too). Proposals are not stored: they
 are what changes between runs.
 
 Safety: entries are pickles, and unpickling runs code, so nothing is read that another user could
@@ -149,7 +149,6 @@ class ParsedCache:
             from importlib import metadata
 
             import lark
-            import pydantic
 
             try:
                 version = metadata.version("peacecheck")
@@ -157,7 +156,7 @@ class ParsedCache:
                 version = "unknown"
             dsl = Path(_dsl_folder())
             digest = hashlib.sha256()
-            for name in ("peacecheck", version, sys.version, lark.__version__, pydantic.VERSION, LAYOUT):
+            for name in ("peacecheck", version, sys.version, lark.__version__, LAYOUT):
                 digest.update(name.encode() + b"\0")
             for path in sorted(dsl.glob("*.py")) + [dsl / "peace.lark"]:  # any edit of the dsl: new entries
                 info = os.stat(path)
