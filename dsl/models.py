@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from .diagnostics import Span
 
@@ -39,7 +39,7 @@ class Node:
         return dataclasses.replace(self, **update) if update else dataclasses.replace(self)
 
     def model_dump(self) -> dict[str, Any]:
-        """The node as plain data: nested nodes and dataclasses as dicts, tuples and dicts kept, hidden fields left out."""
+        """The node as plain data: nested nodes and dataclasses as dicts, tuples and dicts kept, hidden fields out."""
         return {name: _dump(getattr(self, name)) for name in _dumped(type(self))}
 
 
@@ -110,7 +110,7 @@ class Vocabulary(Node):
     title: str
     file: str = ""
     terms: dict[str, TermDef] = field(default_factory=dict)
-    _paths: list[str] = field(default=None, init=False, compare=False, repr=False, metadata=_HIDDEN)  # type: ignore[assignment]
+    _paths: list[str] | None = field(default=None, init=False, compare=False, repr=False, metadata=_HIDDEN)
 
     def __post_init__(self) -> None:
         own_dicts(self, "terms")
@@ -136,7 +136,7 @@ class Vocabulary(Node):
 
 # ------------------------------------------------------------------ values
 ValueKind = Literal["number", "date", "text", "bool", "name", "set"]
-Scalar = Union[bool, int, float, _dt.date, str, tuple[str, ...]]
+Scalar = bool | int | float | _dt.date | str | tuple[str, ...]
 
 
 @node
@@ -175,7 +175,7 @@ def _escapable(c: str) -> bool:
     return ord(c) <= 0xFFFF and not 0xD800 <= ord(c) <= 0xDFFF
 
 
-def format_number(n: float | int) -> str:
+def format_number(n: float) -> str:
     if isinstance(n, float) and n.is_integer():
         n = int(n)
     return str(n)
@@ -279,22 +279,22 @@ class Presence(Node):
 @node
 class Not(Node):
     kind: Literal["not"] = "not"
-    inner: "Condition"
+    inner: Condition
 
 
 @node
 class AllOf(Node):
     kind: Literal["all"] = "all"
-    items: tuple["Condition", ...]
+    items: tuple[Condition, ...]
 
 
 @node
 class AnyOf(Node):
     kind: Literal["any"] = "any"
-    items: tuple["Condition", ...]
+    items: tuple[Condition, ...]
 
 
-Condition = Union[Compare, OneOf, Has, Presence, Not, AllOf, AnyOf]
+Condition = Compare | OneOf | Has | Presence | Not | AllOf | AnyOf
 
 
 @node

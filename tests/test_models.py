@@ -11,8 +11,8 @@ import json
 import pickle
 
 import pytest
-
 from conftest import REPO, load_script
+
 from peacecheck.dsl import api
 from peacecheck.dsl import models as m
 from peacecheck.dsl.diagnostics import DiagnosticSink

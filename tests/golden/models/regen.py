@@ -2,8 +2,9 @@
 
 `dumps.json` holds, for every shipped and fixture file, `model_dump()` of what the front ends build from
 it (the fast scanner and lark's path, which agree: tests/test_scanner.py), and for every vocabulary the
-merged `Vocabulary` that `load_vocabulary` returns; one file a line. Values are tagged with their Python types (tuple, list, dict, date, float,
-str subclasses...), so a silent coercion shows up as a difference, not only a changed value.
+merged `Vocabulary` that `load_vocabulary` returns; one file a line. Values are tagged with their Python
+types (tuple, list, dict, date, float, str subclasses...), so a silent coercion shows up as a difference,
+not only a changed value.
 
 It was first captured from the pydantic models, before they became dataclasses: tests/test_models.py
 checks that the models still dump the same data of the same types. Golden files are generated, never
