@@ -6,6 +6,8 @@ import click
 from peacecheck.checker.cli.shell import (
     EXIT_OK,
     EXIT_REJECTED,
+    last_line,
+    quiet_option,
     run_guarded,
 )
 from peacecheck.checker.reports.formats import FORMATS
@@ -18,7 +20,8 @@ LINT_FORMATS = FORMATS["lint"]
 @click.option("--vocabulary", "vocabulary_path", metavar="FILE", type=click.Path(dir_okay=False),
               help="The vocabulary to check against. Default: the one the red-line files name.")
 @click.option("--format", "fmt", type=click.Choice(sorted(LINT_FORMATS)), default="text", show_default=True)
-def lint(paths: tuple[str, ...], vocabulary_path: str | None, fmt: str) -> None:
+@quiet_option
+def lint(paths: tuple[str, ...], vocabulary_path: str | None, fmt: str, quiet: bool) -> None:
     """Analyse red lines: rules that never or always fire, a party's contradictory red lines, unused terms.
 
     PATHS are red-line files, proposals, or folders of them (default: the project's redlines/ and
@@ -34,7 +37,10 @@ def lint(paths: tuple[str, ...], vocabulary_path: str | None, fmt: str) -> None:
 
         cp_model()
         report = run_lint(lint_paths(paths), vocabulary_path)
-        click.echo(safe_report(renderer(fmt, "lint")(report), fmt), nl=False)
+        text = renderer(fmt, "lint")(report)
+        if quiet and fmt == "text":
+            text = last_line(text)  # `N warnings (...)`
+        click.echo(safe_report(text, fmt), nl=False)
         return EXIT_REJECTED if report.warnings else EXIT_OK
 
     run_guarded(body)

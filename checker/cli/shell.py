@@ -104,6 +104,12 @@ def colour_option(f):
                              "always, never.")(f)
 
 
+def last_line(text: str) -> str:
+    """`--quiet` for commands whose text report ends in its result line: only that line."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return (lines[-1] + "\n") if lines else ""
+
+
 def quiet_option(f):
     return click.option("-q", "--quiet", is_flag=True,
                         help="Print only the result line (and errors); reports written with -o are unchanged.")(f)

@@ -1,16 +1,19 @@
-"""`peacecheck solve`: paths, options, exit codes. The analysis lives in checker.solve,
-the rendering in checker.render.solve_text and solve_html."""
+"""`peacecheck solve`: paths, options, exit codes. The analysis lives in checker.negotiation,
+the rendering in checker.reports.solve_text and solve_html."""
 from __future__ import annotations
 
 import click
 
+from peacecheck.checker.cli import whatif
 from peacecheck.checker.cli.shell import (
     EXIT_OK,
     EXIT_REJECTED,
+    format_for,
+    last_line,
+    quiet_option,
     run_guarded,
     write_output,
 )
-from peacecheck.checker.cli import whatif
 from peacecheck.checker.cli.whatif import what_if_options
 from peacecheck.checker.reports.formats import FORMATS
 
@@ -26,13 +29,16 @@ SOLVE_FORMATS = FORMATS["solve"]
               help="How many packages (or conflict sets, or alternative relaxations) to show.")
 @click.option("--from", "draft", metavar="DRAFT", type=click.Path(dir_okay=False),
               help="The draft to repair (a .peace file); default: the proposal's first options.")
-@click.option("--format", "fmt", type=click.Choice(sorted(SOLVE_FORMATS)), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(sorted(SOLVE_FORMATS)), default=None,
+              help="Report format. Default: text, or what the -o file's extension implies (.html, .json).")
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout.")
+@quiet_option
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="The date acknowledgements expire against, as in `check` (default: today).")
 @what_if_options
 def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], top: int, draft: str | None,
-          fmt: str, output: str | None, today, sets: tuple[str, ...], chooses: tuple[str, ...]) -> None:
+          fmt: str | None, output: str | None, quiet: bool, today, sets: tuple[str, ...],
+          chooses: tuple[str, ...]) -> None:
     """Find option packages every party can accept, or the red lines that make agreement impossible.
 
     Each clause with options contributes one choice. A package is acceptable when no party's hard
@@ -49,12 +55,16 @@ def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], to
         from peacecheck.checker.project import solve as run_solve
         from peacecheck.checker.reports.formats import renderer
 
+        chosen = format_for(output, fmt, "solve")
         cp_model()  # fail early, before reading anything, when OR-tools is missing
         project = load_project(proposal, redlines, parties, today.date() if today else None)
         project = whatif.apply_one(project, sets, chooses)
         draft_model, read = load_solve_draft(draft, project) if draft else (None, [])
         result = run_solve(project, top, draft_model)
-        write_output(renderer(fmt, "solve")(result), output, project.read_files + read, fmt)
+        text = renderer(chosen, "solve")(result)
+        if quiet and not output and chosen == "text":
+            text = last_line(text)  # `Result: ...`
+        write_output(text, output, project.read_files + read, chosen)
         return EXIT_OK if result.feasible else EXIT_REJECTED
 
     run_guarded(body)

@@ -6,6 +6,7 @@ import click
 from peacecheck.checker.cli.shell import (
     EXIT_OK,
     EXIT_REJECTED,
+    quiet_option,
     run_guarded,
 )
 from peacecheck.checker.cli.watch import Inputs, watch_command, watch_option
@@ -20,9 +21,10 @@ from peacecheck.checker.cli.watch import Inputs, watch_command, watch_option
               help="Proposals (files or folders) that count for coverage. Default: proposals/ beside redlines/.")
 @click.option("--no-coverage", is_flag=True, help="Skip the coverage report.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
+@quiet_option
 @watch_option
 def test(paths: tuple[str, ...], verbose: bool, threshold: float | None, proposal_paths: tuple[str, ...],
-         no_coverage: bool, config_path: str | None, watch: bool, watch_max_runs: int | None) -> None:
+         no_coverage: bool, config_path: str | None, quiet: bool, watch: bool, watch_max_runs: int | None) -> None:
     """Run red-line unit tests (TOML files of cases; default: redlines/tests/).
 
     Prints a line per failing case (expected vs actual, at file:line), `PASS: n/n` or
@@ -34,15 +36,15 @@ def test(paths: tuple[str, ...], verbose: bool, threshold: float | None, proposa
 
     def body() -> int:
         from peacecheck.checker.project import run_tests
-        from peacecheck.checker.reports.tests_text import render
         from peacecheck.checker.reports.escape import terminal_text
+        from peacecheck.checker.reports.tests_text import render
 
         inputs.add([*(paths or _default_tests()), *proposal_paths])
         report = run_tests(paths, proposal_paths, not no_coverage, threshold, config_path)
         inputs.add(ref.file for ref in (report.coverage.rules if report.coverage else ()))
         for warning in report.warnings:
             click.echo(terminal_text(f"warning: {warning}\n"), err=True, nl=False)
-        click.echo(terminal_text(render(report, verbose)), nl=False)
+        click.echo(terminal_text(render(report, verbose and not quiet, quiet)), nl=False)
         return EXIT_OK if report.passed else EXIT_REJECTED
 
     if watch:

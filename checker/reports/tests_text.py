@@ -6,9 +6,15 @@ from typing import Any
 from peacecheck.checker.redline_tests import CaseResult, Coverage
 
 
-def render(report: Any, verbose: bool = False) -> str:
-    """A TestReport (from `run_tests`) as text."""
-    return render_cases(list(report.results), report.coverage, verbose, report.threshold)
+def render(report: Any, verbose: bool = False, quiet: bool = False) -> str:
+    """A TestReport (from `run_tests`) as text; `quiet`: failing cases and the tally, coverage only when too low."""
+    coverage = report.coverage
+    if quiet and coverage is not None and (report.threshold is None or coverage.percent >= report.threshold):
+        coverage = None
+    text = render_cases(list(report.results), coverage, verbose, report.threshold)
+    if quiet and coverage is not None:  # keep only the tally and the shortfall of the coverage section
+        text = "\n".join(line for line in text.splitlines() if not line.startswith(("Coverage:", "  not exercised"))) + "\n"
+    return text
 
 
 def render_cases(results: list[CaseResult], coverage: Coverage | None, verbose: bool = False,
