@@ -1,6 +1,7 @@
 """Benchmark `peacecheck diff`: two generated drafts of 200 and 2,000 clauses, against difflib.HtmlDiff.
 
-    python bench/bench_diff.py [--sizes 200 2000] [--seed 7] [--htmldiff-timeout 600] [--keep DIR]
+    python bench/bench_diff.py [--sizes 200 2000] [--seed 7] [--rounds 3] [--htmldiff-timeout 600] [--keep DIR]
+    python bench/bench_diff.py --quick      # 800 and 2000 clauses, 3 rounds: the two goals of issue 12
 
 The drafts use the repository's vocabulary and red lines. The new draft renumbers most clauses
 (drops and additions shift every later number), edits the words and terms of about one clause in
@@ -10,13 +11,18 @@ a few. Each clause has 60-120 words of prose.
 Timed (CPU time): parsing and checking both drafts (for context), then the diff's core as the CLI runs it:
 alignment, redlines, term changes and verdict deltas (checker.diff.diff), and rendering the HTML
 page. Python's difflib.HtmlDiff().make_file runs on the same prose (the concatenated clause texts,
-wrapped at 88 columns as in a .peace file), in a child process with a time limit. Not a unit test.
+wrapped at 88 columns as in a .peace file), in a child process with a time limit. The whole
+`peacecheck diff OLD NEW -o diff.html` command (CPU seconds of the child process) is compared with
+HtmlDiff().make_file on the two files' own lines. Medians of --rounds. Not a unit test.
 """
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
+import resource
+import statistics
 import shutil
 import subprocess
 import sys
@@ -222,13 +228,13 @@ def write_draft(path: Path, title: str, clauses: list[Clause]) -> None:
 
 # ------------------------------------------------------------------ timing
 def timed(fn, *args, repeat: int = 1):
-    """Best CPU time of `repeat` runs (CPU time, so other processes on the machine skew it less)."""
-    best, value = float("inf"), None
+    """Median CPU time of `repeat` runs (CPU time, so other processes on the machine skew it less)."""
+    times, value = [], None
     for _ in range(repeat):
         start = time.process_time()
         value = fn(*args)
-        best = min(best, time.process_time() - start)
-    return best, value
+        times.append(time.process_time() - start)
+    return statistics.median(times), value
 
 
 def _htmldiff(old_lines: list[str], new_lines: list[str], queue) -> None:
@@ -239,16 +245,35 @@ def _htmldiff(old_lines: list[str], new_lines: list[str], queue) -> None:
     queue.put((time.process_time() - start, len(page)))
 
 
-def htmldiff_seconds(old_lines: list[str], new_lines: list[str], limit: float) -> tuple[float | None, int]:
-    queue = multiprocessing.Queue()
-    child = multiprocessing.Process(target=_htmldiff, args=(old_lines, new_lines, queue))
-    child.start()
-    child.join(limit)
-    if child.is_alive():
-        child.terminate()
-        child.join()
-        return None, 0
-    return queue.get()
+def htmldiff_seconds(old_lines: list[str], new_lines: list[str], limit: float, rounds: int = 1
+                     ) -> tuple[float | None, int]:
+    """Median CPU seconds of difflib.HtmlDiff().make_file in a child process (None: over `limit`)."""
+    times, size = [], 0
+    for _ in range(rounds):
+        queue = multiprocessing.Queue()
+        child = multiprocessing.Process(target=_htmldiff, args=(old_lines, new_lines, queue))
+        child.start()
+        child.join(limit)
+        if child.is_alive():
+            child.terminate()
+            child.join()
+            return None, 0
+        seconds, size = queue.get()
+        times.append(seconds)
+    return statistics.median(times), size
+
+
+def command_seconds(args: list[str], cwd: Path, rounds: int) -> float:
+    """Median user + system CPU seconds of a whole `peacecheck` process."""
+    times = []
+    for _ in range(rounds):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = subprocess.run([sys.executable, "-m", "peacecheck.checker", *args], cwd=cwd, capture_output=True,
+                              text=True, check=False, env={**os.environ, "NO_COLOR": "1"})
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        assert done.returncode == 0, done.stderr
+        times.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(times)
 
 
 def lines_of(proposal) -> list[str]:
@@ -259,7 +284,7 @@ def lines_of(proposal) -> list[str]:
     return out
 
 
-def bench(size: int, seed: int, folder: Path, limit: float) -> dict:
+def bench(size: int, seed: int, folder: Path, limit: float, rounds: int = 3, with_command: bool = True) -> dict:
     from peacecheck.checker.diff import align, diff
     from peacecheck.checker.evaluation.evaluate import check
     from peacecheck.checker.files import DiskLoader, load_inputs
@@ -282,17 +307,21 @@ def bench(size: int, seed: int, folder: Path, limit: float) -> dict:
                                                       DiskLoader(project)) for n in ("old", "new")))
     t_check, (ca, cb) = timed(lambda: (check(a.proposal, b.vocabulary, b.redlines),
                                        check(b.proposal, b.vocabulary, b.redlines)))
-    t_align, alignment = timed(align, a.proposal, b.proposal, repeat=3)
-    t_diff, result = timed(diff, ca, cb, repeat=3)
-    t_html, page = timed(render, result, repeat=3)
+    t_align, alignment = timed(align, a.proposal, b.proposal)
+    t_diff, result = timed(diff, ca, cb)
+    t_html, page = timed(render, result)
+    t_core, _ = timed(lambda: render(diff(ca, cb)), repeat=rounds)
     words = sum(len(c.text.split()) for c in a.proposal.clauses)
     old_lines, new_lines = lines_of(a.proposal), lines_of(b.proposal)
-    t_ref, ref_size = htmldiff_seconds(old_lines, new_lines, limit)
-    start = time.perf_counter()
-    cli = subprocess.run([sys.executable, "-m", "peacecheck.checker", "diff", "proposals/old.peace", "proposals/new.peace",
-                          "-o", str(project / "diff.html")], cwd=project, capture_output=True, text=True, check=False)
-    t_cli = time.perf_counter() - start
-    assert cli.returncode == 0, cli.stderr
+    t_ref, ref_size = htmldiff_seconds(old_lines, new_lines, limit, rounds)
+    t_ref_files = t_cli = None
+    if with_command:
+        files = [(project / "proposals" / f"{n}.peace").read_text(encoding="utf-8").splitlines()
+                 for n in ("old", "new")]
+        t_ref_files, _ = htmldiff_seconds(files[0], files[1], limit, rounds)
+        args = ["diff", "proposals/old.peace", "proposals/new.peace", "-o", str(project / "diff.html")]
+        command_seconds(args, project, 1)  # once to warm bytecode and the parsed-file cache, as a user's second run
+        t_cli = command_seconds(args, project, rounds)
     methods: dict[str, int] = {}
     for mt in alignment.matches:
         methods[mt.method] = methods.get(mt.method, 0) + 1
@@ -303,8 +332,9 @@ def bench(size: int, seed: int, folder: Path, limit: float) -> dict:
     recall = len(found & truth) / max(1, len(truth))
     return {"size": size, "old": len(a.proposal.clauses), "new": len(b.proposal.clauses), "words": words,
             "lines": len(old_lines) + len(new_lines), "parse": t_parse, "check": t_check, "align": t_align,
-            "diff": t_diff, "html": t_html, "core": t_diff + t_html, "page_kb": len(page.encode()) // 1024,
-            "htmldiff": t_ref, "htmldiff_kb": ref_size // 1024, "cli": t_cli, "methods": methods,
+            "diff": t_diff, "html": t_html, "core": t_core, "page_kb": len(page.encode()) // 1024,
+            "htmldiff": t_ref, "htmldiff_kb": ref_size // 1024, "cli": t_cli, "htmldiff_files": t_ref_files,
+            "methods": methods,
             "added": len(alignment.added), "dropped": len(alignment.dropped), "precision": precision,
             "recall": recall, "true_added": sum(1 for c in new if not c.origin),
             "true_dropped": len({c.id for c in old} - {o for c in new for o in c.origin})}
@@ -314,31 +344,51 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000])
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--htmldiff-timeout", type=float, default=600.0)
     parser.add_argument("--keep", type=Path, help="Write the generated drafts here and keep them.")
+    parser.add_argument("--quick", action="store_true", help="--sizes 800 2000 --rounds 3")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.rounds = [800, 2000], 3
     folder = args.keep or Path(tempfile.mkdtemp(prefix="peacecheck-bench-"))
     try:
-        rows = [bench(size, args.seed, folder, args.htmldiff_timeout) for size in args.sizes]
+        # --quick times the whole command at 800 only (the goal's size): it costs several seconds a round
+        rows = [bench(size, args.seed, folder, args.htmldiff_timeout, args.rounds, not args.quick or size <= 800)
+                for size in args.sizes]
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
     print(f"{'clauses old/new':>16} {'words':>7} {'parse':>7} {'check':>7} {'align':>7} {'diff':>7} {'html':>7} "
-          f"{'core':>7} {'page':>7} {'HtmlDiff':>9} {'ratio':>7} {'CLI':>7}")
+          f"{'core':>7} {'page':>7} {'HtmlDiff':>9} {'ratio':>7} {'CLI':>7} {'HD files':>9} {'ratio':>7}")
     for r in rows:
         ref = f"{r['htmldiff']:.2f}s" if r["htmldiff"] is not None else f">{args.htmldiff_timeout:.0f}s"
         ratio = f"{r['htmldiff'] / r['core']:.1f}x" if r["htmldiff"] is not None else f">{args.htmldiff_timeout / r['core']:.0f}x"
+        files = r["htmldiff_files"]
+        cli_ratio = f"{files / r['cli']:.2f}x" if files is not None else "-"
+        cli = f"{r['cli']:.2f}s" if r["cli"] is not None else "-"
         print(f"{r['old']:>7}/{r['new']:<8} {r['words']:>7} {r['parse']:>6.2f}s {r['check']:>6.2f}s "
               f"{r['align']:>6.2f}s {r['diff']:>6.2f}s {r['html']:>6.2f}s {r['core']:>6.2f}s {r['page_kb']:>5}kB "
-              f"{ref:>9} {ratio:>7} {r['cli']:>6.2f}s")
-    print("CPU seconds (time.process_time; best of 3 for align, diff, html). core = diff (alignment, redlines, term")
-    print("changes, verdict deltas) + HTML rendering; ratio = HtmlDiff / core. CLI = wall-clock time of the whole")
-    print("`peacecheck diff -o diff.html` run (start-up, parsing and checking both drafts, core, writing the file).")
+              f"{ref:>9} {ratio:>7} {cli:>7} {(f'{files:.2f}s' if files else '-'):>9} {cli_ratio:>7}")
+    print(f"CPU seconds, median of {args.rounds} rounds. core = diff (alignment, redlines, term changes, verdict")
+    print("deltas) + HTML rendering; ratio = HtmlDiff / core (HtmlDiff on the clause titles and texts). CLI = CPU of")
+    print("the whole `peacecheck diff -o diff.html` process (start-up, parsing and checking both drafts, core,")
+    print("writing); HD files = HtmlDiff().make_file on the two files' lines; its ratio = HD files / CLI.")
     for r in rows:
         print(f"n={r['size']}: matches by method {dict(sorted(r['methods'].items()))}, "
               f"{r['added']} added ({r['true_added']} true), {r['dropped']} dropped ({r['true_dropped']} true); "
               f"clause links precision {r['precision']:.3f}, recall {r['recall']:.3f}; "
               f"HtmlDiff page {r['htmldiff_kb']} kB")
+    print()
+    for r in rows:
+        if r["htmldiff"] is not None:
+            print(f"RESULT diff core + page vs HtmlDiff, {r['size']} clauses: {r['htmldiff'] / r['core']:.2f}x faster "
+                  "(goal >= 10x at 2000)")
+        if r["htmldiff_files"] is not None:
+            print(f"RESULT diff command vs HtmlDiff on the files, {r['size']} clauses: "
+                  f"{r['htmldiff_files'] / r['cli']:.2f}x faster (goal >= 3x at 800)")
+        print(f"RESULT diff alignment precision / recall, {r['size']} clauses: {r['precision']:.3f} / "
+              f"{r['recall']:.3f} (goal >= 0.99)")
 
 
 if __name__ == "__main__":

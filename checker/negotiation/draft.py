@@ -64,7 +64,7 @@ def fix_draft(problem: Problem, verifier: Verifier, reading: tuple[DraftPick, ..
         return fix
     choice = problem.package_of(solver)
     fix.switches = _switches(problem, base, choice)
-    fix.result = verifier.package(choice, 0)
+    fix.result = verifier.package(choice, 0, None if fix.relax else solver)  # relaxed lines: the checker says
     return fix
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import NamedTuple
 
 from peacecheck.checker.evaluation.evaluate import check
 from peacecheck.checker.evaluation.results import Verdict
@@ -38,19 +40,45 @@ def with_choice(proposal: m.Proposal, package: dict[str, str]) -> m.Proposal:
     return proposal.model_copy(update={"clauses": tuple(clauses)})
 
 
+class Fired(NamedTuple):
+    """A red line the solver's package crosses, shaped as the checker's findings are read here."""
+
+    party: str
+    rule: str
+    severity: str
+
+
 class Verifier:
     """Builds Package results from the checker's verdicts on the proposal with the package chosen."""
 
     def __init__(self, problem: Problem, base: dict[str, str]):
         self.problem, self.base = problem, base
         self.refs = {(red.party, rule.id): rule_ref(red, rule) for red in problem.redlines for rule in red.rules}
+        self._checked: dict[tuple[tuple[str, str], ...], Package] = {}  # the draft, a package, the fix: often the same
 
-    def package(self, choice: dict[str, str], rank: int) -> Package:
+    def package(self, choice: dict[str, str], rank: int, solver=None) -> Package:
+        """The package's verdicts: from the checker, or from `solver`'s values of the compiled red lines.
+
+        The compiled red lines are the checker's conditions, leaf by leaf (tests compare them on every
+        package of random problems), so the solver's answer is the checker's, and a full check per
+        package (most of a solve's time) is spent only where the checker has a word the solver
+        lacks: a proposal that acknowledges red lines.
+        """
+        key = tuple(sorted(choice.items()))
+        known = self._checked.get(key)
+        if known is not None:
+            return replace(known, rank=rank)
         p = self.problem
-        result = check(with_choice(p.proposal, choice), p.vocabulary, p.redlines, today=p.today)
-        verdicts = tuple(self._verdict(red, result.active_findings) for red in p.redlines)
+        if solver is not None and not p.waived:
+            findings = [Fired(r.ref.party, r.ref.rule, r.ref.severity) for r in p.rules
+                        if r.crossed is True or (r.crossed is not False and solver.boolean_value(r.crossed))]
+        else:
+            findings = check(with_choice(p.proposal, choice), p.vocabulary, p.redlines, today=p.today).active_findings
+        verdicts = tuple(self._verdict(red, findings) for red in p.redlines)
         concern = [v.concern_weight for v in verdicts]
-        return Package(rank, self._choices(choice), max(concern, default=0.0), sum(concern), verdicts)
+        package = Package(rank, self._choices(choice), max(concern, default=0.0), sum(concern), verdicts)
+        self._checked[key] = package
+        return package
 
     def drafted(self, draft: m.Proposal, reading: dict[str, str]) -> Package:
         """The draft itself, checked as `peacecheck check` checks it: its own clauses, not the options file's."""
@@ -97,7 +125,7 @@ def best_packages(problem: Problem, verifier: Verifier, top: int, into: list[Pac
             break
         choice = problem.package_of(solver)
         cuts.append(problem.cut(choice))
-        package = verifier.package(choice, len(found) + 1)
+        package = verifier.package(choice, len(found) + 1, solver)
         if package.acceptable:
             found.append(package)
         else:  # only when the proposal acknowledges red lines: the checker has the last word
@@ -126,7 +154,10 @@ def count_acceptable(problem: Problem, cap: int = COUNT_CAP) -> tuple[int, bool]
             if len(self.seen) >= cap:
                 self.stop_search()
 
-    model = problem.query([problem.all_hard()])
+    # The worst-off concern is only bounded below by each party's (see Problem._objectives): pinned to their
+    # maximum here, so that each package is enumerated once, not once per value above it.
+    pin = lambda md: md.add_max_equality(problem.worst_units, [0, *problem.concern.values()])  # noqa: E731
+    model = problem.query([problem.all_hard(), pin])
     solver = cp.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = SEED
