@@ -30,8 +30,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import operator
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -42,7 +42,6 @@ from peacecheck.checker.evaluation.results import (
     ClauseResult,
     Evidence,
     Finding,
-    OptionResult,
     PartyInfo,
     SetAside,
     Verdict,
@@ -306,14 +305,33 @@ class CompiledRule:
         return list(self.vector(by_path))
 
 
+# What is worked out from a party's red lines once (compiled rules, the generated function, the paths read,
+# the party's facts), kept for the next check with the same red-line object: models are immutable, so it
+# stays true. Keyed by identity and holding the object, so a recycled id is never mistaken for another;
+# bounded, so a long editor session that re-parses red lines does not grow it without end.
+_MEMO: OrderedDict[tuple[str, int], tuple[Any, Any]] = OrderedDict()
+_MEMO_SIZE = 256
+
+
+def _remembered(kind: str, owner: Any) -> Any:
+    entry = _MEMO.get((kind, id(owner)))
+    return entry[1] if entry is not None and entry[0] is owner else None
+
+
+def _remember(kind: str, owner: Any, value: Any) -> None:
+    _MEMO[(kind, id(owner))] = (owner, value)
+    _MEMO.move_to_end((kind, id(owner)))
+    while len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+
+
 def compile_redlines(redlines: m.RedLines, vocabulary: m.Vocabulary) -> list[CompiledRule]:
     """The red lines' rules with conditions, compiled; kept on the red lines for the next check."""
-    memo = redlines.__dict__.get("_compiled") if hasattr(redlines, "__dict__") else None
+    memo = _remembered("_compiled", redlines)
     if memo is not None and memo[0] is vocabulary:
         return memo[1]
     compiled = [CompiledRule(redlines, rule, vocabulary) for rule in redlines.rules if rule.condition is not None]
-    if hasattr(redlines, "__dict__"):
-        redlines.__dict__["_compiled"] = (vocabulary, compiled)  # a pure function of the two: safe to keep
+    _remember("_compiled", redlines, (vocabulary, compiled))  # a pure function of the two: safe to keep
     return compiled
 
 
@@ -325,7 +343,7 @@ def rule_vectors(redlines: m.RedLines, compiled: list[CompiledRule]) -> Callable
     party's red lines cost one call per reading instead of one per leaf. Generated from the compiled
     leaves themselves: the paths are string literals (repr), the tests are passed in by name.
     """
-    memo = redlines.__dict__.get("_vectors") if hasattr(redlines, "__dict__") else None
+    memo = _remembered("_vectors", redlines)
     if memo is not None and memo[0] is compiled:
         return memo[1]
     scope: dict[str, Any] = {"_hit": _hit}
@@ -336,8 +354,7 @@ def rule_vectors(redlines: m.RedLines, compiled: list[CompiledRule]) -> Callable
     source = "def vectors(by_path):\n    return (" + "".join(row + ",\n        " for row in rows) + ")\n"
     exec(compile(source, f"<red lines of {redlines.party}>", "exec"), scope)  # noqa: S102 - our own leaves
     function = scope["vectors"]
-    if hasattr(redlines, "__dict__"):
-        redlines.__dict__["_vectors"] = (compiled, function)
+    _remember("_vectors", redlines, (compiled, function))
     return function
 
 
@@ -598,24 +615,22 @@ def rule_findings(redlines: m.RedLines, env: Environment, evaluator: Evaluator,
 
 
 def party_info(redlines: m.RedLines, digest_of: bytes = b"") -> PartyInfo:
-    memo = redlines.__dict__.get("_info") if hasattr(redlines, "__dict__") else None
+    memo = _remembered("_info", redlines)
     if memo is not None and memo[0] == digest_of:
         return memo[1]
     digest = hashlib.sha256(digest_of).hexdigest()[:12] if digest_of else ""
     info = PartyInfo(redlines.party, redlines.name, redlines.file, len(redlines.rules), digest, redlines.notes)
-    if hasattr(redlines, "__dict__"):
-        redlines.__dict__["_info"] = (digest_of, info)  # a pure function of the two: hashed once, not per check
+    _remember("_info", redlines, (digest_of, info))  # a pure function of the two: hashed once, not per check
     return info
 
 
 def _reads(redlines: m.RedLines, compiled: list[CompiledRule]) -> frozenset[str]:
     """The term paths a party's rules read (kept with its compiled rules)."""
-    memo = redlines.__dict__.get("_reads") if hasattr(redlines, "__dict__") else None
+    memo = _remembered("_reads", redlines)
     if memo is not None and memo[0] is compiled:
         return memo[1]
     paths = frozenset(p for rule in compiled for leaf in rule.leaves for p in leaf.paths)
-    if hasattr(redlines, "__dict__"):
-        redlines.__dict__["_reads"] = (compiled, paths)
+    _remember("_reads", redlines, (compiled, paths))
     return paths
 
 
