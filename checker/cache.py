@@ -3,8 +3,8 @@
 Red-line files and vocabularies change rarely; a check reads them every time. Their parsed models
 (and the transform's diagnostics, such as a field given twice) are kept under
 `$XDG_CACHE_HOME/peacecheck` (else `~/.cache/peacecheck`), one file per entry, named by the SHA-256
-of the file's name, its bytes, and a tag that changes with peacecheck's version, the Python and lark
-versions and the dsl's own sources (grammar included, so a change of the models too). Proposals are not stored: they
+of the file's name, its bytes, and a tag that changes with the Python and lark versions and the dsl's
+own sources (grammar and models included). Proposals are not stored: they
 are what changes between runs.
 
 Safety: entries are pickles, and unpickling runs code, so nothing is read that another user could
@@ -146,17 +146,14 @@ class ParsedCache:
         sizes and modification times (reading them would cost more than the cache saves)."""
         if self._tag is None:
             import hashlib
-            from importlib import metadata
 
             import lark
 
-            try:
-                version = metadata.version("peacecheck")
-            except metadata.PackageNotFoundError:
-                version = "unknown"
+            # Not peacecheck's own version: an entry holds only the dsl's models, which the dsl's sources below
+            # pin, and importlib.metadata alone would cost a tenth of a check's start-up.
             dsl = Path(_dsl_folder())
             digest = hashlib.sha256()
-            for name in ("peacecheck", version, sys.version, lark.__version__, LAYOUT):
+            for name in ("peacecheck", sys.version, lark.__version__, LAYOUT):
                 digest.update(name.encode() + b"\0")
             for path in sorted(dsl.glob("*.py")) + [dsl / "peace.lark"]:  # any edit of the dsl: new entries
                 info = os.stat(path)

@@ -5,7 +5,6 @@ from block by block, so one run reports every broken block of a file.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -206,6 +205,8 @@ def _keyword_misuse(exc, token, expected: set[str], text: str, filename: str) ->
             _block_range(text, token.start_pos)
     if word in _statement_keywords():
         return Diagnostic("PC001", f"`{word}` cannot be used here", Span(filename, line, col)), _block_range(text, start)
+    import difflib  # only for a misspelt keyword: not on every run's start-up
+
     close = difflib.get_close_matches(word, sorted(_statement_keywords()), n=1, cutoff=0.6)
     if close:
         diagnostic = Diagnostic("PC001", f"unknown keyword '{word}'", Span(filename, line, col),

@@ -1,7 +1,6 @@
 """`peacecheck fmt`: rewrite files in the canonical layout (the work is dsl.format's)."""
 from __future__ import annotations
 
-import difflib
 import sys
 from pathlib import Path
 
@@ -75,6 +74,8 @@ def _format_one(path: str, check_only: bool, show_diff: bool) -> int:
             click.echo(formatted, nl=False)
         return 0
     if show_diff:
+        import difflib  # only with --diff: `peacecheck --help` imports this module
+
         diff = difflib.unified_diff(original.splitlines(True), formatted.splitlines(True), name, f"{name} (formatted)")
         click.echo("".join(line if line.endswith("\n") else line + "\n" for line in diff), nl=False)
     if check_only:

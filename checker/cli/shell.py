@@ -4,11 +4,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
+if TYPE_CHECKING:  # imported where used: `--help` and `explain` load nothing of the dsl through this module
+    from peacecheck.dsl.diagnostics import Diagnostic, PeaceError
 
 EXIT_OK, EXIT_REJECTED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERNAL = 3
@@ -57,7 +58,7 @@ def format_diagnostic(d: Diagnostic, line: str | None) -> str:
 
 def fail(code: str, message: str, where: str = "peacecheck") -> NoReturn:
     """Stop with one diagnostic about a command-line value or a whole file (printed as `where: CODE message`)."""
-    from peacecheck.dsl.diagnostics import Span
+    from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
     raise PeaceError([Diagnostic(code, message, Span(where, 0, 0))])
 
@@ -187,6 +188,8 @@ def guarded(action) -> int:
     """run_guarded without the exit: the body's exit code (2 after printing an input error's diagnostics).
 
     --watch runs the body once per change through this, so an input error leaves the watch running."""
+    from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
+
     try:
         return action() or EXIT_OK
     except PeaceError as exc:
@@ -239,6 +242,7 @@ def quiet_stdout() -> None:
 def read_input(path: str) -> bytes:
     """A regular file only, within the size limit: a FIFO or /dev/zero must not hang or fill memory."""
     from peacecheck.checker.files import read_limited
+    from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
     from peacecheck.dsl.parser import MAX_FILE_BYTES
 
     try:
@@ -252,6 +256,7 @@ def format_for(output: str | None, fmt: str | None, kind: str) -> str:
     shares, see reports/formats.py), else text. `-o json` (a format name, not a file) is PC603."""
     from peacecheck.checker.config import parse_output
     from peacecheck.checker.reports.formats import FORMATS
+    from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
     if not output or output == "-":
         return fmt or "text"
