@@ -76,7 +76,7 @@ def test_floor_agrees_on_every_form_of_condition(cover):
 
 def test_a_wrong_translation_is_caught(cover, monkeypatch):
     """A translation that forgets that a `require` is crossed when its condition is false disagrees."""
-    monkeypatch.setattr(bench, "crossed_tree", lambda rule, vocabulary, wildcards="every":
+    monkeypatch.setattr(bench, "crossed_tree", lambda rule, vocabulary, wildcards="fit":
                         bench.typed(rule.condition, vocabulary, wildcards))
     problems, _ = bench.agreement(cover, _readings(cover, 40), {"floor": bench.floor_function(cover)[0]})
     wrong = {k for d in problems for k in d.only_peacecheck + d.only_engine}

@@ -88,7 +88,7 @@ class Leaf:
 
     def __init__(self, leaf: m.Condition, vocabulary: m.Vocabulary):
         self.pattern = leaf.pattern
-        self.paths: tuple[str, ...] = tuple(vocabulary.matching(leaf.pattern))
+        self.paths: tuple[str, ...] = _read_paths(leaf, vocabulary)
         self.presence = leaf.kind if isinstance(leaf, m.Presence) else None
         self.test_text = test_part(leaf)
         self.family = family(leaf.pattern)
@@ -120,6 +120,18 @@ class Leaf:
             return tuple(_evidence(b, self.presence) for b in bindings)
         chosen = [b for b in bindings if self.matches(b)] if value else bindings
         return tuple(_evidence(b, self.test_text) for b in (chosen or bindings))
+
+
+def _read_paths(leaf: m.Condition, vocabulary: m.Vocabulary) -> tuple[str, ...]:
+    """The terms a leaf reads: its path, or for `family.*` the family's terms that the test fits (README:
+    `territory.* >= recognized_de_facto` reads the scale terms under `territory.` and ignores a bool or a
+    text there), exactly the terms validation accepted for it."""
+    if not leaf.pattern.endswith(".*") or isinstance(leaf, m.Presence):
+        return tuple(vocabulary.matching(leaf.pattern))
+    from peacecheck.dsl.validate import leaf_terms
+
+    fitting = {term.path for term in leaf_terms(leaf, vocabulary)}
+    return tuple(path for path in vocabulary.matching(leaf.pattern) if path in fitting)
 
 
 def _value_function(paths: tuple[str, ...], presence: str | None,
