@@ -22,14 +22,9 @@ __all__ = ["ERROR_CODES", "Diagnostic", "Loader", "PeaceError", "Span", "load_pr
 
 def __getattr__(name: str) -> Any:
     home = _HOME.get(name)
-    if home is not None:
-        return getattr(import_module(f"{__name__}.{home}"), name)
-    try:  # a submodule used as an attribute (`dsl.transform`) before anything imported it
-        return import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.{name}":  # the submodule exists but something it imports does not
-            raise
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    if home is None:  # `from peacecheck.dsl import models` then imports the submodule the ordinary way
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{home}"), name)
 
 
 def __dir__() -> list[str]:

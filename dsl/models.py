@@ -22,7 +22,17 @@ from .diagnostics import Span
 NO_SPAN = Span("<none>", 0, 0)
 
 _HIDDEN = {"hidden": True}
-node = dataclass(frozen=True, slots=True, kw_only=True)  # every model class: immutable, no __dict__, keywords only
+
+
+def node(cls: type) -> Any:
+    """Every model class: a frozen dataclass with slots and keyword-only fields.
+
+    Equality, hash and repr are Node's (over the fields that are not hidden), not generated per class: the
+    dataclass machinery compiles each generated method separately, and with 24 classes that was most of
+    the cost of importing the models."""
+    if cls.__doc__ is None:  # else dataclass builds one from inspect.signature, which costs as much again
+        cls.__doc__ = f"{cls.__name__}({', '.join(cls.__annotations__)})"
+    return dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)(cls)
 
 
 def hidden(default: Any = None) -> Any:
@@ -32,7 +42,21 @@ def hidden(default: Any = None) -> Any:
 
 @node
 class Node:
+    """A node of a parsed file; `span` says where it was written."""
+
     span: Span = hidden(NO_SPAN)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _dumped(self.__class__))
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, name) for name in _dumped(self.__class__)))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _dumped(self.__class__))
+        return f"{self.__class__.__qualname__}({shown})"
 
     def model_copy(self, update: dict[str, Any] | None = None) -> Any:
         """A copy with the fields in `update` replaced (pydantic's name, kept for the callers)."""
