@@ -248,16 +248,18 @@ def test_unchanged_and_removed_concerns():
 def test_summary_counts_movers_and_proposal_level():
     result = fixture_diff("base", "edited")
     north, south = result.summary
-    assert (north.party, north.before["reject"], north.after["reject"]) == ("north", 2, 0)
+    # A failing requirement is the finding of the clause that states its term (issue 11.2): N-GUAR-1 rejects
+    # the paid-guarantee clause 5 (-> 4), not the proposal as a whole.
+    assert (north.party, north.before["reject"], north.after["reject"]) == ("north", 3, 0)
     assert (north.before["concern"], north.after["concern"]) == (3, 0)
-    assert [(r.rule, r.change) for r in north.proposal_level] == [("N-GUAR-1", "resolved")]
+    assert north.proposal_level == ()
     assert north.trend == "better"
-    assert north.line() == "Northland: 2 rejections -> 0; 3 concerns -> 0"
+    assert north.line() == "Northland: 3 rejections -> 0; 3 concerns -> 0"
     assert [(m.label, m.before, m.after) for m in north.movers] == [
-        ("4 -> 2", "concern", "silent"), ("3.a..3.c -> 3", "reject", "accept"), ("6 -> 6", "concern", "silent"),
-        ("dropped 7", "concern", None)]
+        ("4 -> 2", "concern", "silent"), ("3.a..3.c -> 3", "reject", "accept"), ("5 -> 4", "reject", "accept"),
+        ("6 -> 6", "concern", "silent"), ("dropped 7", "concern", None)]
     assert (south.before["reject"], south.after["reject"], south.trend) == (0, 1, "worse")
-    assert [(r.rule, r.change) for r in south.proposal_level] == [("S-ARMY-1", "new")]
+    assert south.proposal_level == ()
 
 
 def test_diff_drafts_checks_both_against_the_same_red_lines():
@@ -297,14 +299,14 @@ def test_json_shape_and_determinism():
     assert pair["terms"][0] == {"path": "army.cap", "kind": "removed", "before": [
         {"value": "600000", "clause": "4", "option": None}], "after": []}
     assert pair["verdicts"]["north"]["rules"][0]["label"] == "concern removed"
-    assert data["summary"][0]["before"] == {"reject": 2, "concern": 3, "accept": 2, "silent": 4,
-                                            "proposal_level": 1}
+    assert data["summary"][0]["before"] == {"reject": 3, "concern": 3, "accept": 1, "silent": 4,
+                                            "proposal_level": 0}
 
 
 def test_text_and_markdown_renderings():
     result = fixture_diff("base", "edited")
     text = render_text(result)
-    assert "Northland: 2 rejections -> 0; 3 concerns -> 0; 1 missing -> 0" in text
+    assert "Northland: 3 rejections -> 0; 3 concerns -> 0" in text
     assert "Army [-capped at 600,000-] {+at 800,000 in peacetime+}" in text
     assert "term removed: army.cap: 600000 -> (none)" in text
     markdown = render_markdown(result)

@@ -101,17 +101,14 @@ def _union(features: list[Features]) -> Features:
     return {c: dict(v) for c, v in out.items()}
 
 
-def _is_number(word: str) -> bool:
-    return word[0].isdigit() or word[0] in "$€£₴₽"
-
-
 NUMBER_FEATURE = "#"  # every number of a title or text, for containment: a changed amount is the same slot
 
 
 class Profiler:
     """Weighs features by inverse document frequency over a set of clauses (the ones alignment compares)."""
 
-    def __init__(self, raw: list[Features]):
+    def __init__(self, raw: list[Features], numbers: set[str] | frozenset[str] = frozenset()):
+        self.numbers = numbers  # the words that are numbers (Stems.numbers)
         self.idf: dict[str, dict[str, float]] = {}
         self.rare = math.log(1 + max(1, len(raw)))  # a feature none of them has: as rare as can be
         for component in WEIGHTS:
@@ -119,7 +116,7 @@ class Profiler:
             for features in raw:
                 for key in features[component]:
                     df[key] += 1
-                if component in ("title", "text") and any(_is_number(k) for k in features[component]):
+                if component in ("title", "text") and not numbers.isdisjoint(features[component]):
                     df[NUMBER_FEATURE] += 1
             self.idf[component] = {k: math.log(1 + len(raw) / n) for k, n in df.items()}
 
@@ -133,7 +130,8 @@ class Profiler:
                 contain[component] = _value_free(vector, idf, rare)
             else:
                 sim[component] = {k: (1 + math.log(c)) * idf.get(k, rare) for k, c in vector.items()}
-                contain[component] = _numbers_as_one(sim[component], vector, idf.get(NUMBER_FEATURE, rare))
+                contain[component] = _numbers_as_one(sim[component], vector, idf.get(NUMBER_FEATURE, rare),
+                                                     self.numbers)
             norm[component] = math.sqrt(sum(w * w for w in sim[component].values()))
         return Profile(clause_id, members, sim, contain, norm)
 
@@ -151,12 +149,13 @@ def _value_free(vector: Vector, idf: dict[str, float], rare: float) -> Vector:
     return out
 
 
-def _numbers_as_one(weighted: Vector, counts: Vector, idf: float) -> Vector:
+def _numbers_as_one(weighted: Vector, counts: Vector, idf: float, numbers: set[str] | frozenset[str]) -> Vector:
     """Containment's words: all numbers are one feature, so a changed amount does not count as missing."""
-    if not any(_is_number(k) for k in weighted):
+    found = weighted.keys() & numbers
+    if not found:
         return weighted
-    out = {k: v for k, v in weighted.items() if not _is_number(k)}
-    out[NUMBER_FEATURE] = (1 + math.log(sum(c for k, c in counts.items() if _is_number(k)))) * idf
+    out = {k: v for k, v in weighted.items() if k not in found}
+    out[NUMBER_FEATURE] = (1 + math.log(sum(counts[k] for k in found))) * idf
     return out
 
 
@@ -176,7 +175,7 @@ class Profiles:
         self.raw: tuple[dict[int, Features], dict[int, Features]] = (
             {i: _raw_features(old.clauses[i], self.stems) for i in self.free[0]},
             {j: _raw_features(new.clauses[j], self.stems) for j in self.free[1]})
-        self.profiler = Profiler([*self.raw[0].values(), *self.raw[1].values()])
+        self.profiler = Profiler([*self.raw[0].values(), *self.raw[1].values()], self.stems.numbers)
         self.old, self.new = Side(self, 0), Side(self, 1)
         self.old_units, self.new_units = self._units(0), self._units(1)
 
@@ -236,9 +235,7 @@ def similarity(a: Profile, b: Profile) -> float:
         if not x or not y:
             weight += w / 2
             continue
-        if len(x) > len(y):
-            x, y = y, x
-        dot = sum(v * y[f] for f, v in x.items() if f in y)
+        dot = sum([x[f] * y[f] for f in x.keys() & y.keys()])  # the intersection is taken in C
         total += w * dot / (a.norm[component] * b.norm[component])
         weight += w
     return min(1.0, total / weight) if weight else 0.0
@@ -250,7 +247,7 @@ def contained(part: Profile, whole: Profile) -> dict[str, float]:
     for component in WEIGHTS:
         x, y = part.contain[component], whole.contain[component]
         if x:
-            out[component] = sum(v for f, v in x.items() if f in y) / sum(x.values())
+            out[component] = sum([x[f] for f in x.keys() & y.keys()]) / sum(x.values())
     return out
 
 

@@ -65,11 +65,16 @@ class Stems(dict):
     One per diff: long drafts repeat their words, so most tokens are a dictionary hit in C.
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.numbers: set[str] = set()  # the content words that are numbers (12,000, $100bn, 50%)
+
     def __missing__(self, raw: str) -> tuple[str, ...]:
         if IDEOGRAPH_RE.match(raw):
             found = (raw,) if len(raw) == 1 else tuple(raw[i:i + 2] for i in range(len(raw) - 1))
         elif raw[0].isdigit() or raw[0] in "$€£₴₽":
             found = (raw.lower(),)
+            self.numbers.add(found[0])
         else:
             word = stem(raw)
             found = (word,) if word else ()
