@@ -116,6 +116,11 @@ def _party_verdicts(parties: list[str], old: CheckResult, new: CheckResult, old_
     out = []
     before_rules = [rules[0].of(i) for i in old_pos]
     after_rules = [rules[1].of(j) for j in new_pos]
+    if len(old_pos) == 1 and len(new_pos) == 1:  # most pairings: no worst-of, no merging of findings
+        b_verdicts, a_verdicts = old.clauses[old_pos[0]].verdicts, new.clauses[new_pos[0]].verdicts
+        b_rules, a_rules = before_rules[0], after_rules[0]
+        return tuple(PartyVerdict(party, b_verdicts.get(party), a_verdicts.get(party),
+                                  _deltas(b_rules.get(party, {}), a_rules.get(party, {}), party)) for party in parties)
     for party in parties:
         before = _worst([old.clauses[i].verdicts[party] for i in old_pos if party in old.clauses[i].verdicts])
         after = _worst([new.clauses[j].verdicts[party] for j in new_pos if party in new.clauses[j].verdicts])
