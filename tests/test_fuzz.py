@@ -453,7 +453,8 @@ def hostile_path(draw, nul: bool = True) -> str:
     parts = draw(st.lists(st.sampled_from(pieces), min_size=1, max_size=6))
     start = draw(st.sampled_from(["", "", "/", "../", "./", "/etc/", "/proc/self/", "//", "\\\\server\\"]))
     if draw(st.integers(0, 5)) == 0:  # now and then, any text at all
-        return draw(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40))
+        anything = draw(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40))
+        return anything if nul else anything.replace("\x00", "")
     return start + "/".join(parts)
 
 
