@@ -253,6 +253,7 @@ class Solvable:
         solver.parameters.num_workers = OPTIMISE_WORKERS
         if optimise:
             solver.parameters.linearization_level = 2
+            solver.parameters.symmetry_level = 0  # options of different clauses are never interchangeable
         if self.deadline is not None:
             left = self.deadline - time.monotonic()
             if left <= 0:
