@@ -37,8 +37,12 @@ def solve(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
                          len(problem.hard), len(problem.soft), waived=tuple(sorted(problem.waived, key=lambda r: r.key)),
                          time_limit=time_limit)
     phase = "packages"
+    unproven: list[float] = problem.unproven  # the packages' own solves (later phases append to a new list)
     try:
-        best_packages(problem, verifier, top, into=result.packages)
+        try:
+            best_packages(problem, verifier, top, into=result.packages)
+        finally:
+            problem.unproven = []
         if result.packages:
             phase = "count"
             counted, capped = count_acceptable(problem)
@@ -54,19 +58,22 @@ def solve(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
                 result.conflicts = sorted((describe_conflict(problem, s) for s in sets),
                                           key=lambda c: (len(c.rules), [r.key for r in c.rules]))
     except OutOfTime:
-        result.stopped = _stopped(problem, phase, time_limit)
+        result.stopped = _stopped(problem, phase, time_limit, unproven)
         if result.packages:
             result.acceptable_count, result.count_capped = len(result.packages), True
     result.draft = fix_draft(problem, verifier, reading, draft_file or proposal.file, top, draft)
     if result.stopped is None and not result.draft.complete:
-        result.stopped = _stopped(problem, "draft", time_limit)
+        result.stopped = _stopped(problem, "draft", time_limit, unproven)
     return result
 
 
-def _stopped(problem: Problem, phase: str, limit: float | None) -> Stopped:
-    """What the cut-short run still proves: a floor under the best package's worst-off concern, if unproven."""
+def _stopped(problem: Problem, phase: str, limit: float | None, unproven: list[float]) -> Stopped:
+    """What the cut-short run still proves: a floor under the best package's worst-off concern, if unproven.
+
+    `unproven` holds the objective bounds of the package searches that ran out of time with a package.
+    """
     floor = None
-    if problem.unproven:
+    if unproven:
         scale = (problem.concern_bound + 1) * (len(problem.clauses) + 1)  # see Problem.objectives and combine()
-        floor = (int(problem.unproven[0]) // scale) * problem.unit / WEIGHT_SCALE
-    return Stopped(limit or 0.0, phase, not problem.unproven, floor)  # type: ignore[arg-type]
+        floor = (int(unproven[0]) // scale) * problem.unit / WEIGHT_SCALE
+    return Stopped(limit or 0.0, phase, not unproven, floor)  # type: ignore[arg-type]

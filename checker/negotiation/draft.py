@@ -54,6 +54,7 @@ def fix_draft(problem: Problem, verifier: Verifier, reading: tuple[DraftPick, ..
         return fix
     worst, total = problem.objectives()
     objectives = [(problem.changes(base), len(problem.clauses)), worst, total]
+    unproven = len(problem.unproven)
     try:
         solver = problem.lexmin([problem.all_hard()], objectives)
         if solver is None:
@@ -62,6 +63,7 @@ def fix_draft(problem: Problem, verifier: Verifier, reading: tuple[DraftPick, ..
     except OutOfTime:
         fix.complete = False
         return fix
+    fix.complete = len(problem.unproven) == unproven  # out of time with a change in hand: not proven smallest
     choice = problem.package_of(solver)
     fix.switches = _switches(problem, base, choice)
     fix.result = verifier.package(choice, 0, None if fix.relax else solver)  # relaxed lines: the checker says

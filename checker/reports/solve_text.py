@@ -79,7 +79,8 @@ def stopped_words(result: SolveResult) -> list[str]:
         lines.append(f"the {k} conflict set{'s' if k != 1 else ''} shown {'are each' if k != 1 else 'is'} minimal; "
                      "there may be others" if k else "no conflict set was isolated in time")
     if result.draft is not None and not result.draft.complete:
-        lines.append("the smallest change to the draft was not found in time")
+        lines.append("the change shown makes the draft acceptable but is not proven the smallest"
+                     if result.draft.result is not None else "the smallest change to the draft was not found in time")
     return lines
 
 
