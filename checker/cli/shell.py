@@ -37,7 +37,7 @@ def format_diagnostic(d: Diagnostic, line: str | None) -> str:
     `where: CODE message`. Control characters from the input are shown as
     escapes, so an error message cannot drive the terminal.
     """
-    from peacecheck.checker.reports.check_text import terminal_safe
+    from peacecheck.checker.reports.escape import terminal_safe
 
     where = f"{d.span.file}:{d.span.line}:{d.span.column}" if d.span.line > 0 else d.span.file
     # One line, whatever the path holds: a line break in a file name would forge a `file:line:col` line.

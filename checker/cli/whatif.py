@@ -65,8 +65,8 @@ def apply_one(project, sets: tuple[str, ...], chooses: tuple[str, ...]):
 
 
 def announce(overrides: tuple) -> None:
-    from peacecheck.checker.reports.check_text import terminal_safe
     from peacecheck.checker.reports.cli_lines import what_if_lines
+    from peacecheck.checker.reports.escape import terminal_safe
 
     for line in what_if_lines(overrides):
         click.echo(terminal_safe(line), err=True)

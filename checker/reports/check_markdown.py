@@ -8,8 +8,6 @@ http(s) URLs become links.
 """
 from __future__ import annotations
 
-import re
-
 from peacecheck.checker.evaluation.results import STATE_ORDER as VERDICT_ORDER
 from peacecheck.checker.evaluation.results import CheckResult, ClauseResult, Finding, OptionResult, summarize
 from peacecheck.checker.reports import wording
@@ -27,42 +25,11 @@ from peacecheck.checker.reports.check_html import (
     proposal_links,
     totals,
 )
+from peacecheck.checker.reports.escape import md_cell, md_code, md_link, md_text  # noqa: F401  (re-exported)
 from peacecheck.dsl import models as m
-
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>#+!|~&$])")
-_LINE_START = re.compile(r"^([-=]|\d+(?=[.)](?:\s|$)))")
 
 
 # ------------------------------------------------------------------ escaping
-def md_text(text: str) -> str:
-    """Input text as inert Markdown inline content (one line)."""
-    flat = " ".join(text.split())
-    escaped = _INLINE_SPECIAL.sub(r"\\\1", flat)
-    # A line may not start a list, a setext underline or an ordered item: `- a`, `===`, `1. a`, `1) a`.
-    return _LINE_START.sub(lambda match: match.group() + "\\" if match.group()[0].isdigit() else "\\" + match.group(),
-                           escaped)
-
-
-def md_cell(text: str) -> str:
-    """Text for a table cell: as md_text (pipes are escaped there too)."""
-    return md_text(text)
-
-
-def md_code(text: str, in_table: bool = False) -> str:
-    """A code span that holds `text` literally, whatever backticks it contains."""
-    flat = " ".join(text.split("\n"))
-    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if flat.startswith("`") or flat.endswith("`") or (flat.startswith(" ") and flat.strip()) else ""
-    body = flat.replace("|", "\\|") if in_table else flat
-    return f"{fence}{pad}{body}{pad}{fence}"
-
-
-def md_link(label: str, target: str) -> str:
-    """A link to an anchor of this document (`target` is already URL-safe)."""
-    return f"[{label}](#{target})"
-
-
 def md_url(url: str) -> str:
     """An http(s) URL as a link; anything else (javascript:, data:, ...) as plain escaped text."""
     href = link_url(url)

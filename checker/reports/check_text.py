@@ -1,12 +1,11 @@
 """The terminal report: readable without colour, coloured when asked to."""
 from __future__ import annotations
 
-import re
-
 from peacecheck.checker.evaluation.results import CheckResult, Finding, summarize
 from peacecheck.checker.reports import wording
-from peacecheck.checker.reports.wording import STATES
+from peacecheck.checker.reports.escape import _UNSAFE, terminal_safe  # noqa: F401  (re-exported)
 from peacecheck.checker.reports.width import cut, display_width, pad
+from peacecheck.checker.reports.wording import STATES
 
 SYMBOL = {state: label.text for state, label in STATES.items()}
 COLOUR = {state: label.colour for state, label in STATES.items()}
@@ -37,23 +36,6 @@ def render(result: CheckResult, colour: bool = False, parties: list[str] | None 
     return _compose(result, Styler(True))
 
 
-# C0 controls but newline and tab, DEL, C1 controls (0x9b is a one-byte CSI), and the bidirectional
-# embeddings, overrides and isolates that can make text display in another order than it reads.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def terminal_safe(text: str, keep_width: bool = False) -> str:
-    """`text` with its terminal control characters shown as escapes (\\x1b), or as U+FFFD to keep columns."""
-    if not _UNSAFE.search(text):
-        return text
-    if keep_width:
-        return _UNSAFE.sub("\ufffd", text)
-    return _UNSAFE.sub(_escape, text)
-
-
-def _escape(match: re.Match) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _inert(value):

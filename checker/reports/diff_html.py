@@ -28,9 +28,8 @@ from peacecheck.checker.diff import (
 )
 from peacecheck.checker.reports.diff_text import totals
 from peacecheck.checker.reports.html import inline_assets, jinja_environment, peacecheck_version, static
+from peacecheck.checker.reports.wording import state_label
 
-SYMBOL = {"reject": "✗", "concern": "!", "accept": "✓", "silent": "·", None: "–"}
-WORD = {"reject": "reject", "concern": "concern", "accept": "accept", "silent": "silent", None: "absent"}
 METHOD = {"id": "same id", "id+content": "same id, reworded", "content": "by content", "split": "split",
           "merged": "merged", "added": "added", "dropped": "dropped"}
 TREND = {"better": "better for this party", "worse": "worse for this party", "unchanged": "no change",
@@ -78,7 +77,7 @@ def text(value: str) -> str:
 
 
 def chip(v: str | None) -> str:
-    return f'<span class="chip v-{v or "absent"}">{SYMBOL[v]} {WORD[v]}</span>'
+    return f'<span class="chip v-{v or "absent"}">{state_label(v).symbol} {state_label(v).word}</span>'
 
 
 def move(before: str | None, after: str | None) -> str:

@@ -20,17 +20,18 @@ from peacecheck.checker.diff import (
     TermChange,
     show_values,
 )
+from peacecheck.checker.reports import wording
 from peacecheck.checker.reports.check_json import dumps
 from peacecheck.checker.reports.check_text import Styler
+from peacecheck.checker.reports.escape import md_code, md_paragraphs
 from peacecheck.checker.reports.width import display_width, pad
 
-VERDICT_WORD = {"reject": "REJECT", "concern": "concern", "accept": "accept", "silent": "silent", None: "absent"}
 COLOUR = {"delete": "red", "insert": "green", "reject": "red", "concern": "yellow", "accept": "green"}
 
 
 # ------------------------------------------------------------------ shared wording
 def verdict_word(verdict: str | None) -> str:
-    return VERDICT_WORD[verdict]
+    return wording.verdict_word(verdict)
 
 
 def counts_line(s: PartyDelta) -> str:
@@ -226,12 +227,9 @@ def render_json(result: DiffResult) -> str:
 
 
 # ------------------------------------------------------------------ Markdown
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})  # enough inline: no newlines reach here
-
-
 def md(text: str) -> str:
-    """Text safe inside Markdown (no markup, no HTML)."""
-    return text.translate(_MD_SPECIAL).replace("\n\n", "<br><br>").replace("\n", " ")
+    """Input text as inert Markdown: the one Markdown escaper (reports/escape.py), paragraphs kept apart."""
+    return md_paragraphs(text)
 
 
 def _md_redline(segments: tuple[Segment, ...]) -> str:
@@ -249,8 +247,8 @@ def _md_redline(segments: tuple[Segment, ...]) -> str:
 
 def render_markdown(result: DiffResult) -> str:
     lines = [f"# Diff: {md(result.old.title)} → {md(result.new.title)}", "",
-             f"- old: `{result.old.file}` ({result.old.clauses} clauses{', ' + result.old.date if result.old.date else ''})",
-             f"- new: `{result.new.file}` ({result.new.clauses} clauses{', ' + result.new.date if result.new.date else ''})",
+             f"- old: {md_code(result.old.file)} ({result.old.clauses} clauses{', ' + result.old.date if result.old.date else ''})",
+             f"- new: {md_code(result.new.file)} ({result.new.clauses} clauses{', ' + result.new.date if result.new.date else ''})",
              "- red lines (the same for both drafts): "
              + (", ".join(f"{md(p.name)} ({p.rule_count} rules)" for p in result.parties) or "none"), ""]
     lines += _md_summary(result)
@@ -301,7 +299,7 @@ def _md_clause(d: ClauseDiff) -> list[str]:
             lines += [f"- text: {_md_redline(d.redline)}"]
     else:
         lines += [f"- text: {md(d.new_text or d.old_text)}"]
-    lines += [f"- term {t.kind}: `{term_line(t)}`" for t in d.terms]
+    lines += [f"- term {t.kind}: {md_code(term_line(t))}" for t in d.terms]
     if d.old_status != d.new_status:
         lines.append(f"- status: {md(d.old_status or '(none)')} → {md(d.new_status or '(none)')}")
     for v in d.verdicts:

@@ -18,7 +18,6 @@ from peacecheck.checker.reports.docx_check import (
     doc_datetime,
     finish,
     new_document,
-    party_widths,
     shade,
     widths,
 )

@@ -22,6 +22,15 @@ def _escape(match: re.Match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def terminal_safe(text: str, keep_width: bool = False) -> str:
+    """`text` with its terminal control characters shown as escapes (\\x1b), or as U+FFFD to keep columns."""
+    if not _UNSAFE.search(text):
+        return text
+    if keep_width:
+        return _UNSAFE.sub("\ufffd", text)
+    return _UNSAFE.sub(_escape, text)
+
+
 def terminal_text(text: str, colour: bool = False) -> str:
     """Control characters shown as escapes (keeping peacecheck's own colour codes when `colour`),
     and line-initial `::` broken by a zero-width space."""
@@ -53,3 +62,52 @@ def safe_report(text: str, fmt: str, colour: bool = False) -> str:
     if fmt in ("json", "sarif", "github"):  # JSON escapes controls itself; `github` output *is* commands
         return text
     return terminal_text(text, colour)
+
+
+# ------------------------------------------------------------------ Markdown
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>#+!|~&$])")
+_LINE_START = re.compile(r"^([-=]|\d+(?=[.)](?:\s|$)))")
+
+
+def md_text(text: str) -> str:
+    """Input text as inert Markdown inline content (one line)."""
+    flat = " ".join(text.split())
+    escaped = _INLINE_SPECIAL.sub(r"\\\1", flat)
+    # A line may not start a list, a setext underline or an ordered item: `- a`, `===`, `1. a`, `1) a`.
+    return _LINE_START.sub(lambda match: match.group() + "\\" if match.group()[0].isdigit() else "\\" + match.group(),
+                           escaped)
+
+
+def md_cell(text: str) -> str:
+    """Text for a table cell: as md_text (pipes are escaped there too)."""
+    return md_text(text)
+
+
+def md_code(text: str, in_table: bool = False) -> str:
+    """A code span that holds `text` literally, whatever backticks it contains."""
+    flat = " ".join(text.split("\n"))
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") or (flat.startswith(" ") and flat.strip()) else ""
+    body = flat.replace("|", "\\|") if in_table else flat
+    return f"{fence}{pad}{body}{pad}{fence}"
+
+
+def md_link(label: str, target: str) -> str:
+    """A link to an anchor of this document (`target` is already URL-safe)."""
+    return f"[{label}](#{target})"
+
+
+def md_words(text: str) -> str:
+    """As md_text, for a piece of a line: a space at either end of the piece is kept, not trimmed."""
+    if not text.strip():
+        return " " if text else ""
+    lead = " " if text[0].isspace() else ""
+    trail = " " if text[-1].isspace() else ""
+    return lead + md_text(text) + trail
+
+
+def md_paragraphs(text: str) -> str:
+    """Input text of several paragraphs (or a piece of them) as one inert Markdown line: each paragraph
+    break becomes `<br><br>`, other whitespace one space, edge spaces kept."""
+    return "<br><br>".join(md_words(piece) for piece in text.split("\n\n"))

@@ -20,12 +20,12 @@ from peacecheck.checker.reports.history_text import (
     step_counts,
 )
 from peacecheck.checker.reports.html import inline_assets, jinja_environment, peacecheck_version, static
+from peacecheck.checker.reports.wording import state_label
 
 # Chart geometry (SVG user units).
 CHART_W, CHART_H, PAD_L, PAD_R, PAD_T, PAD_B = 360, 170, 34, 14, 18, 34
 # Heat map geometry: one square per party inside each draft's column group.
 SQ, GAP, LABEL_W, HEAD_H = 17, 10, 330, 40
-VERDICT_WORD = {"reject": "reject", "concern": "concern", "accept": "accept", "silent": "silent"}
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _cell_title(result: History, row: Row, draft: int, party: str, verdict: str)
     cell = row.cells[draft]
     if cell is None:
         return f"{row.title}: draft {draft_label(result, draft)} has no clause on this topic"
-    return f"{row.title}: draft {draft_label(result, draft)}, clause {', '.join(cell.clauses)}: {party} {VERDICT_WORD[verdict]}"
+    return f"{row.title}: draft {draft_label(result, draft)}, clause {', '.join(cell.clauses)}: {party} {state_label(verdict).word}"
 
 
 def _letters(row: Row, draft: int, parties: list[str]) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from peacecheck.checker.history import History
-from peacecheck.checker.reports.check_markdown import md_cell, md_code, md_text
+from peacecheck.checker.reports.escape import md_cell, md_code, md_text
 from peacecheck.checker.reports.history_text import (
     BASE_WORDS,
     CHANGE_WORDS,

@@ -5,7 +5,8 @@ The shared wording of the history formats lives here too (Markdown and HTML impo
 from __future__ import annotations
 
 from peacecheck.checker.history import History, Movement, Row, Step
-from peacecheck.checker.reports.check_text import Styler, terminal_safe
+from peacecheck.checker.reports.check_text import Styler
+from peacecheck.checker.reports.escape import terminal_safe
 
 # One letter per verdict in the topic grid; a topic a draft does not address is '-'.
 VERDICT_LETTER = {"reject": "R", "concern": "C", "accept": "A", "silent": "."}

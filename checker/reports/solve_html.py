@@ -6,8 +6,8 @@ nothing. Everything taken from the input goes through jinja2's autoescaping.
 """
 from __future__ import annotations
 
-from peacecheck.checker.reports.html import inline_assets, jinja_environment, peacecheck_version, static
 from peacecheck.checker.negotiation import SolveResult
+from peacecheck.checker.reports.html import inline_assets, jinja_environment, peacecheck_version, static
 
 EXTRA_CSS = """
 .package { margin: 1.25rem 0 0; padding: 0.75rem 1rem 0.9rem; border: 1px solid var(--line); border-radius: 6px; break-inside: avoid; }

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from peacecheck.checker.reports.check_json import dumps
 from peacecheck.checker.negotiation import Conflict, DraftFix, Package, PartyVerdict, RuleRef, SolveResult
 from peacecheck.checker.negotiation.lint import LintReport, LintWarning
+from peacecheck.checker.reports.check_json import dumps
 from peacecheck.dsl.models import format_number
 
 SOLVE_SCHEMA_VERSION = 1

@@ -32,6 +32,18 @@ STATES: dict[str, StateLabel] = {
     "silent": StateLabel("·", "silent", "no rule of the party bears on it", "-", None),
 }
 VERDICTS = STATES  # the renderers' older name
+# A clause that is not in a draft at all (a diff's or a history's other side).
+ABSENT = StateLabel("–", "absent", "the clause is not in this draft", "absent", None)
+
+
+def state_label(verdict: str | None) -> StateLabel:
+    """The label of a verdict, or of a clause's absence (None)."""
+    return ABSENT if verdict is None else STATES[verdict]
+
+
+def verdict_word(verdict: str | None) -> str:
+    """A verdict as one word in running text; a rejection in capitals, so it stands out as in the matrix."""
+    return "REJECT" if verdict == "reject" else state_label(verdict).word
 
 # A clause's verdict for one party, as a verb.
 VERDICT_LABELS = {"reject": "rejects", "concern": "has a concern with", "acknowledged": "acknowledges a crossing of",
