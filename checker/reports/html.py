@@ -55,8 +55,12 @@ def printable(value: Any) -> Any:
 
 
 def inline_assets(css: str, script: str | None = None) -> dict[str, Any]:
-    """Template context for an inlined stylesheet (and script) and the CSP that admits only them."""
+    """Template context for an inlined stylesheet (and script) and the CSP that admits only them.
+
+    Every page's stylesheet follows the shared base.css (colours, type, links, headings)."""
     from markupsafe import Markup
+
+    css = static("base.css") + css
 
     for asset in (css, script or ""):
         if "</" in asset:  # inlined raw: a closing tag would end the element early
