@@ -87,6 +87,18 @@ class Rules:
     def __init__(self, result: CheckResult):
         self.clauses = result.clauses
         self._by_clause: dict[int, dict[str, dict[str, Finding]]] = {}
+        self._acknowledged: dict[int, dict[str, set[str]]] = {}
+
+    def acknowledged(self, position: int) -> dict[str, set[str]]:
+        """The rules each party's crossings of which the clause acknowledges."""
+        found = self._acknowledged.get(position)
+        if found is None:
+            found = {}
+            for f in self.clauses[position].findings:
+                if f.acknowledged:
+                    found.setdefault(f.party, set()).add(f.rule)
+            self._acknowledged[position] = found
+        return found
 
     def of(self, position: int) -> dict[str, dict[str, Finding]]:
         found = self._by_clause.get(position)
@@ -99,14 +111,17 @@ class Rules:
         return found
 
 
-def _deltas(b: dict[str, Finding], a: dict[str, Finding], party: str) -> tuple[RuleDelta, ...]:
-    """rule_deltas on findings already gathered by rule."""
+def _deltas(b: dict[str, Finding], a: dict[str, Finding], party: str,
+            acknowledged: set[str] | frozenset[str] = frozenset()) -> tuple[RuleDelta, ...]:
+    """rule_deltas on findings already gathered by rule; a crossing the new side acknowledges is `acknowledged`."""
     if not a and not b:
         return ()
     out = []
     for rule in sorted(b.keys() | a.keys()):
         f = a.get(rule) or b[rule]
-        change: RuleChange = "unchanged" if rule in a and rule in b else ("new" if rule in a else "resolved")
+        change: RuleChange = "unchanged" if rule in a and rule in b else ("new" if rule in a else
+                                                                          "acknowledged" if rule in acknowledged
+                                                                          else "resolved")
         out.append(RuleDelta(party, rule, f.rule_title, f.severity, change))
     return tuple(sorted(out, key=lambda r: (r.severity != "hard", r.change != "new", r.change != "resolved", r.rule)))
 
@@ -117,16 +132,20 @@ def _party_verdicts(parties: list[str], old: CheckResult, new: CheckResult, old_
     before_rules = [rules[0].of(i) for i in old_pos]
     after_rules = [rules[1].of(j) for j in new_pos]
     if len(old_pos) == 1 and len(new_pos) == 1:  # most pairings: no worst-of, no merging of findings
-        b_verdicts, a_verdicts = old.clauses[old_pos[0]].verdicts, new.clauses[new_pos[0]].verdicts
+        b_clause, a_clause = old.clauses[old_pos[0]], new.clauses[new_pos[0]]
         b_rules, a_rules = before_rules[0], after_rules[0]
-        return tuple(PartyVerdict(party, b_verdicts.get(party), a_verdicts.get(party),
-                                  _deltas(b_rules.get(party, {}), a_rules.get(party, {}), party)) for party in parties)
+        a_ack = rules[1].acknowledged(new_pos[0])
+        return tuple(PartyVerdict(party, b_clause.state(party) if party in b_clause.verdicts else None,
+                                  a_clause.state(party) if party in a_clause.verdicts else None,
+                                  _deltas(b_rules.get(party, {}), a_rules.get(party, {}), party,
+                                          a_ack.get(party, set()))) for party in parties)
     for party in parties:
-        before = _worst([old.clauses[i].verdicts[party] for i in old_pos if party in old.clauses[i].verdicts])
-        after = _worst([new.clauses[j].verdicts[party] for j in new_pos if party in new.clauses[j].verdicts])
+        before = _worst([old.clauses[i].state(party) for i in old_pos if party in old.clauses[i].verdicts])
+        after = _worst([new.clauses[j].state(party) for j in new_pos if party in new.clauses[j].verdicts])
         b = _merged([r.get(party) for r in before_rules])
         a = _merged([r.get(party) for r in after_rules])
-        out.append(PartyVerdict(party, before, after, _deltas(b, a, party)))
+        a_ack = {rule for j in new_pos for rule in rules[1].acknowledged(j).get(party, ())}
+        out.append(PartyVerdict(party, before, after, _deltas(b, a, party, a_ack)))
     return tuple(out)
 
 

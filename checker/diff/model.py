@@ -11,7 +11,7 @@ DIFF_SCHEMA_VERSION = 1
 
 Method = Literal["id", "id+content", "content", "split", "merged", "added", "dropped"]
 Op = Literal["equal", "delete", "insert"]
-RuleChange = Literal["new", "resolved", "unchanged"]
+RuleChange = Literal["new", "resolved", "acknowledged", "unchanged"]  # acknowledged: crossed still, and the new draft says so
 
 # Alignment thresholds (similarities are in [0, 1]).
 ID_MIN = 0.2  # a same-id pair below this is two different clauses that share a number
@@ -28,7 +28,8 @@ WEIGHTS = {"terms": 0.4, "title": 0.25, "text": 0.25, "tags": 0.1}
 # for containment (is this clause's content inside that one?) the exact value does.
 SIM_TERM = {"p": 1.0, "v": 0.5, "f": 1.0}
 CONTAIN_TERM = {"p": 1.0, "v": 1.0, "f": 0.3}
-VERDICT_RANK = {"reject": 3, "concern": 2, "accept": 1, "silent": 0}
+# Worst first when a clause's parts are folded into one verdict; an acknowledged crossing is shown as such.
+VERDICT_RANK = {"reject": 4, "concern": 3, "acknowledged": 2, "accept": 1, "silent": 0}
 
 
 # ------------------------------------------------------------------ the model
@@ -69,7 +70,8 @@ class RuleDelta:
         """'objection new', 'objection resolved', 'concern added', 'concern removed', ... ."""
         if self.severity == "hard":
             return "objection " + self.change
-        return "concern " + {"new": "added", "resolved": "removed", "unchanged": "unchanged"}[self.change]
+        return "concern " + {"new": "added", "resolved": "removed", "acknowledged": "acknowledged",
+                             "unchanged": "unchanged"}[self.change]
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,7 @@ class PartyDelta:
     def weight(self, side: Literal["before", "after"]) -> tuple[int, int]:
         """(hard, soft) objections on one side: clause verdicts plus what the party finds missing."""
         counts = self.before if side == "before" else self.after
-        present = ("resolved", "unchanged") if side == "before" else ("new", "unchanged")
+        present = ("resolved", "acknowledged", "unchanged") if side == "before" else ("new", "unchanged")
         level = [r for r in self.proposal_level if r.change in present]
         return (counts["reject"] + sum(r.severity == "hard" for r in level),
                 counts["concern"] + sum(r.severity == "soft" for r in level))

@@ -10,7 +10,8 @@ from peacecheck.checker.evaluation.results import CheckResult, PartyInfo, Verdic
 from .model import Cell, Change, DraftEntry, History, Movement, Row, Step, Tally
 from .order import order_drafts
 
-_CHANGE: dict[str, Change] = {"new": "appeared", "resolved": "resolved", "unchanged": "stayed"}
+# An acknowledged crossing is still a crossing: across the round it stayed (the draft only says so now).
+_CHANGE: dict[str, Change] = {"new": "appeared", "resolved": "resolved", "acknowledged": "stayed", "unchanged": "stayed"}
 Homes = dict[str, list[int]]  # one draft's clause id -> the rows (topics) it belongs to
 
 
