@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from peacecheck.checker.evaluation.results import PartyInfo, Verdict
+from peacecheck.checker.evaluation.results import PartyInfo, State
 from peacecheck.dsl import models as m
 
 WEIGHT_SCALE = 1000  # soft weights are compared as integers: weight x 1000, rounded
@@ -71,7 +71,7 @@ class PartyVerdict:
 
     party: str
     name: str
-    verdict: Verdict
+    verdict: State  # as the check shows it: `acknowledged` when only acknowledged crossings remain
     concern_weight: float  # sum of the weights of the soft red lines the package crosses
     concerns: tuple[RuleRef, ...]
     rejections: tuple[RuleRef, ...]

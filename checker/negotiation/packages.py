@@ -7,7 +7,6 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from peacecheck.checker.evaluation.evaluate import check
-from peacecheck.checker.evaluation.results import Verdict
 from peacecheck.dsl import models as m
 
 from .cpsat import Problem, rule_ref
@@ -69,12 +68,14 @@ class Verifier:
         if known is not None:
             return replace(known, rank=rank)
         p = self.problem
+        acknowledging: set[str] = set()  # parties whose only crossings the package acknowledges
         if solver is not None and not p.waived:
             findings = [Fired(r.ref.party, r.ref.rule, r.ref.severity) for r in p.rules
                         if r.crossed is True or (r.crossed is not False and solver.boolean_value(r.crossed))]
         else:
-            findings = check(with_choice(p.proposal, choice), p.vocabulary, p.redlines, today=p.today).active_findings
-        verdicts = tuple(self._verdict(red, findings) for red in p.redlines)
+            result = check(with_choice(p.proposal, choice), p.vocabulary, p.redlines, today=p.today)
+            findings, acknowledging = result.active_findings, {f.party for f in result.findings if f.acknowledged}
+        verdicts = tuple(self._verdict(red, findings, acknowledging) for red in p.redlines)
         concern = [v.concern_weight for v in verdicts]
         package = Package(rank, self._choices(choice), max(concern, default=0.0), sum(concern), verdicts)
         self._checked[key] = package
@@ -84,15 +85,18 @@ class Verifier:
         """The draft itself, checked as `peacecheck check` checks it: its own clauses, not the options file's."""
         p = self.problem
         result = check(draft, p.vocabulary, p.redlines, today=p.today)
-        verdicts = tuple(self._verdict(red, result.active_findings) for red in p.redlines)
+        acknowledging = {f.party for f in result.findings if f.acknowledged}
+        verdicts = tuple(self._verdict(red, result.active_findings, acknowledging) for red in p.redlines)
         concern = [v.concern_weight for v in verdicts]
         return Package(0, self._choices(reading), max(concern, default=0.0), sum(concern), verdicts)
 
-    def _verdict(self, red: m.RedLines, findings) -> PartyVerdict:
+    def _verdict(self, red: m.RedLines, findings, acknowledging: set[str] | frozenset[str] = frozenset()) -> PartyVerdict:
+        """The party's verdict on the package; `acknowledged` when it accepts only because the package
+        acknowledges its crossings (as the check's matrix shows it)."""
         mine = [f for f in findings if f.party == red.party]
         hard = _unique(self.refs[(f.party, f.rule)] for f in mine if f.severity == "hard")
         soft = _unique(self.refs[(f.party, f.rule)] for f in mine if f.severity == "soft")
-        verdict: Verdict = "reject" if hard else "concern" if soft else "accept"
+        verdict = "reject" if hard else "concern" if soft else "acknowledged" if red.party in acknowledging else "accept"
         if not any(rule.condition for rule in red.rules):
             verdict = "silent"  # a party without red lines accepts nothing and rejects nothing
         return PartyVerdict(red.party, red.name, verdict, sum(r.weight for r in soft), soft, hard)
