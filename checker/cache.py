@@ -146,15 +146,18 @@ class ParsedCache:
         sizes and modification times (reading them would cost more than the cache saves)."""
         if self._tag is None:
             import hashlib
-
-            import lark
+            from importlib.util import find_spec
 
             # Not peacecheck's own version: an entry holds only the dsl's models, which the dsl's sources below
             # pin, and importlib.metadata alone would cost a tenth of a check's start-up.
             dsl = Path(_dsl_folder())
             digest = hashlib.sha256()
-            for name in ("peacecheck", sys.version, lark.__version__, LAYOUT):
+            for name in ("peacecheck", sys.version, LAYOUT):
                 digest.update(name.encode() + b"\0")
+            lark = find_spec("lark")  # lark's version by its __init__.py (which holds it), without importing lark
+            if lark is not None and lark.origin:
+                info = os.stat(lark.origin)
+                digest.update(f"lark\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
             for path in sorted(dsl.glob("*.py")) + [dsl / "peace.lark"]:  # any edit of the dsl: new entries
                 info = os.stat(path)
                 digest.update(f"{path.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())

@@ -23,12 +23,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from .diagnostics import DiagnosticSink
-
-if TYPE_CHECKING:
-    from lark import Lark
 
 # A deeper parser stack than this means a deeply nested condition: lark's path reports it (PC015).
 MAX_STACK = 240
@@ -49,268 +46,117 @@ class _Meta:
         self.line, self.column, self.start_pos, self.end_line, self.end_column, self.end_pos = span
 
 
-# ------------------------------------------------------------------ terminals
-def _ascii_first(pattern: str) -> frozenset[str] | None:
-    """The ASCII characters a match of `pattern` can begin with; None when that cannot be told (any)."""
-    from re import _constants as c  # type: ignore[attr-defined]
-    from re import _parser as p  # type: ignore[attr-defined]
+class Token(str):
+    """A token as the transform reads it (lark's `Token` without lark): its text, and type and position as
+    attributes. A str subclass like lark's, so `str(token)` and comparisons work alike on both paths."""
 
-    ascii_chars = [chr(i) for i in range(128)]
-    categories = {c.CATEGORY_DIGIT: r"\d", c.CATEGORY_NOT_DIGIT: r"\D", c.CATEGORY_SPACE: r"\s",
-                  c.CATEGORY_NOT_SPACE: r"\S", c.CATEGORY_WORD: r"\w", c.CATEGORY_NOT_WORD: r"\W"}
+    type: str
+    value: str
+    start_pos: int
+    end_pos: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
 
-    def in_set(items) -> set[str] | None:
-        chars: set[str] = set()
-        negate = False
-        for op, av in items:
-            if op is c.NEGATE:
-                negate = True
-            elif op is c.LITERAL:
-                chars.add(chr(av))
-            elif op is c.RANGE:
-                chars.update(chr(i) for i in range(av[0], min(av[1], 127) + 1))
-            elif op is c.CATEGORY and av in categories:
-                chars.update(ch for ch in ascii_chars if re.match(categories[av], ch))
-            else:
-                return None
-        return set(ascii_chars) - chars if negate else chars
-
-    def first(seq) -> tuple[set[str] | None, bool]:
-        """(first characters, whether the sequence can match the empty string)."""
-        out: set[str] = set()
-        for op, av in seq:
-            if op is c.LITERAL:
-                return out | {chr(av)}, False
-            if op is c.IN:
-                chars = in_set(av)
-                return (None if chars is None else out | chars), False
-            if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-                continue  # zero width: look further (a superset is safe)
-            if op is c.SUBPATTERN:
-                chars, nullable = first(av[3])
-            elif op is c.BRANCH:
-                chars, nullable = set(), False
-                for branch in av[1]:
-                    more, empty = first(branch)
-                    if more is None:
-                        return None, False
-                    chars |= more
-                    nullable = nullable or empty
-            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
-                chars, nullable = first(av[2])
-                nullable = nullable or av[0] == 0
-            elif op is getattr(c, "ATOMIC_GROUP", None):
-                chars, nullable = first(av)
-            else:
-                return None, False
-            if chars is None:
-                return None, False
-            out |= chars
-            if not nullable:
-                return out, False
-        return out, True
-
-    chars, _ = first(p.parse(pattern).data)
-    return None if chars is None else frozenset(chars)
+    def __repr__(self) -> str:
+        return f"Token({self.type!r}, {str(self)!r})"
 
 
-class _Terminal:
-    __slots__ = ("name", "literal", "regex", "first", "newlines", "key", "priority", "flags", "source")
-
-    def __init__(self, definition) -> None:
-        from lark.lexer import _regexp_has_newline
-
-        pattern = definition.pattern
-        self.name: str = definition.name
-        self.source: str = pattern.to_regexp()
-        self.literal: str | None = pattern.value if pattern.type == "str" and not pattern.flags else None
-        self.regex = re.compile(self.source)
-        self.first = _ascii_first(self.source)
-        self.newlines = _regexp_has_newline(self.source)
-        self.priority = definition.priority
-        self.flags = pattern.flags
-        # lark's BasicLexer order: priority, then the longest possible match, then the longest pattern, then name
-        self.key = (-definition.priority, -pattern.max_width, -len(pattern.value), definition.name)
-
-
+# ------------------------------------------------------------------ the tables
 # A candidate at one position: (literal or None, compiled pattern, terminal name, keyword retyping or None).
 Candidate = tuple[str | None, Any, str, dict[str, str] | None]
+UNIT, APPEND, LIST, CALL, EXPAND = 0, 1, 2, 3, 4  # a rule's kind, as tables.py writes it
 
 
 class _StateLexer:
-    """lark's BasicLexer for one parser state (its accepted terminals), dispatched on the first character."""
+    """lark's BasicLexer for one set of accepted terminals (in lark's order, keywords folded into the patterns
+    that also match them), dispatched on the first character: the few candidates a character can begin."""
 
-    __slots__ = ("order", "unless", "by_char", "ignore")
+    __slots__ = ("order", "by_char")
 
-    def __init__(self, terminals: list[_Terminal], ignore: frozenset[str]) -> None:
-        terminals = sorted(terminals, key=lambda t: t.key)
-        # lark's _create_unless: a keyword that a pattern terminal also matches is folded into it,
-        # and a match of that pattern spelling the keyword is retyped as the keyword.
-        embedded: set[str] = set()
-        self.unless: dict[str, dict[str, str]] = {}
-        for pattern in (t for t in terminals if t.literal is None):
-            keywords: dict[str, str] = {}
-            for keyword in (t for t in terminals if t.literal is not None):
-                if keyword.priority != pattern.priority:
-                    continue
-                match = pattern.regex.match(keyword.literal)
-                if match and match.group(0) == keyword.literal:
-                    keywords.setdefault(keyword.literal, keyword.name)
-                    if set(keyword.flags) <= set(pattern.flags):
-                        embedded.add(keyword.name)
-            if keywords:
-                self.unless[pattern.name] = keywords
-        self.order = [t for t in terminals if t.name not in embedded]
-        self.ignore = ignore
+    def __init__(self, order: list[tuple[Candidate, frozenset[str] | None]]) -> None:
+        self.order = order
         self.by_char: dict[str, tuple[Candidate, ...]] = {}
 
     def candidates(self, char: str) -> tuple[Candidate, ...]:
         found = self.by_char.get(char)
         if found is None:
-            found = tuple((t.literal, t.regex, t.name, self.unless.get(t.name)) for t in self.order
-                          if char >= "\x80" or t.first is None or char in t.first)
+            found = tuple(c for c, first in self.order if char >= "\x80" or first is None or char in first)
             self.by_char[char] = found
         return found
 
 
-# ------------------------------------------------------------------ rules
 def _no_method(builder: Any, meta: _Meta, children: list) -> Any:
     raise Fallback("a node the transform has no method for")  # lark's path reports it as it always did
 
 
-# What a reduction does, by the rule's shape (most reductions are of the first two kinds).
-UNIT, APPEND, LIST, CALL, EXPAND = 0, 1, 2, 3, 4
-
-
 class _Rule:
-    """How one grammar rule turns its matched symbols into a value, as lark's ParseTreeBuilder would."""
+    """How one grammar rule turns its matched symbols into a value (its shape is computed by tables.py)."""
 
     __slots__ = ("size", "origin", "name", "keep", "kind", "method", "condition")
 
-    def __init__(self, rule, methods: dict[str, Callable]) -> None:
-        expansion = rule.expansion
-        self.size = len(expansion)
-        self.origin: str = rule.origin.name
-        self.name: str = rule.alias or self.origin
-        keep_all = rule.options.keep_all_tokens
-        # (index, inline its children) for each symbol the node keeps; None when it keeps all as they are
-        keep = [(i, not s.is_term and s.name.startswith("_")) for i, s in enumerate(expansion)
-                if keep_all or not (s.is_term and s.filter_out)]
-        self.keep = None if len(keep) == len(expansion) and not any(inline for _, inline in keep) else tuple(keep)
-        expand1 = bool(rule.options.expand1 and not rule.alias)
-        if expand1 and self.size == 1 and self.keep is None:
-            self.kind = UNIT  # `?rule: symbol`: the value and its position pass through; only the state changes
-        elif self.origin.startswith("_"):
-            self.kind = LIST  # a helper (`x*`) inlined into its parent: its value is its children
-            if expand1:
-                raise Fallback("an inlined rule that is also ?-expanded")
-            if self.keep is not None and self.keep[0] == (0, True) and all(not i for _, i in self.keep[1:]):
-                self.kind = APPEND  # `__x: __x item`: the list so far, plus the new items (lark reuses it too)
-        elif expand1:
-            self.kind = EXPAND  # one child passes through, more make a node
-        else:
-            self.kind = CALL
+    def __init__(self, shape: list, methods: dict[str, Callable]) -> None:
+        self.size, self.origin, self.name, keep, self.kind, self.condition = shape
+        self.keep = None if keep is None else tuple((i, bool(inline)) for i, inline in keep)
         self.method = methods.get(self.name, _no_method)
-        self.condition = self.name in ("when", "that")  # checked for depth as lark's path does (PC015)
 
 
 class FrontEnd:
-    """The tables of one grammar, read off lark's parser once."""
+    """The tables of one grammar (tables.scanner_data), ready to run: plain data in, no lark."""
 
-    def __init__(self, parser: "Lark", methods: dict[str, Callable]) -> None:
-        if parser.options.postlex is not None or parser.lexer_conf.callbacks or parser.options.lexer != "contextual":
-            raise Fallback("unsupported lexer options")
-        self.setup(parser.terminals, parser.lexer_conf.ignore, parser.rules, parser.parser.parser._parse_table, methods)
-
-    @classmethod
-    def from_tables(cls, shipped: dict[str, Any], methods: dict[str, Callable]) -> "FrontEnd":
-        """From the shipped tables (tables.py) without building lark's parser and lexers: a third of the time."""
-        from lark.grammar import Rule
-        from lark.lexer import TerminalDef
-        from lark.parsers.lalr_analysis import IntParseTable
-        from lark.utils import SerializeMemoizer
-
-        data = shipped["data"]
-        options = data["options"]
-        if options.get("postlex") is not None or options.get("lexer_callbacks") or options.get("lexer") != "contextual" \
-                or options.get("g_regex_flags") or options.get("use_bytes"):
-            raise Fallback("unsupported lexer options")
-        memo = SerializeMemoizer.deserialize(shipped["memo"], {"Rule": Rule, "TerminalDef": TerminalDef}, {})
-        front = cls.__new__(cls)
-        lexer_conf = data["parser"]["lexer_conf"]
-        front.setup([memo[t["@"]] for t in lexer_conf["terminals"]], lexer_conf["ignore"],
-                    [memo[r["@"]] for r in data["rules"]], IntParseTable.deserialize(data["parser"]["parser"], memo),
-                    methods)
-        return front
-
-    def setup(self, terminals, ignore, rules, table, methods: dict[str, Callable]) -> None:
-        if any(not r.expansion for r in rules):
-            raise Fallback("empty rules are not supported")  # their nodes have no position
-        self.terminals = {t.name: _Terminal(t) for t in terminals}
-        self.ignore = frozenset(ignore)
-        self.rules = {rule: _Rule(rule, methods) for rule in rules}
-        from lark.parsers.lalr_analysis import Shift
-
-        # state -> {symbol: (True, next state) | (False, rule)}
-        self.states: dict[int, dict[str, tuple[bool, Any]]] = {
-            state: {symbol: (action is Shift, arg if action is Shift else self.rules[arg])
-                    for symbol, (action, arg) in row.items()}
-            for state, row in table.states.items()}
-        self.start = table.start_states["start"]
-        self.end = table.end_states["start"]
-        ignored = [self.terminals[name] for name in self.ignore]
-        others = [t for t in self.terminals.values() if t.name not in self.ignore]
-        # Ignored text (spaces, comments) is skipped with one pattern; that equals lark's lexer only when no
-        # other terminal can begin with a character that begins an ignored one.
-        if any(i.first is None or o.first is None or i.first & o.first for i in ignored for o in others):
-            raise Fallback("ignored terminals overlap others")
-        self.skip = re.compile("(?:" + "|".join(f"(?:{t.source})" for t in ignored) + ")*")
-        self._lexers: dict[frozenset[str], _StateLexer] = {}
-        self.lexers: dict[int, _StateLexer] = {}
-        self.newlines = frozenset(t.name for t in self.terminals.values() if t.newlines)
+    def __init__(self, data: dict[str, Any], methods: dict[str, Callable]) -> None:
+        terminals = data["terminals"]
+        compiled: dict[str, Any] = {}
+        for name, (source, literal, first, _) in terminals.items():
+            compiled[name] = None if literal is not None else re.compile(source)
+        firsts = {name: None if t[2] is None else frozenset(t[2]) for name, t in terminals.items()}
+        lexers = [_StateLexer([((terminals[name][1], compiled[name], name, unless), firsts[name])
+                               for name, unless in order]) for order in data["lexers"]]
+        self.lexers = [lexers[i] for i in data["state_lexer"]]  # by parser state
+        self.rules = [_Rule(shape, methods) for shape in data["rules"]]
+        rules = self.rules
+        # state -> {symbol: next state (an int) | the rule to reduce by}
+        self.states: list[dict[str, Any]] = [{symbol: (arg if arg >= 0 else rules[-1 - arg]) for symbol, arg in row.items()}
+                                             for row in data["states"]]
+        self.start, self.end = data["start"], data["end"]
+        ignore = data["ignore"]
+        self.skip = re.compile("(?:" + "|".join(f"(?:{terminals[n][0]})" for n in ignore) + ")*")
+        self.skip_first = "".join(sorted(set().union(*(terminals[n][2] for n in ignore)))) if ignore else ""
+        self.newlines = frozenset(name for name, t in terminals.items() if t[3])
         # Terminals no node keeps (keywords and punctuation) need no Token: their position is enough.
-        self.kept = frozenset(s.name for r in rules for s in r.expansion
-                              if s.is_term and (r.options.keep_all_tokens or not s.filter_out))
-
-    def lexer(self, state: int) -> _StateLexer:
-        lexer = self.lexers.get(state)
-        if lexer is None:
-            accepts = frozenset(self.states[state].keys() & self.terminals.keys())
-            lexer = self._lexers.get(accepts)
-            if lexer is None:
-                chosen = [self.terminals[n] for n in accepts | self.ignore]
-                lexer = self._lexers[accepts] = _StateLexer(chosen, self.ignore)
-            self.lexers[state] = lexer
-        return lexer
+        self.kept = frozenset(data["kept"])
 
     def parse(self, text: str, builder: Any) -> tuple[Any, list[tuple[int, int]]]:
         """The models of `text` and the (start, end) of each `when`/`that` condition; Fallback if lark must.
 
         One loop, locals only: this is the hot path of every check."""
-        from lark import Token
-
-        str_new = str.__new__
+        str_new, token_class, int_class, meta_class = str.__new__, Token, int, _Meta
         states, lexers, skip, newlines, kept = self.states, self.lexers, self.skip.match, self.newlines, self.kept
+        skip_first = self.skip_first
+        count_of, rfind, startswith = text.count, text.rfind, text.startswith
         conditions: list[tuple[int, int]] = []
         state_stack = [self.start]
         value_stack: list[Any] = []
         span_stack: list[tuple[int, int, int, int, int, int]] = []
+        push_state, push_value, push_span = state_stack.append, value_stack.append, span_stack.append
         pos, size, line, line_start = 0, len(text), 1, 0
         end_state = self.end
+        state = self.start
         while True:
-            if pos < size and text[pos] in " \t\n\r\f#":
+            if pos < size and text[pos] in skip_first:
                 stop = skip(text, pos).end()
-                breaks = text.count("\n", pos, stop)
+                breaks = count_of("\n", pos, stop)
                 if breaks:
                     line += breaks
-                    line_start = text.rfind("\n", pos, stop) + 1
+                    line_start = rfind("\n", pos, stop) + 1
                 pos = stop
             if pos < size:
-                lexer = lexers.get(state_stack[-1]) or self.lexer(state_stack[-1])
+                lexer = lexers[state]
                 char = text[pos]
                 for literal, regex, kind, unless in lexer.by_char.get(char) or lexer.candidates(char):
                     if literal is not None:
-                        if text.startswith(literal, pos):
+                        if startswith(literal, pos):
                             value = literal
                             break
                     else:
@@ -331,8 +177,8 @@ class FrontEnd:
                         end_line = line + breaks
                         line_start = pos + value.rindex("\n") + 1
                         end_column = stop - line_start + 1
-                if kind in kept:  # lark's Token, built without its constructor's checks
-                    token = str_new(Token, value)
+                if kind in kept:  # built without a constructor: the attributes the transform reads
+                    token = str_new(token_class, value)
                     token.type, token.value, token.start_pos, token.end_pos = kind, value, pos, stop
                     token.line, token.column, token.end_line, token.end_column = line, column, end_line, end_column
                 else:
@@ -343,35 +189,42 @@ class FrontEnd:
                 kind, token, span = END, None, None
             # feed the token: reduce while the table says so, then shift it
             while True:
-                action = states[state_stack[-1]].get(kind)
+                action = states[state].get(kind)
                 if action is None:
                     raise Fallback("syntax error")
-                if action[0]:
+                if action.__class__ is int_class:
                     if span is None:
                         raise Fallback("unexpected end")
-                    state_stack.append(action[1])
-                    value_stack.append(token)
-                    span_stack.append(span)
+                    state = action
+                    push_state(state)
+                    push_value(token)
+                    push_span(span)
                     break
-                rule = action[1]
-                if rule.kind == UNIT:
-                    state_stack[-1] = states[state_stack[-2]][rule.origin][1]
+                rule = action
+                rule_kind = rule.kind
+                if rule_kind == UNIT:
+                    state = state_stack[-1] = states[state_stack[-2]][rule.origin]
                     continue
                 count = rule.size
-                if rule.kind == APPEND:
+                if rule_kind == APPEND:
                     value = value_stack[-count]
                     value.extend([value_stack[i - count] for i, _ in rule.keep[1:]])
                     where = span_stack[-count]
                     last = span_stack[-1]
                     where = (where[0], where[1], where[2], last[3], last[4], last[5])
                     del state_stack[-count:], value_stack[1 - count:], span_stack[1 - count:]
-                    state_stack.append(states[state_stack[-1]][rule.origin][1])
+                    state = states[state_stack[-1]][rule.origin]
+                    push_state(state)
                     span_stack[-1] = where
                     continue
-                children = value_stack[-count:]
-                spans = span_stack[-count:]
-                del state_stack[-count:], value_stack[-count:], span_stack[-count:]
-                first, last = spans[0], spans[-1]
+                if count == 1:
+                    children = [value_stack.pop()]
+                    first = last = span_stack.pop()
+                    state_stack.pop()
+                else:
+                    children = value_stack[-count:]
+                    first, last = span_stack[-count], span_stack[-1]
+                    del state_stack[-count:], value_stack[-count:], span_stack[-count:]
                 where = (first[0], first[1], first[2], last[3], last[4], last[5])
                 keep = rule.keep
                 if keep is not None:
@@ -385,43 +238,55 @@ class FrontEnd:
                         else:
                             chosen.append(children[index])
                     children = chosen
-                if rule.kind == LIST:
+                if rule_kind == LIST:
                     value = children
-                elif rule.kind == CALL or len(children) != 1:
+                elif rule_kind == CALL or len(children) != 1:
                     if rule.condition:
                         conditions.append((where[2], where[5]))
-                    value = rule.method(builder, _Meta(where), children)
+                    value = rule.method(builder, meta_class(where), children)
                 else:
                     value = children[0]
-                    if value.__class__ is Token:  # a token keeps its own position (lark sets only a tree's)
+                    if value.__class__ is token_class:  # a token keeps its own position (lark sets only a tree's)
                         where = (value.line, value.column, value.start_pos, value.end_line, value.end_column,
                                  value.end_pos)
-                goto = states[state_stack[-1]][rule.origin][1]
-                state_stack.append(goto)
-                value_stack.append(value)
-                span_stack.append(where)
+                state = states[state_stack[-1]][rule.origin]
+                push_state(state)
+                push_value(value)
+                push_span(where)
                 if len(state_stack) > MAX_STACK:
                     raise Fallback("nesting")
-                if goto == end_state and kind == END:
+                if state == end_state and kind == END:
                     return value, conditions
 
 
 @lru_cache(maxsize=1)
 def front_end() -> FrontEnd | None:
     """The front end for the grammar as built; None if the grammar uses something it does not support."""
-    import lark
-
-    from .parser import grammar_parser
-    from .tables import _shipped_tables, grammar_digest, grammar_text
     from .transform import Builder
 
+    data = front_end_data()
+    return None if data is None else FrontEnd(data, Builder._rules)
+
+
+def front_end_data() -> dict[str, Any] | None:
+    """The shipped tables when they were made from this grammar; else lark builds them (None if unsupported)."""
+    import json
+    from importlib import resources
+
+    from .tables import SCANNER_FILE, SCANNER_FORMAT, Unsupported, grammar_digest, grammar_text, scanner_data
+
     try:
-        shipped = _shipped_tables()
-        if shipped and shipped.get("grammar_sha256") == grammar_digest(grammar_text()) \
-                and shipped.get("lark_version") == lark.__version__:
-            return FrontEnd.from_tables(shipped, Builder._rules)
-        return FrontEnd(grammar_parser(), Builder._rules)  # tables out of date: lark builds them from the grammar
-    except Fallback:
+        shipped = json.loads(resources.files(__package__).joinpath(SCANNER_FILE).read_bytes())
+    except (OSError, ValueError):
+        shipped = None
+    if isinstance(shipped, dict) and shipped.get("format") == SCANNER_FORMAT \
+            and shipped.get("grammar_sha256") == grammar_digest(grammar_text()):
+        return shipped["tables"]
+    from .parser import grammar_parser  # stale or missing: lark builds them from the grammar
+
+    try:
+        return scanner_data(grammar_parser())
+    except Unsupported:
         return None
 
 

@@ -10,12 +10,13 @@ import os
 import re
 from dataclasses import field
 from functools import lru_cache
-from typing import Any, NamedTuple
-
-from lark import Token, Tree
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import models as m
 from .diagnostics import DiagnosticSink, Span
+
+if TYPE_CHECKING:  # lark's tokens, or the fast front end's (scanner.Token): both str subclasses, lark not imported
+    from lark import Token, Tree
 
 # The largest soft weight: `solve` compares weights x 1000 as 64-bit integers, summed over every rule.
 MAX_WEIGHT = 1_000_000
@@ -64,6 +65,8 @@ class _Base:
 
         What lark's Transformer does, without its generic machinery (generators, getattr, argument
         wrappers, exception re-wrapping), which doubled the time of this step."""
+        from lark import Tree
+
         rules, leaves = self._rules, token_only_rules()
 
         def walk(node: Tree) -> Any:
@@ -193,23 +196,23 @@ class _Base:
         if not self.once(seen, key, item):
             return
         if key == "parties":
-            if isinstance(value, Token):
+            if isinstance(value, str):
                 self.sink.error("PC117", "parties are listed as names: parties ukraine, russia", self.span(value))
                 return
             fields["parties"] = tuple(str(t) for t in value)
         elif key == "date":
-            if isinstance(value, Token) and value.type == "DATE":
+            if isinstance(value, str) and value.type == "DATE":
                 fields["date"] = self.day(value)
             else:
-                where = self.span(value) if isinstance(value, Token) else self.over(value)
+                where = self.span(value) if isinstance(value, str) else self.over(value)
                 self.sink.error("PC117", "the date is written YYYY-MM-DD, without quotes", where)
         else:
             fields[key] = self.meta_text(key, value)
 
     def meta_text(self, key: str, value: Token | list[Token]) -> str:
-        if isinstance(value, Token) and value.type == "STRING":
+        if isinstance(value, str) and value.type == "STRING":
             return self.unquoted(value)
-        if isinstance(value, Token):
+        if isinstance(value, str):
             return str(value)
         self.sink.error("PC117", f"'{key}' takes a string", self.over(value))
         return ""

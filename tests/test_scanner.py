@@ -7,6 +7,7 @@ included. The fast path must also really be taken on valid files (not silently f
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from pathlib import Path
 
@@ -18,7 +19,10 @@ from conftest import REPO
 from peacecheck.dsl import api
 from peacecheck.dsl.diagnostics import DiagnosticSink, PeaceError
 from peacecheck.dsl.parser import normalise
-from peacecheck.dsl.scanner import front_end, parse_models
+from peacecheck.dsl import tables
+from peacecheck.dsl.parser import grammar_parser
+from peacecheck.dsl.scanner import FrontEnd, front_end, front_end_data, parse_models
+from peacecheck.dsl.transform import Builder
 from test_format import proposals, redlines, vocabularies
 from test_fuzz import mutated
 
@@ -122,3 +126,29 @@ def test_generated_files_read_the_same(text: str):
 def test_mutated_files_read_the_same_or_fail_the_same(mutant: tuple[str, bytes]):
     name, data = mutant
     assert_same(data, name)
+
+
+def test_the_shipped_scanner_tables_match_the_grammar():
+    shipped = json.loads((REPO / "dsl" / tables.SCANNER_FILE).read_text(encoding="utf-8"))
+    assert shipped["grammar_sha256"] == tables.grammar_digest(tables.grammar_text()), \
+        "peace.lark changed: regenerate with python -m peacecheck.dsl.tables"
+    assert shipped["format"] == tables.SCANNER_FORMAT
+    assert front_end_data() == shipped["tables"]
+
+
+@pytest.mark.parametrize("path", SHIPPED[:4], ids=lambda p: p.name)
+def test_tables_built_by_lark_read_like_the_shipped_ones(path: Path):
+    """The path taken when the shipped tables are stale: lark builds them from the grammar (its own state numbers)."""
+    text = normalise(path.read_text(encoding="utf-8"), path.name)
+    rebuilt = FrontEnd(tables.scanner_data(grammar_parser()), Builder._rules)
+    ours, theirs = DiagnosticSink(), DiagnosticSink()
+    model, conditions = rebuilt.parse(text, Builder(path.name, ours, []))
+    shipped, shipped_conditions = front_end().parse(text, Builder(path.name, theirs, []))
+    assert (deep(model), conditions, ours.items) == (deep(shipped), shipped_conditions, theirs.items)
+
+
+def test_a_stale_table_file_is_not_used(monkeypatch):
+    built = []
+    monkeypatch.setattr(tables, "grammar_digest", lambda text: "not the shipped digest")
+    monkeypatch.setattr(tables, "scanner_data", lambda parser: built.append(parser) or {"from": "lark"})
+    assert front_end_data() == {"from": "lark"} and built == [grammar_parser()]

@@ -51,3 +51,4 @@ def test_a_check_loads_only_what_it_uses():
     assert "peacecheck.checker.reports.check_json" in loaded  # the check ran and rendered
     assert not loaded & NEVER, sorted(loaded & NEVER)
     assert not {m for m in loaded if m.split(".")[0] in ("pydantic", "pydantic_core")}
+    assert "lark" not in loaded  # the fast front end reads its own tables; lark is for files with errors
