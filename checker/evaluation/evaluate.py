@@ -84,7 +84,7 @@ _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.l
 class Leaf:
     """One test of a condition (`territory.* >= recognized_de_facto`), compiled against the vocabulary."""
 
-    __slots__ = ("pattern", "paths", "presence", "tests", "test_text", "family", "absent", "value_of")
+    __slots__ = ("pattern", "paths", "presence", "tests", "test_text", "family", "absent", "absent_key", "value_of")
 
     def __init__(self, leaf: m.Condition, vocabulary: m.Vocabulary):
         self.pattern = leaf.pattern
@@ -96,6 +96,7 @@ class Leaf:
         self.tests: dict[str, Callable[[m.Value], bool]] = {
             path: _value_test(leaf, vocabulary.terms[path].type) for path in self.paths}
         self.absent = (Evidence(self.pattern, "", "absent" if self.presence else self.test_text),)
+        self.absent_key = (self.pattern, self.absent[0].test)  # equal absences (of two leaves) are equal evidence
         self.value_of = _value_function(self.paths, self.presence, self.tests)
 
     def bindings(self, by_path: dict[str, list[Binding]]) -> list[Binding]:
@@ -489,31 +490,69 @@ def _crossing(rule: CompiledRule, env: Environment, values: Values, found: list[
 def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool, ...], deciding: tuple[int, ...],
                        decided_by: tuple[str, ...], spans: dict) -> list[Finding]:
     """The findings of a crossed rule on the draft as written: _attribute then _findings_of, with the
-    commonest cases (one deciding term, absent or stated once) done directly, to the same result."""
-    if len(deciding) == 1:
-        leaf = rule.leaves[deciding[0]]
+    commonest case (every deciding term absent or stated once, no option deciding it) done in one pass,
+    to the same result. There every finding shares one evidence tuple: per deciding leaf its one value
+    (a clause's own value, or the one every clause shares) or its absence."""
+    if decided_by:
+        return _findings_of(_attribute(rule, env, values, deciding, None, decided_by), spans)
+    leaves, by_path = rule.leaves, env.by_path
+    evidence: list[Evidence] = []
+    keys: list[Any] = []  # what makes two pieces of evidence equal: one binding and one test, or one absence
+    owners: list[Binding] = []  # the stated values, in evidence order
+    absent: list[str] | None = None  # the families of the deciding terms left out
+    for i in deciding:
+        leaf = leaves[i]
         paths = leaf.paths
-        bindings = env.by_path.get(paths[0]) if len(paths) == 1 else leaf.bindings(env.by_path)
-        fields = rule.fields
-        if not bindings and not decided_by:
-            clauses = env.clauses_in_family(leaf.family)
-            if not clauses:
-                found = rule.missing.get(deciding)
-                if found is None:
-                    found = rule.missing[deciding] = new_finding(fields, None, leaf.absent, (), None, None)
-                return [found]
-            return [new_finding(fields, c, leaf.absent, (), None, spans.get((c, None))) for c in clauses]
-        if bindings and len(bindings) == 1:  # its one value decides it, whichever way the leaf went
+        bindings = by_path.get(paths[0]) if len(paths) == 1 else leaf.bindings(by_path)
+        if not bindings:
+            evidence.append(leaf.absent[0])
+            keys.append(leaf.absent_key)
+            if absent is None:
+                absent = [leaf.family]
+            else:
+                absent.append(leaf.family)
+        elif len(bindings) == 1:  # its one value decides it, whichever way the leaf went
             b = bindings[0]
-            group = (new_evidence(b.path, b.value.show(), leaf.presence or leaf.test_text, b.clause, b.option,
-                                  b.line),)
-            option = b.option or None
-            out = [new_finding(fields, b.clause, group, (), option, spans.get((b.clause, option)))]
-            for c in dict.fromkeys(decided_by):
-                if c != b.clause:
-                    out.append(new_finding(fields, c, group, (b.clause,), None, spans.get((c, None))))
-            return out
-    return _findings_of(_attribute(rule, env, values, deciding, None, decided_by), spans)
+            test = leaf.presence or leaf.test_text
+            evidence.append(new_evidence(b.path, b.value.show(), test, b.clause, b.option, b.line))
+            keys.append((id(b), test))
+            owners.append(b)
+        else:  # a term stated several times: its evidence depends on the clause
+            return _findings_of(_attribute(rule, env, values, deciding, None, ()), spans)
+    clauses = [b.clause for b in owners]
+    if absent is not None and (not rule.is_rule or not clauses):
+        for fam in absent:  # a deciding term left out: the clauses of its family address it
+            clauses += env.clauses_in_family(fam)
+    fields = rule.fields
+    if not clauses:  # nothing stated, no clause addresses it: one proposal-level finding, always the same
+        found = rule.missing.get(deciding)
+        if found is None:
+            shared = tuple(dict.fromkeys(evidence))
+            found = rule.missing[deciding] = new_finding(fields, None, shared, (), None, None)
+        return [found]
+    if len(clauses) > 1:
+        clauses = list(dict.fromkeys(clauses))
+    if len(keys) > 1 and len(set(keys)) < len(keys):  # one value (or absence) read by two leaves: shown once
+        unique: dict[Any, Evidence] = {}
+        for key, e in zip(keys, evidence):
+            unique.setdefault(key, e)
+        evidence = list(unique.values())
+    group = tuple(evidence)
+    if not owners:  # absences only: the same finding in every clause of their families
+        return [new_finding(fields, c, group, (), None, spans.get((c, None))) for c in clauses]
+    out = []
+    for c in clauses:
+        related: tuple[str, ...] = ()
+        option = None
+        for b in owners:
+            bc = b.clause
+            if bc != c:
+                if bc not in related:
+                    related += (bc,)
+            elif option is None and b.option:
+                option = b.option
+        out.append(new_finding(fields, c, group, related, option, spans.get((c, option))))
+    return out
 
 
 def _attribute(rule: CompiledRule, env: Environment, values: Values, deciding: tuple[int, ...],
