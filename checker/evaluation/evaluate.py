@@ -821,8 +821,8 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     """
     digests = digests or {}
     parties = sorted(redlines, key=lambda r: r.party)
-    compiled = {r.party: compile_redlines(r, vocabulary) for r in parties}
-    every = [rule for r in parties for rule in compiled[r.party]]
+    prepared = [_prepared(r, vocabulary) for r in parties]
+    every = [rule for p in prepared for rule in p.compiled]
     base = Environment(bindings_of(proposal))
     spans = _spans(proposal)
     choice: dict[str, Any] = {}
@@ -835,19 +835,21 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
                 decided_by.setdefault(id(rule), []).append(clause_id)
     findings: list[Finding] = []
     by_path = base.by_path
-    for r in parties:
-        for rule, values in zip(compiled[r.party], rule_vectors(r, compiled[r.party])(by_path)):
+    # Rules in the order of the findings' sort (party, hard first, rule id): each clause's findings come out sorted.
+    for p in prepared:
+        for rule, values in zip(p.ordered, p.vectors(by_path)):
             deciding = rule.plans.get(values, _UNSEEN)
             if deciding is _UNSEEN:
                 deciding = rule.plan(values)
             if deciding is not None:  # crossed: a rule that holds, a requirement that does not
                 findings += _crossing_findings(rule, base, values, deciding,
                                                tuple(decided_by[id(rule)]) if id(rule) in decided_by else (), spans)
-    findings = sort_findings(_acknowledge(proposal, findings, today))
+    findings = _acknowledge(proposal, findings, today)
     by_clause: dict[str | None, list[Finding]] = {}
-    for finding in findings:  # in sorted order: each clause's findings are sorted too
+    for finding in findings:
         by_clause.setdefault(finding.clause, []).append(finding)
-    reads = {r.party: _reads(r, compiled[r.party]) for r in parties}
+    findings = _sorted_by_clause(findings, by_clause, prepared)
+    reads = {p.party: p.reads for p in prepared}
     infos = [party_info(r, digests.get(r.party, b"")) for r in parties]
     infos += [PartyInfo(p, p, "", 0, "") for p in at_table if p not in reads]
     infos.sort(key=lambda i: i.id)
@@ -858,6 +860,53 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
                        clauses=clauses, findings=tuple(findings),
                        acknowledgement_issues=tuple(_acknowledgement_issues(proposal, findings, today)),
                        today=today, set_aside=tuple(set_aside))
+
+
+class _Prepared(NamedTuple):
+    """What a check needs of one party's red lines, worked out once (kept with the red lines)."""
+
+    party: str
+    compiled: list[CompiledRule]  # in file order
+    ordered: list[CompiledRule]  # in the findings' order: hard before soft, then by rule id
+    vectors: Callable[[dict], tuple]  # the leaf values of `ordered`
+    reads: frozenset[str]
+    unique: bool  # no two rules share a place in that order
+
+
+def _prepared(redlines: m.RedLines, vocabulary: m.Vocabulary) -> _Prepared:
+    memo = _remembered("_prepared", redlines)
+    if memo is not None and memo[0] is vocabulary:
+        return memo[1]
+    compiled = compile_redlines(redlines, vocabulary)
+    ordered = sorted(compiled, key=lambda r: (r.rule.severity != "hard", r.rule.id))
+    places = {(r.rule.severity != "hard", r.rule.id) for r in ordered}
+    vectors = rule_vectors(redlines, ordered)
+    prepared = _Prepared(redlines.party, compiled, ordered, vectors, _reads(redlines, compiled),
+                         len(places) == len(ordered))
+    _remember("_prepared", redlines, (vocabulary, prepared))  # a pure function of the two: safe to keep
+    return prepared
+
+
+def _sorted_by_clause(findings: list[Finding], by_clause: dict[str | None, list[Finding]],
+                      prepared: list[_Prepared]) -> list[Finding]:
+    """The findings in sort_findings' order, from each clause's findings as produced (rules already in order).
+
+    Within a clause the order is the rules' (one finding per rule and clause), so only clauses are sorted;
+    when that does not hold (a party's two files, two rules of one id, two ids of one rank) it sorts in full.
+    """
+    keys = [_clause_key(c) for c in by_clause if c is not None]
+    if (len(set(keys)) < len(keys) or not all(p.unique for p in prepared)
+            or len({p.party for p in prepared}) < len(prepared)):
+        findings = sort_findings(findings)
+        by_clause.clear()
+        for finding in findings:  # in sorted order: each clause's findings are sorted too
+            by_clause.setdefault(finding.clause, []).append(finding)
+        return findings
+    out: list[Finding] = []
+    for clause in sorted((c for c in by_clause if c is not None), key=_clause_key):
+        out += by_clause[clause]
+    out += by_clause.get(None, ())
+    return out
 
 
 def _spans(proposal: m.Proposal) -> dict[tuple[str, str | None], m.Span]:
@@ -929,25 +978,26 @@ _NOTHING: frozenset[str] = frozenset()
 
 def _verdicts(parties: list[str], reads: dict[str, frozenset[str]], findings: list[Finding],
               stated: set[str]) -> tuple[dict[str, Verdict], dict[str, Verdict]]:
-    verdicts: dict[str, Verdict] = {}
-    raw: dict[str, Verdict] = {}
-    by_party: dict[str, list[Finding]] = {}
+    if not findings:
+        verdicts: dict[str, Verdict] = {
+            party: "silent" if stated.isdisjoint(reads.get(party, _NOTHING)) else "accept" for party in parties}
+        return verdicts, verdicts.copy()
+    # verdict() and raw_verdict() in one pass: per party 1 = a hard finding, 2 = an active one, 4 = an active hard one
+    marks: dict[str, int] = {}
     for f in findings:
-        by_party.setdefault(f.party, []).append(f)
+        mark = 1 if f.severity == "hard" else 0
+        if not f.acknowledged:
+            mark |= 2 | (mark << 2)
+        marks[f.party] = marks.get(f.party, 0) | mark
+    verdicts = {}
+    raw: dict[str, Verdict] = {}
     for party in parties:
-        mine = by_party.get(party)
-        if not mine:
-            verdicts[party] = raw[party] = "silent" if stated.isdisjoint(reads.get(party, ())) else "accept"
-            continue
-        hard = active_hard = active = False  # verdict() and raw_verdict() in one pass
-        for f in mine:
-            is_hard = f.severity == "hard"
-            hard = hard or is_hard
-            if not f.acknowledged:
-                active = True
-                active_hard = active_hard or is_hard
-        verdicts[party] = "reject" if active_hard else "concern" if active else "accept"
-        raw[party] = "reject" if hard else "concern"
+        mark = marks.get(party)
+        if mark is None:
+            verdicts[party] = raw[party] = "silent" if stated.isdisjoint(reads.get(party, _NOTHING)) else "accept"
+        else:
+            verdicts[party] = "reject" if mark & 4 else "concern" if mark & 2 else "accept"
+            raw[party] = "reject" if mark & 1 else "concern"
     return verdicts, raw
 
 
