@@ -128,8 +128,8 @@ def measure(clauses: int, rounds: int) -> list[tuple[str, float, int]]:
     import tomllib
 
     from peacecheck.dsl.diagnostics import DiagnosticSink
-    from peacecheck.dsl.parser import grammar_parser, parse_tree
-    from peacecheck.dsl.scanner import FrontEnd, front_end, parse_models
+    from peacecheck.dsl.parser import parse_tree
+    from peacecheck.dsl.scanner import FrontEnd, front_end, front_end_data, parse_models
     from peacecheck.dsl.transform import Builder
 
     data = draft(clauses)
@@ -138,7 +138,7 @@ def measure(clauses: int, rounds: int) -> list[tuple[str, float, int]]:
     assert len(parsed["clause"]) == clauses
     model = parse_models(peace, "bench.peace", DiagnosticSink())
     assert model is not None and len(model.clauses) == clauses, "the fast path fell back on the generated draft"
-    bare = FrontEnd(grammar_parser(), {name: _children for name in Builder._rules})
+    bare = FrontEnd(front_end_data(), {name: _children for name in Builder._rules})
     front_end()
     rows = [("tomllib", median_cpu(lambda: tomllib.loads(toml), rounds), len(toml.encode())),
             ("fast parse", median_cpu(lambda: bare.parse(peace, None), rounds), len(peace.encode())),

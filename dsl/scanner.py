@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Callable
 
 from .diagnostics import DiagnosticSink
@@ -36,20 +37,25 @@ class Fallback(Exception):
     """The fast path cannot read this text; lark's path will (and reports what is wrong)."""
 
 
-class _Meta:
-    """What a rule's method reads of a node's position: lark's `Meta` with propagate_positions."""
+class _Meta(tuple):
+    """What a rule's method reads of a node's position: lark's `Meta` with propagate_positions. A tuple
+    (line, column, start_pos, end_line, end_column, end_pos): made in C, read through C accessors."""
 
-    __slots__ = ("line", "column", "start_pos", "end_line", "end_column", "end_pos")
+    __slots__ = ()
     empty = False
-
-    def __init__(self, span: tuple[int, int, int, int, int, int]):
-        self.line, self.column, self.start_pos, self.end_line, self.end_column, self.end_pos = span
+    line = property(itemgetter(0))
+    column = property(itemgetter(1))
+    start_pos = property(itemgetter(2))
+    end_line = property(itemgetter(3))
+    end_column = property(itemgetter(4))
+    end_pos = property(itemgetter(5))
 
 
 class Token(str):
     """A token as the transform reads it (lark's `Token` without lark): its text, and type and position as
     attributes. A str subclass like lark's, so `str(token)` and comparisons work alike on both paths."""
 
+    __slots__ = ("type", "value", "start_pos", "end_pos", "line", "column", "end_line", "end_column")
     type: str
     value: str
     start_pos: int
@@ -70,21 +76,23 @@ UNIT, APPEND, LIST, CALL, EXPAND = 0, 1, 2, 3, 4  # a rule's kind, as tables.py 
 
 
 class _StateLexer:
-    """lark's BasicLexer for one set of accepted terminals (in lark's order, keywords folded into the patterns
-    that also match them), dispatched on the first character: the few candidates a character can begin."""
+    """lark's BasicLexer for one set of accepted terminals: one alternation of the terminals in lark's order
+    (keywords folded into the patterns that also match them; the first alternative that matches wins, as in
+    lark), after the ignored text (spaces, comments). Compiled on first use: a check meets a few of them."""
 
-    __slots__ = ("order", "by_char")
+    __slots__ = ("source", "unless", "compiled")
 
-    def __init__(self, order: list[tuple[Candidate, frozenset[str] | None]]) -> None:
-        self.order = order
-        self.by_char: dict[str, tuple[Candidate, ...]] = {}
+    def __init__(self, order: list[list], terminals: dict[str, list], skip: str, ignore: list[str]) -> None:
+        chosen = [(name, unless) for name, unless in order if name not in ignore]
+        self.source = skip + "(?:" + "|".join(f"(?P<{name}>{terminals[name][0]})" for name, _ in chosen) + ")"
+        # a pattern's match spelling a keyword is that keyword (lark's _create_unless)
+        self.unless: dict[str, dict[str, str]] = {name: unless for name, unless in chosen if unless}
+        self.compiled: Any = None
 
-    def candidates(self, char: str) -> tuple[Candidate, ...]:
-        found = self.by_char.get(char)
-        if found is None:
-            found = tuple(c for c, first in self.order if char >= "\x80" or first is None or char in first)
-            self.by_char[char] = found
-        return found
+    def match(self) -> Callable:
+        if self.compiled is None:
+            self.compiled = re.compile(self.source)
+        return self.compiled.match
 
 
 def _no_method(builder: Any, meta: _Meta, children: list) -> Any:
@@ -107,12 +115,12 @@ class FrontEnd:
 
     def __init__(self, data: dict[str, Any], methods: dict[str, Callable]) -> None:
         terminals = data["terminals"]
-        compiled: dict[str, Any] = {}
-        for name, (source, literal, first, _) in terminals.items():
-            compiled[name] = None if literal is not None else re.compile(source)
-        firsts = {name: None if t[2] is None else frozenset(t[2]) for name, t in terminals.items()}
-        lexers = [_StateLexer([((terminals[name][1], compiled[name], name, unless), firsts[name])
-                               for name, unless in order]) for order in data["lexers"]]
+        ignore = data["ignore"]
+        if any(not name.isidentifier() for name in terminals):
+            raise Fallback("a terminal name that cannot name a group")
+        skip = "(?:" + "|".join(f"(?:{terminals[n][0]})" for n in ignore) + ")*"
+        self.skip = re.compile(skip)
+        lexers = [_StateLexer(order, terminals, skip, ignore) for order in data["lexers"]]
         self.lexers = [lexers[i] for i in data["state_lexer"]]  # by parser state
         self.rules = [_Rule(shape, methods) for shape in data["rules"]]
         rules = self.rules
@@ -120,10 +128,7 @@ class FrontEnd:
         self.states: list[dict[str, Any]] = [{symbol: (arg if arg >= 0 else rules[-1 - arg]) for symbol, arg in row.items()}
                                              for row in data["states"]]
         self.start, self.end = data["start"], data["end"]
-        ignore = data["ignore"]
-        self.skip = re.compile("(?:" + "|".join(f"(?:{terminals[n][0]})" for n in ignore) + ")*")
-        self.skip_first = "".join(sorted(set().union(*(terminals[n][2] for n in ignore)))) if ignore else ""
-        self.newlines = frozenset(name for name, t in terminals.items() if t[3])
+        self.newlines = frozenset(name for name, t in terminals.items() if t[3] and name not in ignore)
         # Terminals no node keeps (keywords and punctuation) need no Token: their position is enough.
         self.kept = frozenset(data["kept"])
 
@@ -131,10 +136,10 @@ class FrontEnd:
         """The models of `text` and the (start, end) of each `when`/`that` condition; Fallback if lark must.
 
         One loop, locals only: this is the hot path of every check."""
-        str_new, token_class, int_class, meta_class = str.__new__, Token, int, _Meta
-        states, lexers, skip, newlines, kept = self.states, self.lexers, self.skip.match, self.newlines, self.kept
-        skip_first = self.skip_first
-        count_of, rfind, startswith = text.count, text.rfind, text.startswith
+        str_new, token_class, int_class, meta_class, meta_new = str.__new__, Token, int, _Meta, tuple.__new__
+        states, lexers, newlines, kept = self.states, self.lexers, self.newlines, self.kept
+        count_of, rfind = text.count, text.rfind
+        matchers: list[Any] = [None] * len(lexers)  # each state's lexer, bound once it is met
         conditions: list[tuple[int, int]] = []
         state_stack = [self.start]
         value_stack: list[Any] = []
@@ -144,30 +149,24 @@ class FrontEnd:
         end_state = self.end
         state = self.start
         while True:
-            if pos < size and text[pos] in skip_first:
-                stop = skip(text, pos).end()
-                breaks = count_of("\n", pos, stop)
-                if breaks:
-                    line += breaks
-                    line_start = rfind("\n", pos, stop) + 1
-                pos = stop
-            if pos < size:
-                lexer = lexers[state]
-                char = text[pos]
-                for literal, regex, kind, unless in lexer.by_char.get(char) or lexer.candidates(char):
-                    if literal is not None:
-                        if startswith(literal, pos):
-                            value = literal
-                            break
-                    else:
-                        match = regex.match(text, pos)
-                        if match:
-                            value = match.group()
-                            if unless is not None:
-                                kind = unless.get(value, kind)
-                            break
-                else:
-                    raise Fallback("unexpected character")
+            match = matchers[state]
+            if match is None:
+                match = matchers[state] = lexers[state].match()
+            found = match(text, pos)
+            if found is not None:
+                kind = found.lastgroup
+                index = found.lastindex
+                start = found.start(index)
+                value = found.group(index)
+                if start != pos:  # spaces and comments before the token
+                    breaks = count_of("\n", pos, start)
+                    if breaks:
+                        line += breaks
+                        line_start = rfind("\n", pos, start) + 1
+                unless = lexers[state].unless.get(kind)
+                if unless is not None:
+                    kind = unless.get(value, kind)
+                pos = start
                 column = pos - line_start + 1
                 stop = pos + len(value)
                 end_line, end_column = line, column + len(value)
@@ -185,8 +184,10 @@ class FrontEnd:
                     token = None
                 span = (line, column, pos, end_line, end_column, stop)
                 line, pos = end_line, stop
-            else:
+            elif self.skip.match(text, pos).end() == size:  # only spaces and comments are left
                 kind, token, span = END, None, None
+            else:
+                raise Fallback("unexpected character")
             # feed the token: reduce while the table says so, then shift it
             while True:
                 action = states[state].get(kind)
@@ -243,7 +244,7 @@ class FrontEnd:
                 elif rule_kind == CALL or len(children) != 1:
                     if rule.condition:
                         conditions.append((where[2], where[5]))
-                    value = rule.method(builder, meta_class(where), children)
+                    value = rule.method(builder, meta_new(meta_class, where), children)
                 else:
                     value = children[0]
                     if value.__class__ is token_class:  # a token keeps its own position (lark sets only a tree's)
