@@ -102,12 +102,16 @@ def _no_method(builder: Any, meta: _Meta, children: list) -> Any:
 class _Rule:
     """How one grammar rule turns its matched symbols into a value (its shape is computed by tables.py)."""
 
-    __slots__ = ("size", "origin", "name", "keep", "kind", "method", "condition")
+    __slots__ = ("size", "origin", "name", "keep", "kind", "method", "condition", "pick")
 
     def __init__(self, shape: list, methods: dict[str, Callable]) -> None:
         self.size, self.origin, self.name, keep, self.kind, self.condition = shape
         self.keep = None if keep is None else tuple((i, bool(inline)) for i, inline in keep)
         self.method = methods.get(self.name, _no_method)
+        # The commonest shapes keep one symbol, or several none inlined: picked without a loop.
+        self.pick: Any = None
+        if keep and not any(inline for _, inline in keep):
+            self.pick = keep[0][0] if len(keep) == 1 else itemgetter(*(i for i, _ in keep))
 
 
 class FrontEnd:
@@ -228,6 +232,16 @@ class FrontEnd:
                     del state_stack[-count:], value_stack[-count:], span_stack[-count:]
                 where = (first[0], first[1], first[2], last[3], last[4], last[5])
                 keep = rule.keep
+                if keep is not None:
+                    pick = rule.pick
+                    if pick is None:
+                        pass
+                    elif pick.__class__ is int_class:
+                        children = [children[pick]]
+                        keep = None
+                    else:
+                        children = list(pick(children))
+                        keep = None
                 if keep is not None:
                     chosen: list[Any] = []
                     for index, inline in keep:
