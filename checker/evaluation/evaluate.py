@@ -27,6 +27,7 @@ draft as written, so a reading costs what its own clause states, not what the wh
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import operator
@@ -46,6 +47,7 @@ from peacecheck.checker.evaluation.results import (
     SetAside,
     Verdict,
     finding_with,
+    new_check_result,
     new_clause_result,
     new_evidence,
     new_finding,
@@ -277,7 +279,7 @@ class CompiledRule:
     """A rule ready to evaluate: its leaves, its truth over their values, and what it needs to report."""
 
     __slots__ = ("rule", "redlines", "leaves", "truth", "deciding", "families", "condition_text", "citations",
-                 "value_fns", "is_rule", "fields", "plans", "vector", "missing")
+                 "value_fns", "is_rule", "fields", "plans", "vector", "missing", "reach")
 
     def __init__(self, redlines: m.RedLines, rule: m.Rule, vocabulary: m.Vocabulary):
         self.rule, self.redlines = rule, redlines
@@ -301,6 +303,9 @@ class CompiledRule:
         # Per deciding leaves all absent and addressed by no clause: the one proposal-level finding, which
         # depends on nothing else (no clause, no span, no value), so it is built once and shared.
         self.missing: dict[tuple[int, ...], Finding] = {}
+        # Per deciding leaves: the paths they read and their families. A reading that states none of the
+        # paths and no term of the families gets the proposal-level finding above, found by two set tests.
+        self.reach: dict[tuple[int, ...], tuple[frozenset[str], frozenset[str]]] = {}
 
     def crossed(self, values: Values) -> bool:
         return self.truth(values) if self.is_rule else not self.truth(values)
@@ -371,6 +376,23 @@ def rule_vectors(redlines: m.RedLines, compiled: list[CompiledRule]) -> Callable
     return function
 
 
+def _crossed_function(redlines: m.RedLines, rules: list[CompiledRule]
+                      ) -> Callable[[dict], list[tuple[CompiledRule, tuple[bool, ...], tuple[int, ...]]]]:
+    """One function giving the crossed rules of `rules` on a reading, each with its leaf values and deciding
+    leaves: rule_vectors' expressions and each rule's plan lookup written out in one body, so the rules
+    not crossed (most of them) cost their leaves and one dict lookup, not a loop step each."""
+    scope: dict[str, Any] = {"_hit": _hit, "_UNSEEN": _UNSEEN}
+    lines = ["def crossed(by_path):", "    out = []"]
+    for k, rule in enumerate(rules):
+        scope[f"R{k}"], scope[f"P{k}"] = rule, rule.plans
+        cells = "".join(_leaf_expression(leaf, scope) + ", " for leaf in rule.leaves)
+        lines += [f"    v = ({cells})", f"    d = P{k}.get(v, _UNSEEN)", "    if d is _UNSEEN:",
+                  f"        d = R{k}.plan(v)", "    if d is not None:", f"        out.append((R{k}, v, d))"]
+    lines.append("    return out")
+    exec(compile("\n".join(lines) + "\n", f"<crossings of {redlines.party}>", "exec"), scope)  # noqa: S102
+    return scope["crossed"]
+
+
 def _leaf_expression(leaf: Leaf, scope: dict[str, Any]) -> str:
     if not leaf.paths:
         return "False" if leaf.presence != "absent" else "True"
@@ -415,13 +437,22 @@ class Environment:
 
     def clauses_in_family(self, fam: str) -> list[str]:
         """The clauses that state a term of a family, in draft order (indexed once per reading)."""
+        return (self._families if self._families is not None else self.family_index()).get(fam, [])
+
+    def family_index(self) -> dict[str, list[str]]:
+        """Per family, the clauses that state a term of it, in draft order (built on first use)."""
         if self._families is None:
             index: dict[str, list[str]] = {}
             for clause, bindings in self.stated.items():
-                for fam_of in {f for b in bindings for f in _families_of(b.path)}:
-                    index.setdefault(fam_of, []).append(clause)
+                for b in bindings:
+                    for fam in _families_of(b.path):
+                        found = index.get(fam)
+                        if found is None:
+                            index[fam] = [clause]
+                        elif found[-1] != clause:  # (a clause's bindings are indexed together: once each)
+                            found.append(clause)
             self._families = index
-        return self._families.get(fam, [])
+        return self._families
 
 
 class Evaluator:
@@ -496,6 +527,26 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
     if decided_by:
         return _findings_of(_attribute(rule, env, values, deciding, None, decided_by), spans)
     leaves, by_path = rule.leaves, env.by_path
+    reach = rule.reach.get(deciding)
+    if reach is None:
+        reach = rule.reach[deciding] = (frozenset([p for i in deciding for p in leaves[i].paths]),
+                                        frozenset([leaves[i].family for i in deciding]))
+    if by_path.keys().isdisjoint(reach[0]):  # every deciding term left out: the clauses of their families address it
+        found = rule.missing.get(deciding)
+        if found is None:  # (its evidence, the absences, is the same in every such reading)
+            shared = tuple(dict.fromkeys(leaves[i].absent[0] for i in deciding))
+            found = rule.missing[deciding] = new_finding(rule.fields, None, shared, (), None, None)
+        index = env.family_index()
+        if index.keys().isdisjoint(reach[1]):  # and no clause does: one proposal-level finding, always the same
+            return [found]
+        if len(deciding) == 1:
+            clauses = index[leaves[deciding[0]].family]
+        else:
+            clauses = [c for i in deciding for c in index.get(leaves[i].family, ())]
+            if len(clauses) > 1:
+                clauses = list(dict.fromkeys(clauses))
+        fields, shared = rule.fields, found.evidence
+        return [new_finding(fields, c, shared, (), None, spans.get((c, None))) for c in clauses]
     evidence: list[Evidence] = []
     keys: list[Any] = []  # what makes two pieces of evidence equal: one binding and one test, or one absence
     owners: list[Binding] = []  # the stated values, in evidence order
@@ -588,7 +639,7 @@ def _findings_of(crossing: Crossing, clause_spans: dict[str, Any]) -> list[Findi
     rule, groups, clauses = crossing
     fields = rule.fields
     if not clauses:
-        evidence = groups[0] if len(groups) == 1 else tuple(dict.fromkeys(e for g in groups for e in g))
+        evidence = groups[0] if len(groups) == 1 else _unique([e for g in groups for e in g])
         return [new_finding(fields, None, evidence, (), None, None)]
     if len(groups) == 1 and len(groups[0]) == 1:  # the common case: one deciding value (or absence)
         group = groups[0]
@@ -637,7 +688,18 @@ def _own_evidence(groups: tuple[tuple[Evidence, ...], ...], own: list[dict[str |
     parts: list[Evidence] = []
     for group, by_clause in zip(groups, own):
         parts.extend(by_clause.get(clause) or group)
-    return tuple(dict.fromkeys(parts))
+    return _unique(parts)
+
+
+# Evidence is equal when its fields are: a tuple of them is a cheaper key than the dataclass's own hash.
+_EVIDENCE_KEY = operator.attrgetter(*(f.name for f in dataclasses.fields(Evidence)))
+
+
+def _unique(evidence: list[Evidence]) -> tuple[Evidence, ...]:
+    """Each distinct piece of evidence once, in the order first seen (dict.fromkeys, keyed by fields)."""
+    if len(evidence) < 2:
+        return tuple(evidence)
+    return tuple(dict(zip(map(_EVIDENCE_KEY, evidence), evidence)).values())
 
 
 def _finding(rule: CompiledRule, clause: str | None, evidence: tuple[Evidence, ...], related: tuple[str, ...],
@@ -791,7 +853,7 @@ class OptionReader:
                 parts += leaf.absent
             else:
                 parts += self._others(leaf, counts, clause, value)
-        evidence = tuple(dict.fromkeys(parts))
+        evidence = _unique(parts)
         return evidence, tuple(dict.fromkeys(e.clause for e in evidence if e.clause not in (None, clause)))
 
     def _others(self, leaf: Leaf, counts: LeafCounts, clause: str, value: bool) -> tuple[Evidence, ...]:
@@ -823,8 +885,7 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     parties = sorted(redlines, key=lambda r: r.party)
     prepared = [_prepared(r, vocabulary) for r in parties]
     every = [rule for p in prepared for rule in p.compiled]
-    base = Environment(bindings_of(proposal))
-    spans = _spans(proposal)
+    base, spans = _reading(proposal)
     choice: dict[str, Any] = {}
     decided_by: dict[int, list[str]] = {}
     if any(len(c.options) > 1 for c in proposal.clauses):  # readings of other options: only when there are some
@@ -836,14 +897,10 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     findings: list[Finding] = []
     by_path = base.by_path
     # Rules in the order of the findings' sort (party, hard first, rule id): each clause's findings come out sorted.
-    for p in prepared:
-        for rule, values in zip(p.ordered, p.vectors(by_path)):
-            deciding = rule.plans.get(values, _UNSEEN)
-            if deciding is _UNSEEN:
-                deciding = rule.plan(values)
-            if deciding is not None:  # crossed: a rule that holds, a requirement that does not
-                findings += _crossing_findings(rule, base, values, deciding,
-                                               tuple(decided_by[id(rule)]) if id(rule) in decided_by else (), spans)
+    for p in prepared:  # crossed: a rule that holds, a requirement that does not
+        for rule, values, deciding in p.crossed(by_path):
+            findings += _crossing_findings(rule, base, values, deciding,
+                                           tuple(decided_by[id(rule)]) if id(rule) in decided_by else (), spans)
     findings = _acknowledge(proposal, findings, today)
     by_clause: dict[str | None, list[Finding]] = {}
     for finding in findings:
@@ -856,10 +913,37 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     ids = [i.id for i in infos]
     clauses = tuple(_clause_result(proposal, c, ids, reads, by_clause.get(c.id, []), base,
                                    choice.get(c.id), today, spans) for c in proposal.clauses)
-    return CheckResult(proposal=proposal, vocabulary=vocabulary, parties=tuple(infos),
-                       clauses=clauses, findings=tuple(findings),
-                       acknowledgement_issues=tuple(_acknowledgement_issues(proposal, findings, today)),
-                       today=today, set_aside=tuple(set_aside))
+    return new_check_result(proposal, vocabulary, tuple(infos), clauses, tuple(findings),
+                            tuple(_acknowledgement_issues(proposal, findings, today)), today, tuple(set_aside))
+
+
+def _reading(proposal: m.Proposal) -> tuple[Environment, dict[tuple[str, str | None], m.Span]]:
+    """The draft as written (each clause's first option) and where its clauses and options start: what
+    Environment(bindings_of(proposal)) and _spans(proposal) give, in one pass over the clauses."""
+    env = Environment.__new__(Environment)
+    by_path: dict[str, list[Binding]] = {}
+    stated: dict[str, list[Binding]] = {}
+    spans: dict[tuple[str, str | None], m.Span] = {}
+    new = tuple.__new__
+    for clause in proposal.clauses:
+        cid = clause.id
+        spans[(cid, None)] = clause.span
+        mine = [new(Binding, (a.path, a.value, cid, None, a.span.line)) for a in clause.terms]
+        if clause.options:
+            for option in clause.options:
+                spans[(cid, option.id)] = option.span
+            oid = clause.options[0].id
+            mine += [new(Binding, (a.path, a.value, cid, oid, a.span.line)) for a in clause.options[0].terms]
+        if mine:
+            stated[cid] = mine
+            for b in mine:
+                found = by_path.get(b.path)
+                if found is None:
+                    by_path[b.path] = [b]
+                else:
+                    found.append(b)
+    env.by_path, env.stated, env._families = by_path, stated, None
+    return env, spans
 
 
 class _Prepared(NamedTuple):
@@ -868,7 +952,7 @@ class _Prepared(NamedTuple):
     party: str
     compiled: list[CompiledRule]  # in file order
     ordered: list[CompiledRule]  # in the findings' order: hard before soft, then by rule id
-    vectors: Callable[[dict], tuple]  # the leaf values of `ordered`
+    crossed: Callable[[dict], list]  # (rule, leaf values, deciding leaves) of each rule of `ordered` crossed
     reads: frozenset[str]
     unique: bool  # no two rules share a place in that order
 
@@ -880,8 +964,8 @@ def _prepared(redlines: m.RedLines, vocabulary: m.Vocabulary) -> _Prepared:
     compiled = compile_redlines(redlines, vocabulary)
     ordered = sorted(compiled, key=lambda r: (r.rule.severity != "hard", r.rule.id))
     places = {(r.rule.severity != "hard", r.rule.id) for r in ordered}
-    vectors = rule_vectors(redlines, ordered)
-    prepared = _Prepared(redlines.party, compiled, ordered, vectors, _reads(redlines, compiled),
+    prepared = _Prepared(redlines.party, compiled, ordered, _crossed_function(redlines, ordered),
+                         _reads(redlines, compiled),
                          len(places) == len(ordered))
     _remember("_prepared", redlines, (vocabulary, prepared))  # a pure function of the two: safe to keep
     return prepared

@@ -285,3 +285,14 @@ def new_option_result(id: str, title: str, verdicts: dict, findings: tuple[Findi
     result.__dict__.update(id=id, title=title, verdicts=MappingProxyType(verdicts), findings=findings,
                            default=default, raw_verdicts=MappingProxyType(raw))
     return result
+
+
+def new_check_result(proposal: m.Proposal, vocabulary: m.Vocabulary, parties: tuple[PartyInfo, ...],
+                     clauses: tuple[ClauseResult, ...], findings: tuple[Finding, ...],
+                     acknowledgement_issues: tuple[AcknowledgementIssue, ...], today: dt.date | None,
+                     set_aside: tuple[SetAside, ...]) -> CheckResult:
+    result = _new(CheckResult)
+    result.__dict__.update(proposal=proposal, vocabulary=vocabulary, parties=parties, clauses=clauses,
+                           findings=findings, acknowledgement_issues=acknowledgement_issues, today=today,
+                           set_aside=set_aside, what_if=())
+    return result
