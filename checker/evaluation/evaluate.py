@@ -527,6 +527,25 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
     if decided_by:
         return _findings_of(_attribute(rule, env, values, deciding, None, decided_by), spans)
     leaves, by_path = rule.leaves, env.by_path
+    if len(deciding) == 1:  # the commonest: one deciding term
+        leaf = leaves[deciding[0]]
+        paths = leaf.paths
+        bindings = by_path.get(paths[0]) if len(paths) == 1 else leaf.bindings(by_path)
+        if not bindings:  # left out: the clauses of its family address it, else the proposal as a whole
+            found = rule.missing.get(deciding)
+            if found is None:
+                found = rule.missing[deciding] = new_finding(rule.fields, None, leaf.absent, (), None, None)
+            clauses = env.family_index().get(leaf.family)
+            if clauses is None:
+                return [found]
+            fields, shared = rule.fields, found.evidence
+            return [new_finding(fields, c, shared, (), None, spans.get((c, None))) for c in clauses]
+        if len(bindings) == 1:  # its one value decides it, whichever way the leaf went
+            b = bindings[0]
+            clause, option = b.clause, b.option or None
+            evidence = (new_evidence(b.path, b.value.show(), leaf.presence or leaf.test_text, clause, b.option, b.line),)
+            return [new_finding(rule.fields, clause, evidence, (), option, spans.get((clause, option)))]
+        return _findings_of(_attribute(rule, env, values, deciding, None, ()), spans)
     reach = rule.reach.get(deciding)
     if reach is None:
         reach = rule.reach[deciding] = (frozenset([p for i in deciding for p in leaves[i].paths]),
@@ -575,13 +594,7 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
         for fam in absent:  # a deciding term left out: the clauses of its family address it
             clauses += env.clauses_in_family(fam)
     fields = rule.fields
-    if not clauses:  # nothing stated, no clause addresses it: one proposal-level finding, always the same
-        found = rule.missing.get(deciding)
-        if found is None:
-            shared = tuple(dict.fromkeys(evidence))
-            found = rule.missing[deciding] = new_finding(fields, None, shared, (), None, None)
-        return [found]
-    if len(clauses) > 1:
+    if len(clauses) > 1:  # (some term is stated: there is a clause)
         clauses = list(dict.fromkeys(clauses))
     if len(keys) > 1 and len(set(keys)) < len(keys):  # one value (or absence) read by two leaves: shown once
         unique: dict[Any, Evidence] = {}
@@ -589,8 +602,6 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
             unique.setdefault(key, e)
         evidence = list(unique.values())
     group = tuple(evidence)
-    if not owners:  # absences only: the same finding in every clause of their families
-        return [new_finding(fields, c, group, (), None, spans.get((c, None))) for c in clauses]
     out = []
     for c in clauses:
         related: tuple[str, ...] = ()
@@ -911,8 +922,7 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     infos += [PartyInfo(p, p, "", 0, "") for p in at_table if p not in reads]
     infos.sort(key=lambda i: i.id)
     ids = [i.id for i in infos]
-    clauses = tuple(_clause_result(proposal, c, ids, reads, by_clause.get(c.id, []), base,
-                                   choice.get(c.id), today, spans) for c in proposal.clauses)
+    clauses = _clause_results(proposal, ids, reads, by_clause, base, choice, today, spans)
     return new_check_result(proposal, vocabulary, tuple(infos), clauses, tuple(findings),
                             tuple(_acknowledgement_issues(proposal, findings, today)), today, tuple(set_aside))
 
@@ -1033,6 +1043,36 @@ def _choice_findings(clause: m.Clause, reader: OptionReader, spans: dict
             per_option[option.id].append(_finding(rule, clause.id, evidence, related, option.id,
                                                   spans.get((clause.id, option.id))))
     return per_option, dependent
+
+
+def _clause_results(proposal: m.Proposal, parties: list[str], reads: dict[str, frozenset[str]],
+                    by_clause: dict[str | None, list[Finding]], base: Environment, choice: dict[str, Any],
+                    today: dt.date | None, spans: dict) -> tuple[ClauseResult, ...]:
+    """Every clause's result: _clause_result, with a clause without options written out (most clauses)."""
+    stated, out = base.stated, []
+    silent: dict[str, Verdict] = dict.fromkeys(parties, "silent")  # a clause that states nothing (shared: read-only)
+    read = [(party, reads.get(party, _NOTHING)) for party in parties]
+    for clause in proposal.clauses:
+        cid = clause.id
+        findings = by_clause.get(cid)
+        if clause.options:
+            out.append(_clause_result(proposal, clause, parties, reads, findings or [], base, choice.get(cid), today,
+                                      spans))
+            continue
+        mine = stated.get(cid)
+        if findings is None:
+            if mine is None:
+                verdicts = silent
+            else:
+                paths = {b.path for b in mine}
+                verdicts = {party: "silent" if paths.isdisjoint(terms) else "accept" for party, terms in read}
+            out.append(new_clause_result(cid, clause.title, verdicts, (), (), _NOTHING, verdicts, spans[(cid, None)]))
+            continue
+        verdicts, raw = _verdicts(parties, reads, findings, {b.path for b in mine} if mine else set())
+        triggered = frozenset([e.path for f in findings if not f.acknowledged for e in f.evidence if e.clause == cid])
+        out.append(new_clause_result(cid, clause.title, verdicts, tuple(findings), (), triggered, raw,
+                                     spans[(cid, None)]))
+    return tuple(out)
 
 
 def _clause_result(proposal: m.Proposal, clause: m.Clause, parties: list[str], reads: dict[str, frozenset[str]],
