@@ -143,7 +143,8 @@ class FrontEnd:
         str_new, token_class, int_class, meta_class, meta_new = str.__new__, Token, int, _Meta, tuple.__new__
         states, lexers, newlines, kept = self.states, self.lexers, self.newlines, self.kept
         count_of, rfind = text.count, text.rfind
-        matchers: list[Any] = [None] * len(lexers)  # each state's lexer, bound once it is met
+        # each state's (match, keyword retyping), bound once the state is met
+        matchers: list[tuple[Callable, Callable] | None] = [None] * len(lexers)
         conditions: list[tuple[int, int]] = []
         state_stack = [self.start]
         value_stack: list[Any] = []
@@ -153,27 +154,27 @@ class FrontEnd:
         end_state = self.end
         state = self.start
         while True:
-            match = matchers[state]
-            if match is None:
-                match = matchers[state] = lexers[state].match()
-            found = match(text, pos)
+            lexer = matchers[state]
+            if lexer is None:
+                lexer = matchers[state] = (lexers[state].match(), lexers[state].unless.get)
+            found = lexer[0](text, pos)
             if found is not None:
                 kind = found.lastgroup
                 index = found.lastindex
                 start = found.start(index)
-                value = found.group(index)
+                value = found[index]
                 if start != pos:  # spaces and comments before the token
                     breaks = count_of("\n", pos, start)
                     if breaks:
                         line += breaks
                         line_start = rfind("\n", pos, start) + 1
-                unless = lexers[state].unless.get(kind)
+                unless = lexer[1](kind)
                 if unless is not None:
                     kind = unless.get(value, kind)
                 pos = start
                 column = pos - line_start + 1
-                stop = pos + len(value)
-                end_line, end_column = line, column + len(value)
+                stop = found.end()
+                end_line, end_column = line, column + stop - pos
                 if kind in newlines:
                     breaks = value.count("\n")
                     if breaks:
