@@ -178,6 +178,14 @@ def _value_test(leaf: m.Condition, term_type: m.TermType) -> Callable[[m.Value],
         right, op = key(leaf.value), _OPS[leaf.op]
         if right is None:
             return lambda value: False
+        if term_type.kind == "scale":  # compare_test with the scale's key written in (ranks are ints: comparable)
+            rank = {name: i for i, name in enumerate(term_type.values)}
+
+            def scale_test(value: m.Value) -> bool:
+                raw = value.raw
+                left = rank.get(raw) if isinstance(raw, str) else None
+                return left is not None and op(left, right)
+            return scale_test
 
         def compare_test(value: m.Value) -> bool:
             left = key(value)
@@ -403,7 +411,8 @@ def _leaf_expression(leaf: Leaf, scope: dict[str, Any]) -> str:
     for path in leaf.paths:
         name = f"t{len(scope)}"
         scope[name] = leaf.tests[path]
-        parts.append(f"((f := by_path.get({path!r})) is not None and _hit({name}, f))")
+        parts.append(f"((f := by_path.get({path!r})) is not None and "
+                     f"({name}(f[0].value) if len(f) == 1 else _hit({name}, f)))")  # (one value: one call less)
     return "(" + " or ".join(parts) + ")"
 
 
@@ -896,10 +905,10 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     parties = sorted(redlines, key=lambda r: r.party)
     prepared = [_prepared(r, vocabulary) for r in parties]
     every = [rule for p in prepared for rule in p.compiled]
-    base, spans = _reading(proposal)
+    base, spans, several, acknowledges = _reading(proposal)
     choice: dict[str, Any] = {}
     decided_by: dict[int, list[str]] = {}
-    if any(len(c.options) > 1 for c in proposal.clauses):  # readings of other options: only when there are some
+    if several:  # readings of other options: only when some clause has several
         reader = OptionReader(base, every)
         choice = {c.id: _choice_findings(c, reader, spans) for c in proposal.clauses if len(c.options) > 1}
         for clause_id, (_, dependent) in choice.items():
@@ -912,24 +921,34 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
         for rule, values, deciding in p.crossed(by_path):
             findings += _crossing_findings(rule, base, values, deciding,
                                            tuple(decided_by[id(rule)]) if id(rule) in decided_by else (), spans)
-    findings = _acknowledge(proposal, findings, today)
+    if acknowledges:
+        findings = _acknowledge(proposal, findings, today)
     by_clause: dict[str | None, list[Finding]] = {}
     for finding in findings:
-        by_clause.setdefault(finding.clause, []).append(finding)
+        mine = by_clause.get(finding.clause)
+        if mine is None:
+            by_clause[finding.clause] = [finding]
+        else:
+            mine.append(finding)
     findings = _sorted_by_clause(findings, by_clause, prepared)
     reads = {p.party: p.reads for p in prepared}
     infos = [party_info(r, digests.get(r.party, b"")) for r in parties]
-    infos += [PartyInfo(p, p, "", 0, "") for p in at_table if p not in reads]
-    infos.sort(key=lambda i: i.id)
+    extra = [PartyInfo(p, p, "", 0, "") for p in at_table if p not in reads]
+    if extra:  # (else already in order: the parties are sorted)
+        infos += extra
+        infos.sort(key=lambda i: i.id)
     ids = [i.id for i in infos]
     clauses = _clause_results(proposal, ids, reads, by_clause, base, choice, today, spans)
-    return new_check_result(proposal, vocabulary, tuple(infos), clauses, tuple(findings),
-                            tuple(_acknowledgement_issues(proposal, findings, today)), today, tuple(set_aside))
+    issues = tuple(_acknowledgement_issues(proposal, findings, today)) if acknowledges else ()
+    return new_check_result(proposal, vocabulary, tuple(infos), clauses, tuple(findings), issues, today,
+                            tuple(set_aside))
 
 
-def _reading(proposal: m.Proposal) -> tuple[Environment, dict[tuple[str, str | None], m.Span]]:
+def _reading(proposal: m.Proposal) -> tuple[Environment, dict[tuple[str, str | None], m.Span], bool, bool]:
     """The draft as written (each clause's first option) and where its clauses and options start: what
-    Environment(bindings_of(proposal)) and _spans(proposal) give, in one pass over the clauses."""
+    Environment(bindings_of(proposal)) and _spans(proposal) give, in one pass over the clauses; and
+    whether some clause has several options, and whether some clause acknowledges a red line."""
+    several = acknowledges = False
     env = Environment.__new__(Environment)
     by_path: dict[str, list[Binding]] = {}
     stated: dict[str, list[Binding]] = {}
@@ -938,10 +957,13 @@ def _reading(proposal: m.Proposal) -> tuple[Environment, dict[tuple[str, str | N
     for clause in proposal.clauses:
         cid = clause.id
         spans[(cid, None)] = clause.span
+        if clause.acknowledgements:
+            acknowledges = True
         mine = [new(Binding, (a.path, a.value, cid, None, a.span.line)) for a in clause.terms]
         if clause.options:
             for option in clause.options:
                 spans[(cid, option.id)] = option.span
+            several = several or len(clause.options) > 1
             oid = clause.options[0].id
             mine += [new(Binding, (a.path, a.value, cid, oid, a.span.line)) for a in clause.options[0].terms]
         if mine:
@@ -953,7 +975,7 @@ def _reading(proposal: m.Proposal) -> tuple[Environment, dict[tuple[str, str | N
                 else:
                     found.append(b)
     env.by_path, env.stated, env._families = by_path, stated, None
-    return env, spans
+    return env, spans, several, acknowledges
 
 
 class _Prepared(NamedTuple):
