@@ -133,15 +133,18 @@ class FrontEnd:
                                              for row in data["states"]]
         self.start, self.end = data["start"], data["end"]
         self.newlines = frozenset(name for name, t in terminals.items() if t[3] and name not in ignore)
-        # Terminals no node keeps (keywords and punctuation) need no Token: their position is enough.
-        self.kept = frozenset(data["kept"])
+        # The states entered by shifting a token some rule keeps: other tokens (keywords and punctuation where
+        # they are filtered out) need no Token, their position is enough.
+        self.keeps = [False] * len(self.states)
+        for state in data["keeps"]:
+            self.keeps[state] = True
 
     def parse(self, text: str, builder: Any) -> tuple[Any, list[tuple[int, int]]]:
         """The models of `text` and the (start, end) of each `when`/`that` condition; Fallback if lark must.
 
         One loop, locals only: this is the hot path of every check."""
         str_new, token_class, int_class, meta_class, meta_new = str.__new__, Token, int, _Meta, tuple.__new__
-        states, lexers, newlines, kept = self.states, self.lexers, self.newlines, self.kept
+        states, lexers, newlines, keeps = self.states, self.lexers, self.newlines, self.keeps
         count_of, rfind = text.count, text.rfind
         # each state's (match, keyword retyping), bound once the state is met
         matchers: list[tuple[Callable, Callable] | None] = [None] * len(lexers)
@@ -162,7 +165,7 @@ class FrontEnd:
                 kind = found.lastgroup
                 index = found.lastindex
                 start = found.start(index)
-                value = found[index]
+                lexeme = found[index]
                 if start != pos:  # spaces and comments before the token
                     breaks = count_of("\n", pos, start)
                     if breaks:
@@ -170,27 +173,21 @@ class FrontEnd:
                         line_start = rfind("\n", pos, start) + 1
                 unless = lexer[1](kind)
                 if unless is not None:
-                    kind = unless.get(value, kind)
+                    kind = unless.get(lexeme, kind)
                 pos = start
                 column = pos - line_start + 1
                 stop = found.end()
                 end_line, end_column = line, column + stop - pos
                 if kind in newlines:
-                    breaks = value.count("\n")
+                    breaks = lexeme.count("\n")
                     if breaks:
                         end_line = line + breaks
-                        line_start = pos + value.rindex("\n") + 1
+                        line_start = pos + lexeme.rindex("\n") + 1
                         end_column = stop - line_start + 1
-                if kind in kept:  # built without a constructor: the attributes the transform reads
-                    token = str_new(token_class, value)
-                    token.type, token.value, token.start_pos, token.end_pos = kind, value, pos, stop
-                    token.line, token.column, token.end_line, token.end_column = line, column, end_line, end_column
-                else:
-                    token = None
                 span = (line, column, pos, end_line, end_column, stop)
                 line, pos = end_line, stop
             elif self.skip.match(text, pos).end() == size:  # only spaces and comments are left
-                kind, token, span = END, None, None
+                kind, span = END, None
             else:
                 raise Fallback("unexpected character")
             # feed the token: reduce while the table says so, then shift it
@@ -203,7 +200,13 @@ class FrontEnd:
                         raise Fallback("unexpected end")
                     state = action
                     push_state(state)
-                    push_value(token)
+                    if keeps[state]:  # built without a constructor: the attributes the transform reads
+                        token = str_new(token_class, lexeme)
+                        token.type, token.value, token.start_pos, token.end_pos = kind, lexeme, span[2], span[5]
+                        token.line, token.column, token.end_line, token.end_column = span[0], span[1], span[3], span[4]
+                        push_value(token)
+                    else:
+                        push_value(None)
                     push_span(span)
                     break
                 rule = action

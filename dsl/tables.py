@@ -26,7 +26,7 @@ OPTIONS: dict[str, Any] = {"parser": "lalr", "propagate_positions": True, "maybe
 TABLES_FILE = "parser_tables.json"
 # The fast front end's own tables (dsl/scanner.py): plain data read without lark, checked against the grammar.
 SCANNER_FILE = "scanner_tables.json"
-SCANNER_FORMAT = 1
+SCANNER_FORMAT = 2
 # What a reduction does, by the rule's shape (scanner.py reads the same numbers).
 UNIT, APPEND, LIST, CALL, EXPAND = 0, 1, 2, 3, 4
 # JSON keys are strings: a dict whose keys were all ints is written as {INT_KEYS: [[key, value], ...]}.
@@ -165,7 +165,7 @@ def scanner_data(parser: "Lark") -> dict[str, Any]:
     the terminals (pattern, literal, first characters), one ordered lexer per set of terminals a parser state
     accepts (lark's ContextualLexer: its order and keyword retyping), the LALR table and each rule's shape."""
     from lark.lexer import _regexp_has_newline
-    from lark.parsers.lalr_analysis import Shift
+    from lark.parsers.lalr_analysis import IntParseTable, LALR_Analyzer, Shift
 
     if parser.options.postlex is not None or parser.lexer_conf.callbacks or parser.options.lexer != "contextual" \
             or parser.options.g_regex_flags or parser.options.use_bytes:
@@ -209,16 +209,36 @@ def scanner_data(parser: "Lark") -> dict[str, Any]:
                 unless[pattern.name] = keywords
         return [[t.name, unless.get(t.name)] for t in chosen if t.name not in embedded]
 
-    table = parser.parser.parser._parse_table
+    # lark's LALR analysis again (the same table as its parser's), kept with each state's items: a state is entered
+    # by one symbol, and the items tell whether the rules that will reduce it keep that token (else no Token is made).
+    analysis = LALR_Analyzer(parser.parser.parser_conf, debug=True)  # debug: the states keep their items
+    analysis.compute_lalr()
+    closures = list(analysis.parse_table.states)
+    table = IntParseTable.from_ParseTable(analysis.parse_table)
     if sorted(table.states) != list(range(len(table.states))):
         raise Unsupported("state numbers")
+    keeps = [any(rp.index > 0 and rp.rule.expansion[rp.index - 1].is_term
+                 and (rp.rule.options.keep_all_tokens or not rp.rule.expansion[rp.index - 1].filter_out)
+                 for rp in closure) for closure in closures]
+    # lark numbers its states in an order that differs between runs: renumbered breadth first from the start
+    # state, symbols in name order, so that the shipped file is the same bytes whenever it is regenerated.
+    order = [table.start_states["start"]]
+    number = {order[0]: 0}
+    for state in order:
+        for symbol, (action, arg) in sorted(table.states[state].items()):
+            if action is Shift and arg not in number:
+                number[arg] = len(order)
+                order.append(arg)
+    if len(order) != len(table.states):
+        raise Unsupported("unreachable states")
     index = {rule: i for i, rule in enumerate(rules)}
     lexers: list[list] = []
     lexer_of: dict[frozenset[str], int] = {}
     states, state_lexer = [], []
-    for state in range(len(table.states)):
+    for state in order:
         row = table.states[state]
-        states.append({symbol: (arg if action is Shift else -1 - index[arg]) for symbol, (action, arg) in row.items()})
+        states.append({symbol: (number[arg] if action is Shift else -1 - index[arg])
+                       for symbol, (action, arg) in sorted(row.items())})
         accepts = frozenset(row.keys() & terminals.keys())
         if accepts not in lexer_of:
             lexer_of[accepts] = len(lexers)
@@ -226,9 +246,8 @@ def scanner_data(parser: "Lark") -> dict[str, Any]:
         state_lexer.append(lexer_of[accepts])
     return {"terminals": terminals, "ignore": ignore, "lexers": lexers, "state_lexer": state_lexer,
             "states": states, "rules": [_rule_shape(r) for r in rules],
-            "start": table.start_states["start"], "end": table.end_states["start"],
-            "kept": sorted({s.name for r in rules for s in r.expansion
-                            if s.is_term and (r.options.keep_all_tokens or not s.filter_out)})}
+            "start": 0, "end": number[table.end_states["start"]],
+            "keeps": sorted(number[i] for i, keep in enumerate(keeps) if keep)}
 
 
 def _rule_shape(rule) -> list:
