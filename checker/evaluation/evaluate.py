@@ -86,7 +86,7 @@ _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.l
 class Leaf:
     """One test of a condition (`territory.* >= recognized_de_facto`), compiled against the vocabulary."""
 
-    __slots__ = ("pattern", "paths", "presence", "tests", "test_text", "family", "absent", "absent_key", "value_of")
+    __slots__ = ("pattern", "paths", "presence", "tests", "test_text", "family", "absent", "value_of")
 
     def __init__(self, leaf: m.Condition, vocabulary: m.Vocabulary):
         self.pattern = leaf.pattern
@@ -98,7 +98,6 @@ class Leaf:
         self.tests: dict[str, Callable[[m.Value], bool]] = {
             path: _value_test(leaf, vocabulary.terms[path].type) for path in self.paths}
         self.absent = (Evidence(self.pattern, "", "absent" if self.presence else self.test_text),)
-        self.absent_key = (self.pattern, self.absent[0].test)  # equal absences (of two leaves) are equal evidence
         self.value_of = _value_function(self.paths, self.presence, self.tests)
 
     def bindings(self, by_path: dict[str, list[Binding]]) -> list[Binding]:
@@ -529,13 +528,12 @@ def _crossing(rule: CompiledRule, env: Environment, values: Values, found: list[
 
 def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool, ...], deciding: tuple[int, ...],
                        decided_by: tuple[str, ...], spans: dict) -> list[Finding]:
-    """The findings of a crossed rule on the draft as written: _attribute then _findings_of, with the
-    commonest case (every deciding term absent or stated once, no option deciding it) done in one pass,
-    to the same result. There every finding shares one evidence tuple: per deciding leaf its one value
-    (a clause's own value, or the one every clause shares) or its absence."""
+    """The findings of a crossed rule on the draft as written: _attribute then _findings_of written out
+    for the draft as written (no option deciding it), to the same result, with the commonest shapes
+    (one deciding term; every deciding term absent; each stated once) done without the general loop."""
     if decided_by:
         return _findings_of(_attribute(rule, env, values, deciding, None, decided_by), spans)
-    leaves, by_path = rule.leaves, env.by_path
+    leaves, by_path, fields = rule.leaves, env.by_path, rule.fields
     if len(deciding) == 1:  # the commonest: one deciding term
         leaf = leaves[deciding[0]]
         paths = leaf.paths
@@ -543,18 +541,18 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
         if not bindings:  # left out: the clauses of its family address it, else the proposal as a whole
             found = rule.missing.get(deciding)
             if found is None:
-                found = rule.missing[deciding] = new_finding(rule.fields, None, leaf.absent, (), None, None)
+                found = rule.missing[deciding] = new_finding(fields, None, leaf.absent, (), None, None)
             clauses = env.family_index().get(leaf.family)
             if clauses is None:
                 return [found]
-            fields, shared = rule.fields, found.evidence
+            shared = found.evidence
             return [new_finding(fields, c, shared, (), None, spans.get((c, None))) for c in clauses]
         if len(bindings) == 1:  # its one value decides it, whichever way the leaf went
             b = bindings[0]
             clause, option = b.clause, b.option or None
             evidence = (new_evidence(b.path, b.value.show(), leaf.presence or leaf.test_text, clause, b.option, b.line),)
-            return [new_finding(rule.fields, clause, evidence, (), option, spans.get((clause, option)))]
-        return _findings_of(_attribute(rule, env, values, deciding, None, ()), spans)
+            return [new_finding(fields, clause, evidence, (), option, spans.get((clause, option)))]
+        return _own_findings(fields, _evidence_group(leaf, bindings, values[deciding[0]]), spans)
     reach = rule.reach.get(deciding)
     if reach is None:
         reach = rule.reach[deciding] = (frozenset([p for i in deciding for p in leaves[i].paths]),
@@ -562,67 +560,106 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
     if by_path.keys().isdisjoint(reach[0]):  # every deciding term left out: the clauses of their families address it
         found = rule.missing.get(deciding)
         if found is None:  # (its evidence, the absences, is the same in every such reading)
-            shared = tuple(dict.fromkeys(leaves[i].absent[0] for i in deciding))
-            found = rule.missing[deciding] = new_finding(rule.fields, None, shared, (), None, None)
+            found = rule.missing[deciding] = new_finding(fields, None, _unique([leaves[i].absent[0] for i in deciding]),
+                                                         (), None, None)
         index = env.family_index()
         if index.keys().isdisjoint(reach[1]):  # and no clause does: one proposal-level finding, always the same
             return [found]
-        if len(deciding) == 1:
-            clauses = index[leaves[deciding[0]].family]
-        else:
-            clauses = [c for i in deciding for c in index.get(leaves[i].family, ())]
-            if len(clauses) > 1:
-                clauses = list(dict.fromkeys(clauses))
-        fields, shared = rule.fields, found.evidence
+        clauses = [c for i in deciding for c in index.get(leaves[i].family, ())]
+        if len(clauses) > 1:
+            clauses = list(dict.fromkeys(clauses))
+        shared = found.evidence
         return [new_finding(fields, c, shared, (), None, spans.get((c, None))) for c in clauses]
-    evidence: list[Evidence] = []
-    keys: list[Any] = []  # what makes two pieces of evidence equal: one binding and one test, or one absence
-    owners: list[Binding] = []  # the stated values, in evidence order
+    groups: list[tuple[Evidence, ...]] = []  # per deciding leaf, its evidence
+    clauses = []
     absent: list[str] | None = None  # the families of the deciding terms left out
+    single = True  # every group one value or one absence: then every finding has the same evidence
     for i in deciding:
         leaf = leaves[i]
         paths = leaf.paths
         bindings = by_path.get(paths[0]) if len(paths) == 1 else leaf.bindings(by_path)
         if not bindings:
-            evidence.append(leaf.absent[0])
-            keys.append(leaf.absent_key)
+            groups.append(leaf.absent)
             if absent is None:
                 absent = [leaf.family]
             else:
                 absent.append(leaf.family)
-        elif len(bindings) == 1:  # its one value decides it, whichever way the leaf went
+        elif len(bindings) == 1:
             b = bindings[0]
-            test = leaf.presence or leaf.test_text
-            evidence.append(new_evidence(b.path, b.value.show(), test, b.clause, b.option, b.line))
-            keys.append((id(b), test))
-            owners.append(b)
-        else:  # a term stated several times: its evidence depends on the clause
-            return _findings_of(_attribute(rule, env, values, deciding, None, ()), spans)
-    clauses = [b.clause for b in owners]
+            groups.append((new_evidence(b.path, b.value.show(), leaf.presence or leaf.test_text, b.clause, b.option,
+                                        b.line),))
+            clauses.append(b.clause)
+        else:
+            group = _evidence_group(leaf, bindings, values[i])
+            groups.append(group)
+            clauses += [e.clause for e in group]
+            single = single and len(group) == 1
     if absent is not None and (not rule.is_rule or not clauses):
+        index = env.family_index()
         for fam in absent:  # a deciding term left out: the clauses of its family address it
-            clauses += env.clauses_in_family(fam)
-    fields = rule.fields
+            clauses += index.get(fam, ())
     if len(clauses) > 1:  # (some term is stated: there is a clause)
         clauses = list(dict.fromkeys(clauses))
-    if len(keys) > 1 and len(set(keys)) < len(keys):  # one value (or absence) read by two leaves: shown once
-        unique: dict[Any, Evidence] = {}
-        for key, e in zip(keys, evidence):
-            unique.setdefault(key, e)
-        evidence = list(unique.values())
-    group = tuple(evidence)
     out = []
-    for c in clauses:
-        related: tuple[str, ...] = ()
+    if single:
+        evidence = _unique([g[0] for g in groups])
+        owners = [(e.clause, e.option) for e in evidence if e.clause is not None]
+        for c in clauses:
+            related: tuple[str, ...] = ()
+            option = None
+            for owner, owner_option in owners:
+                if owner != c:
+                    if owner not in related:
+                        related += (owner,)
+                elif option is None and owner_option:
+                    option = owner_option
+            out.append(new_finding(fields, c, evidence, related, option, spans.get((c, option))))
+        return out
+    for c in clauses:  # per deciding leaf the clause's own values where it states some, else the leaf's evidence
+        parts: list[Evidence] = []
+        for group in groups:
+            if len(group) == 1:
+                parts.append(group[0])
+            else:
+                parts += [e for e in group if e.clause == c] or group
+        evidence = _unique(parts)
+        related = ()
         option = None
-        for b in owners:
-            bc = b.clause
-            if bc != c:
-                if bc not in related:
-                    related += (bc,)
-            elif option is None and b.option:
-                option = b.option
-        out.append(new_finding(fields, c, group, related, option, spans.get((c, option))))
+        for e in evidence:
+            owner = e.clause
+            if owner is None:
+                continue
+            if owner != c:
+                if owner not in related:
+                    related += (owner,)
+            elif option is None and e.option:
+                option = e.option
+        out.append(new_finding(fields, c, evidence, related, option, spans.get((c, option))))
+    return out
+
+
+def _evidence_group(leaf: Leaf, bindings: list[Binding], value: bool) -> tuple[Evidence, ...]:
+    """Leaf.evidence of bindings stated (the matching ones when the leaf holds, else all)."""
+    test = leaf.presence or leaf.test_text
+    chosen = bindings
+    if value and leaf.presence is None:
+        tests = leaf.tests
+        chosen = [b for b in bindings if (t := tests.get(b.path)) is not None and t(b.value)] or bindings
+    return tuple([new_evidence(b.path, b.value.show(), test, b.clause, b.option, b.line) for b in chosen])
+
+
+def _own_findings(fields: dict, group: tuple[Evidence, ...], spans: dict) -> list[Finding]:
+    """One deciding term stated by several clauses: each clause's finding shows its own values of it."""
+    if len(group) == 1:
+        e = group[0]
+        option = e.option or None
+        return [new_finding(fields, e.clause, group, (), option, spans.get((e.clause, option)))]
+    out = []
+    for c in dict.fromkeys([e.clause for e in group]):
+        mine = [e for e in group if e.clause == c]
+        option = next((e.option for e in mine if e.option), None)
+        out.append(new_finding(fields, c, group if len(mine) == len(group) else tuple(mine), (), option,
+                               spans.get((c, option))))
     return out
 
 
