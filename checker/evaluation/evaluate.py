@@ -389,12 +389,18 @@ def _crossed_function(redlines: m.RedLines, rules: list[CompiledRule]
     leaves: rule_vectors' expressions and each rule's plan lookup written out in one body, so the rules
     not crossed (most of them) cost their leaves and one dict lookup, not a loop step each."""
     scope: dict[str, Any] = {"_hit": _hit, "_UNSEEN": _UNSEEN}
-    lines = ["def crossed(by_path):", "    out = []"]
+    lines = ["def crossed(by_path):", "    out = []", "    stated = by_path.keys()"]
     for k, rule in enumerate(rules):
         scope[f"R{k}"], scope[f"P{k}"] = rule, rule.plans
-        cells = "".join(_leaf_expression(leaf, scope) + ", " for leaf in rule.leaves)
-        lines += [f"    v = ({cells})", f"    d = P{k}.get(v, _UNSEEN)", "    if d is _UNSEEN:",
-                  f"        d = R{k}.plan(v)", "    if d is not None:", f"        out.append((R{k}, v, d))"]
+        cells = "(" + "".join(_leaf_expression(leaf, scope) + ", " for leaf in rule.leaves) + ")"
+        # A reading that states none of the rule's terms always gives the same values: worked out here.
+        scope[f"S{k}"] = frozenset(path for leaf in rule.leaves for path in leaf.paths)
+        unstated = eval(cells, scope, {"by_path": {}})  # noqa: S307 - our own leaves, as below
+        plan = rule.plan(unstated)
+        scope[f"E{k}"] = None if plan is None else (rule, unstated, plan)
+        lines += [f"    if stated.isdisjoint(S{k}):", f"        if E{k} is not None:", f"            out.append(E{k})",
+                  "    else:", f"        v = {cells}", f"        d = P{k}.get(v, _UNSEEN)", "        if d is _UNSEEN:",
+                  f"            d = R{k}.plan(v)", "        if d is not None:", f"            out.append((R{k}, v, d))"]
     lines.append("    return out")
     exec(compile("\n".join(lines) + "\n", f"<crossings of {redlines.party}>", "exec"), scope)  # noqa: S102
     return scope["crossed"]
@@ -542,7 +548,7 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
             found = rule.missing.get(deciding)
             if found is None:
                 found = rule.missing[deciding] = new_finding(fields, None, leaf.absent, (), None, None)
-            clauses = env.family_index().get(leaf.family)
+            clauses = (env._families or env.family_index()).get(leaf.family)
             if clauses is None:
                 return [found]
             shared = found.evidence
@@ -562,7 +568,7 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
         if found is None:  # (its evidence, the absences, is the same in every such reading)
             found = rule.missing[deciding] = new_finding(fields, None, _unique([leaves[i].absent[0] for i in deciding]),
                                                          (), None, None)
-        index = env.family_index()
+        index = (env._families or env.family_index())
         if index.keys().isdisjoint(reach[1]):  # and no clause does: one proposal-level finding, always the same
             return [found]
         clauses = [c for i in deciding for c in index.get(leaves[i].family, ())]
@@ -595,7 +601,7 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
             clauses += [e.clause for e in group]
             single = single and len(group) == 1
     if absent is not None and (not rule.is_rule or not clauses):
-        index = env.family_index()
+        index = (env._families or env.family_index())
         for fam in absent:  # a deciding term left out: the clauses of its family address it
             clauses += index.get(fam, ())
     if len(clauses) > 1:  # (some term is stated: there is a clause)
@@ -941,12 +947,11 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     digests = digests or {}
     parties = sorted(redlines, key=lambda r: r.party)
     prepared = [_prepared(r, vocabulary) for r in parties]
-    every = [rule for p in prepared for rule in p.compiled]
     base, spans, several, acknowledges = _reading(proposal)
     choice: dict[str, Any] = {}
     decided_by: dict[int, list[str]] = {}
     if several:  # readings of other options: only when some clause has several
-        reader = OptionReader(base, every)
+        reader = OptionReader(base, [rule for p in prepared for rule in p.compiled])
         choice = {c.id: _choice_findings(c, reader, spans) for c in proposal.clauses if len(c.options) > 1}
         for clause_id, (_, dependent) in choice.items():
             for rule in dependent:
@@ -955,9 +960,13 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     by_path = base.by_path
     # Rules in the order of the findings' sort (party, hard first, rule id): each clause's findings come out sorted.
     for p in prepared:  # crossed: a rule that holds, a requirement that does not
-        for rule, values, deciding in p.crossed(by_path):
-            findings += _crossing_findings(rule, base, values, deciding,
-                                           tuple(decided_by[id(rule)]) if id(rule) in decided_by else (), spans)
+        if decided_by:
+            for rule, values, deciding in p.crossed(by_path):
+                findings += _crossing_findings(rule, base, values, deciding,
+                                               tuple(decided_by[id(rule)]) if id(rule) in decided_by else (), spans)
+        else:
+            for rule, values, deciding in p.crossed(by_path):
+                findings += _crossing_findings(rule, base, values, deciding, (), spans)
     if acknowledges:
         findings = _acknowledge(proposal, findings, today)
     by_clause: dict[str | None, list[Finding]] = {}
