@@ -112,6 +112,8 @@ class _Rule:
         self.pick: Any = None
         if keep and not any(inline for _, inline in keep):
             self.pick = keep[0][0] if len(keep) == 1 else itemgetter(*(i for i, _ in keep))
+        elif self.kind == APPEND and self.keep == ((0, True), (self.size - 1, False)):
+            self.pick = True  # the list so far and one item, the last symbol
 
 
 class FrontEnd:
@@ -217,7 +219,10 @@ class FrontEnd:
                 count = rule.size
                 if rule_kind == APPEND:
                     value = value_stack[-count]
-                    value.extend([value_stack[i - count] for i, _ in rule.keep[1:]])
+                    if rule.pick is None:
+                        value.extend([value_stack[i - count] for i, _ in rule.keep[1:]])
+                    else:  # `__x: __x item`, the commonest: one item more
+                        value.append(value_stack[-1])
                     where = span_stack[-count]
                     last = span_stack[-1]
                     where = (where[0], where[1], where[2], last[3], last[4], last[5])
