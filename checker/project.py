@@ -291,10 +291,12 @@ def load_solve_draft(path: str | Path, project: Project) -> tuple[Any, list[str]
     return proposal, read
 
 
-def solve(project: Project, top: int = 5, draft: Any = None) -> Any:
+def solve(project: Project, top: int = 5, draft: Any = None, time_limit: float | None = 60.0) -> Any:
     """The best packages of options every party accepts, or the red lines that conflict (needs OR-tools).
 
     `draft` (a path or a loaded proposal) is the draft to repair; it is judged as `check` judges it.
+    `time_limit` (seconds, None: none; 60 as the CLI's negotiation.model.DEFAULT_TIME_LIMIT): when it runs
+    out, the result's `stopped` says what stands proved.
     """
     from peacecheck.checker.evaluation.evaluate import party_info
     from peacecheck.checker.negotiation import solve as run_solve
@@ -306,7 +308,7 @@ def solve(project: Project, top: int = 5, draft: Any = None) -> Any:
     infos = [party_info(r, project.digests.get(r.party, b"")) for r in sorted(project.redlines, key=lambda r: r.party)]
     infos = sorted(infos + [PartyInfo(p, p, "", 0, "") for p in project.at_table], key=lambda i: i.id)
     return run_solve(project.proposal, project.vocabulary, project.redlines, infos, top, draft,
-                     draft.file if draft is not None else "", project.today)
+                     draft.file if draft is not None else "", project.today, time_limit)
 
 
 # ------------------------------------------------------------------ lint: red lines that cannot work

@@ -93,3 +93,37 @@ def test_verifier_and_solver_agree_on_weights_in_gcd_units():
     package = verifier.package(problem.package_of(solver), 1)
     assert round(package.worst * 1000) == solver.value(problem.worst)
     assert round(package.total * 1000) == solver.value(problem.total)
+
+
+# ------------------------------------------------------------------ the command
+def solve_command(*args: str):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent / "fixtures" / "solve"
+    return subprocess.run([sys.executable, "-m", "peacecheck.checker", "solve", *args], cwd=folder,
+                          capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, check=False)
+
+
+def test_time_limit_option_reports_what_it_proved():
+    done = solve_command("feasible.peace", "--redlines", "redlines", "--time-limit", "0")
+    assert done.returncode == 1, done.stderr  # no package found: exit 1, and the report says it is not known
+    assert "Stopped at the time limit (0 s) while looking for the best packages" in done.stdout
+    assert done.stdout.rstrip().endswith("Result: not known: the time limit ran out before a package was found "
+                                         "or ruled out.")
+    as_json = json.loads(solve_command("feasible.peace", "--redlines", "redlines", "--time-limit", "0",
+                                       "--format", "json").stdout)
+    assert as_json["time_limit"] == 0 and as_json["stopped"]["feasibility_known"] is False
+
+
+def test_time_limit_default_and_bad_values():
+    helped = solve_command("--help")
+    options = helped.stdout.split("Options:", 1)[1]
+    assert "--time-limit SECONDS" in options and "[default: 60" in options.split("--time-limit", 1)[1][:400]
+    finished = json.loads(solve_command("feasible.peace", "--redlines", "redlines", "--format", "json").stdout)
+    assert finished["time_limit"] == 60 and finished["stopped"] is None
+    for bad in ("-1", "soon"):
+        refused = solve_command("feasible.peace", "--redlines", "redlines", "--time-limit", bad)
+        assert refused.returncode == 2 and "--time-limit" in refused.stderr

@@ -15,6 +15,7 @@ from peacecheck.checker.cli.shell import (
     write_output,
 )
 from peacecheck.checker.cli.whatif import what_if_options
+from peacecheck.checker.negotiation.model import DEFAULT_TIME_LIMIT
 from peacecheck.checker.reports.formats import FORMATS
 
 SOLVE_FORMATS = FORMATS["solve"]
@@ -35,9 +36,12 @@ SOLVE_FORMATS = FORMATS["solve"]
 @quiet_option
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="The date acknowledgements expire against, as in `check` (default: today).")
+@click.option("--time-limit", type=click.FloatRange(min=0), default=DEFAULT_TIME_LIMIT, show_default=True,
+              metavar="SECONDS", help="How long the solver may take; when it runs out, the report says what stands "
+                                      "proved (packages found, whether each is the best, conflicts isolated).")
 @what_if_options
 def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], top: int, draft: str | None,
-          fmt: str | None, output: str | None, quiet: bool, today, sets: tuple[str, ...],
+          fmt: str | None, output: str | None, quiet: bool, today, time_limit: float, sets: tuple[str, ...],
           chooses: tuple[str, ...]) -> None:
     """Find option packages every party can accept, or the red lines that make agreement impossible.
 
@@ -45,8 +49,8 @@ def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], to
     red line rejects it; packages are ranked by the worst-off party's soft concerns, then by all
     concerns, then by the fewest changes from the draft.
 
-    Exit codes: 0 a package exists, 1 no package (the conflicting red lines are reported),
-    2 usage or input error. --set changes the proposal's terms; --choose makes an option the drafted
+    Exit codes: 0 a package exists, 1 no package (the conflicting red lines are reported, or none was
+    found before --time-limit: the report says which), 2 usage or input error. --set changes the proposal's terms; --choose makes an option the drafted
     one, so it is the draft packages are compared with (unless --from names another).
     """
     def body() -> int:
@@ -60,7 +64,7 @@ def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], to
         project = load_project(proposal, redlines, parties, today.date() if today else None)
         project = whatif.apply_one(project, sets, chooses)
         draft_model, read = load_solve_draft(draft, project) if draft else (None, [])
-        result = run_solve(project, top, draft_model)
+        result = run_solve(project, top, draft_model, time_limit)
         text = renderer(chosen, "solve")(result)
         if quiet and not output and chosen == "text":
             text = last_line(text)  # `Result: ...`
