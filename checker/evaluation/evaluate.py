@@ -383,11 +383,11 @@ def rule_vectors(redlines: m.RedLines, compiled: list[CompiledRule]) -> Callable
     return function
 
 
-def _crossed_function(redlines: m.RedLines, rules: list[CompiledRule]
-                      ) -> Callable[[dict], list[tuple[CompiledRule, tuple[bool, ...], tuple[int, ...]]]]:
-    """One function giving the crossed rules of `rules` on a reading, each with its leaf values and deciding
-    leaves: rule_vectors' expressions and each rule's plan lookup written out in one body, so the rules
-    not crossed (most of them) cost their leaves and one dict lookup, not a loop step each."""
+def _crossed_function(redlines: m.RedLines, rules: list[CompiledRule]) -> Callable[[dict], list[tuple]]:
+    """One function giving the crossed rules of `rules` on a reading, in order, each as (rule, leaf values,
+    deciding leaves), plus (proposal-level finding, deciding families) when the reading states none of its
+    terms: rule_vectors' expressions and each rule's plan lookup written out in one body, so the rules not
+    crossed (most of them) cost their leaves and one dict lookup, not a loop step each."""
     scope: dict[str, Any] = {"_hit": _hit, "_UNSEEN": _UNSEEN}
     lines = ["def crossed(by_path):", "    out = []", "    stated = by_path.keys()"]
     for k, rule in enumerate(rules):
@@ -397,13 +397,25 @@ def _crossed_function(redlines: m.RedLines, rules: list[CompiledRule]
         scope[f"S{k}"] = frozenset(path for leaf in rule.leaves for path in leaf.paths)
         unstated = eval(cells, scope, {"by_path": {}})  # noqa: S307 - our own leaves, as below
         plan = rule.plan(unstated)
-        scope[f"E{k}"] = None if plan is None else (rule, unstated, plan)
+        # Crossed then, every deciding term is absent: when no clause states a term of their families either,
+        # its one finding is the proposal-level one (_crossing_findings' first cases), given with it.
+        scope[f"E{k}"] = None if plan is None else (rule, unstated, plan, _missing(rule, plan),
+                                                    frozenset([rule.leaves[i].family for i in plan]))
         lines += [f"    if stated.isdisjoint(S{k}):", f"        if E{k} is not None:", f"            out.append(E{k})",
                   "    else:", f"        v = {cells}", f"        d = P{k}.get(v, _UNSEEN)", "        if d is _UNSEEN:",
                   f"            d = R{k}.plan(v)", "        if d is not None:", f"            out.append((R{k}, v, d))"]
     lines.append("    return out")
     exec(compile("\n".join(lines) + "\n", f"<crossings of {redlines.party}>", "exec"), scope)  # noqa: S102
     return scope["crossed"]
+
+
+def _missing(rule: CompiledRule, deciding: tuple[int, ...]) -> Finding:
+    """The proposal-level finding of a crossing whose deciding terms are all absent, addressed by no clause."""
+    found = rule.missing.get(deciding)
+    if found is None:  # (its evidence, the absences, is the same in every such reading)
+        evidence = _unique([rule.leaves[i].absent[0] for i in deciding])
+        found = rule.missing[deciding] = new_finding(rule.fields, None, evidence, (), None, None)
+    return found
 
 
 def _leaf_expression(leaf: Leaf, scope: dict[str, Any]) -> str:
@@ -545,9 +557,7 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
         paths = leaf.paths
         bindings = by_path.get(paths[0]) if len(paths) == 1 else leaf.bindings(by_path)
         if not bindings:  # left out: the clauses of its family address it, else the proposal as a whole
-            found = rule.missing.get(deciding)
-            if found is None:
-                found = rule.missing[deciding] = new_finding(fields, None, leaf.absent, (), None, None)
+            found = rule.missing.get(deciding) or _missing(rule, deciding)
             clauses = (env._families or env.family_index()).get(leaf.family)
             if clauses is None:
                 return [found]
@@ -564,10 +574,7 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
         reach = rule.reach[deciding] = (frozenset([p for i in deciding for p in leaves[i].paths]),
                                         frozenset([leaves[i].family for i in deciding]))
     if by_path.keys().isdisjoint(reach[0]):  # every deciding term left out: the clauses of their families address it
-        found = rule.missing.get(deciding)
-        if found is None:  # (its evidence, the absences, is the same in every such reading)
-            found = rule.missing[deciding] = new_finding(fields, None, _unique([leaves[i].absent[0] for i in deciding]),
-                                                         (), None, None)
+        found = rule.missing.get(deciding) or _missing(rule, deciding)
         index = (env._families or env.family_index())
         if index.keys().isdisjoint(reach[1]):  # and no clause does: one proposal-level finding, always the same
             return [found]
@@ -961,12 +968,18 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     # Rules in the order of the findings' sort (party, hard first, rule id): each clause's findings come out sorted.
     for p in prepared:  # crossed: a rule that holds, a requirement that does not
         if decided_by:
-            for rule, values, deciding in p.crossed(by_path):
-                findings += _crossing_findings(rule, base, values, deciding,
+            for item in p.crossed(by_path):
+                rule = item[0]
+                findings += _crossing_findings(rule, base, item[1], item[2],
                                                tuple(decided_by[id(rule)]) if id(rule) in decided_by else (), spans)
-        else:
-            for rule, values, deciding in p.crossed(by_path):
-                findings += _crossing_findings(rule, base, values, deciding, (), spans)
+            continue
+        for item in p.crossed(by_path):
+            if len(item) == 5:  # none of the rule's terms stated: its proposal-level finding, unless a clause
+                index = base._families or base.family_index()  # states a term of its families
+                if index.keys().isdisjoint(item[4]):
+                    findings.append(item[3])
+                    continue
+            findings += _crossing_findings(item[0], base, item[1], item[2], (), spans)
     if acknowledges:
         findings = _acknowledge(proposal, findings, today)
     by_clause: dict[str | None, list[Finding]] = {}
@@ -1030,7 +1043,7 @@ class _Prepared(NamedTuple):
     party: str
     compiled: list[CompiledRule]  # in file order
     ordered: list[CompiledRule]  # in the findings' order: hard before soft, then by rule id
-    crossed: Callable[[dict], list]  # (rule, leaf values, deciding leaves) of each rule of `ordered` crossed
+    crossed: Callable[[dict], list[tuple]]  # each rule of `ordered` crossed: (rule, leaf values, deciding leaves, ...)
     reads: frozenset[str]
     unique: bool  # no two rules share a place in that order
 
@@ -1136,9 +1149,26 @@ def _clause_results(proposal: m.Proposal, parties: list[str], reads: dict[str, f
                 verdicts = {party: "silent" if paths.isdisjoint(terms) else "accept" for party, terms in read}
             out.append(new_clause_result(cid, clause.title, verdicts, (), (), _NOTHING, verdicts, spans[(cid, None)]))
             continue
-        verdicts, raw = _verdicts(parties, reads, findings, {b.path for b in mine} if mine else set())
-        triggered = frozenset([e.path for f in findings if not f.acknowledged for e in f.evidence if e.clause == cid])
-        out.append(new_clause_result(cid, clause.title, verdicts, tuple(findings), (), triggered, raw,
+        # _verdicts and the triggered paths in one pass: per party 1 = a hard finding, 2 = an active one,
+        # 4 = an active hard one
+        marks: dict[str, int] = {}
+        triggered: list[str] = []
+        for f in findings:
+            mark = 1 if f.severity == "hard" else 0
+            if not f.acknowledged:
+                mark |= 2 | (mark << 2)
+                triggered += [e.path for e in f.evidence if e.clause == cid]
+            marks[f.party] = marks.get(f.party, 0) | mark
+        paths = {b.path for b in mine} if mine else _NOTHING
+        verdicts, raw = {}, {}
+        for party, terms in read:
+            mark = marks.get(party)
+            if mark is None:
+                verdicts[party] = raw[party] = "silent" if paths.isdisjoint(terms) else "accept"
+            else:
+                verdicts[party] = "reject" if mark & 4 else "concern" if mark & 2 else "accept"
+                raw[party] = "reject" if mark & 1 else "concern"
+        out.append(new_clause_result(cid, clause.title, verdicts, tuple(findings), (), frozenset(triggered), raw,
                                      spans[(cid, None)]))
     return tuple(out)
 
