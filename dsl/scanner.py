@@ -1,17 +1,18 @@
-"""The fast front end: text -> models in one pass over lark's own LALR tables, no parse tree.
+"""The fast front end: text -> models in one pass over lark's LALR tables, no parse tree, no lark.
 
-`peace.lark` stays the definition of the language. Everything here is read off the parser that
-`tables.py` builds from it: the terminals' patterns, their order and keyword rules, the LALR table,
-and how each grammar rule shapes its node (`?rule`, `!rule`, aliases, filtered tokens, inlined
-helpers). What differs from lark is only the machinery:
+`peace.lark` stays the definition of the language. Everything here is read off lark's build of it,
+which `tables.py` writes once as plain data (`scanner_tables.json`, checked against the grammar's
+digest; rebuilt by lark in memory when stale): the terminals' patterns, their order and keyword
+rules per parser state, the LALR table, and how each grammar rule shapes its node (`?rule`,
+`!rule`, aliases, filtered tokens, inlined helpers). What differs from lark is only the machinery:
 
 - the lexer is contextual like lark's `ContextualLexer` (in each parser state only the terminals
-  that state accepts, in lark's order, with lark's keyword retyping), but it picks candidates by
-  the first character and compiles one small regular expression per terminal instead of one per
-  state;
+  that state accepts, in lark's order, with lark's keyword retyping): one alternation per state,
+  compiled when the state is first met;
 - the parser is the same LALR automaton, but at each reduction it calls the transform's method for
   the rule (`Builder`, one method per rule) with the node's position, instead of building a lark
   `Tree` that is walked afterwards. No tree is kept, so memory follows the models, not the text.
+  Tokens are this module's `Token`, made only where a rule keeps them.
 
 Anything unusual (a syntax error, an unexpected character, a condition nested deeper than the limit
 allows) makes `parse_models` return None, and the caller takes lark's path, which produces today's

@@ -6,7 +6,8 @@ plant a file that runs code when unpickled; so no cache is read from outside the
 `parser_tables.json` is generated from the grammar (`python -m peacecheck.dsl.tables`) and holds the
 grammar's digest and lark's version: when either differs, the tables are rebuilt in memory instead.
 JSON, not a Python module, because reading it is fast even where no bytecode is cached, and because
-it can hold data only, never code.
+it can hold data only, never code. The same command writes `scanner_tables.json`, the fast front
+end's own tables (`scanner_data`): plain data it reads without importing lark.
 """
 from __future__ import annotations
 
