@@ -86,11 +86,12 @@ _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.l
 class Leaf:
     """One test of a condition (`territory.* >= recognized_de_facto`), compiled against the vocabulary."""
 
-    __slots__ = ("pattern", "paths", "presence", "tests", "test_text", "family", "absent", "value_of")
+    __slots__ = ("pattern", "paths", "presence", "tests", "test_text", "family", "absent", "value_of", "single")
 
     def __init__(self, leaf: m.Condition, vocabulary: m.Vocabulary):
         self.pattern = leaf.pattern
         self.paths: tuple[str, ...] = _read_paths(leaf, vocabulary)
+        self.single = self.paths[0] if len(self.paths) == 1 else None  # the one term it reads (most leaves)
         self.presence = leaf.kind if isinstance(leaf, m.Presence) else None
         self.test_text = test_part(leaf)
         self.family = family(leaf.pattern)
@@ -554,8 +555,7 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
     leaves, by_path, fields = rule.leaves, env.by_path, rule.fields
     if len(deciding) == 1:  # the commonest: one deciding term
         leaf = leaves[deciding[0]]
-        paths = leaf.paths
-        bindings = by_path.get(paths[0]) if len(paths) == 1 else leaf.bindings(by_path)
+        bindings = by_path.get(leaf.single) if leaf.single is not None else leaf.bindings(by_path)
         if not bindings:  # left out: the clauses of its family address it, else the proposal as a whole
             found = rule.missing.get(deciding) or _missing(rule, deciding)
             clauses = (env._families or env.family_index()).get(leaf.family)
@@ -589,8 +589,7 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
     single = True  # every group one value or one absence: then every finding has the same evidence
     for i in deciding:
         leaf = leaves[i]
-        paths = leaf.paths
-        bindings = by_path.get(paths[0]) if len(paths) == 1 else leaf.bindings(by_path)
+        bindings = by_path.get(leaf.single) if leaf.single is not None else leaf.bindings(by_path)
         if not bindings:
             groups.append(leaf.absent)
             if absent is None:
@@ -1069,8 +1068,8 @@ def _sorted_by_clause(findings: list[Finding], by_clause: dict[str | None, list[
     Within a clause the order is the rules' (one finding per rule and clause), so only clauses are sorted;
     when that does not hold (a party's two files, two rules of one id, two ids of one rank) it sorts in full.
     """
-    keys = [_clause_key(c) for c in by_clause if c is not None]
-    if (len(set(keys)) < len(keys) or not all(p.unique for p in prepared)
+    ranked = sorted([(_clause_key(c), c) for c in by_clause if c is not None])  # (clause ids are distinct)
+    if (any(a[0] == b[0] for a, b in zip(ranked, ranked[1:])) or not all(p.unique for p in prepared)
             or len({p.party for p in prepared}) < len(prepared)):
         findings = sort_findings(findings)
         by_clause.clear()
@@ -1078,7 +1077,7 @@ def _sorted_by_clause(findings: list[Finding], by_clause: dict[str | None, list[
             by_clause.setdefault(finding.clause, []).append(finding)
         return findings
     out: list[Finding] = []
-    for clause in sorted((c for c in by_clause if c is not None), key=_clause_key):
+    for _, clause in ranked:
         out += by_clause[clause]
     out += by_clause.get(None, ())
     return out
