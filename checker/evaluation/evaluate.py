@@ -1017,21 +1017,26 @@ def _reading(proposal: m.Proposal) -> tuple[Environment, dict[tuple[str, str | N
         spans[(cid, None)] = clause.span
         if clause.acknowledgements:
             acknowledges = True
-        mine = [new(Binding, (a.path, a.value, cid, None, a.span.line)) for a in clause.terms]
+        terms = clause.terms
+        oid = None
         if clause.options:
             for option in clause.options:
                 spans[(cid, option.id)] = option.span
             several = several or len(clause.options) > 1
             oid = clause.options[0].id
-            mine += [new(Binding, (a.path, a.value, cid, oid, a.span.line)) for a in clause.options[0].terms]
-        if mine:
-            stated[cid] = mine
-            for b in mine:
-                found = by_path.get(b.path)
-                if found is None:
-                    by_path[b.path] = [b]
-                else:
-                    found.append(b)
+            terms = (*terms, *clause.options[0].terms)
+        if not terms:
+            continue
+        mine = []
+        for index, a in enumerate(terms):  # (loops, not comprehensions: a few terms per clause)
+            b = new(Binding, (a.path, a.value, cid, None if index < len(clause.terms) else oid, a.span.line))
+            mine.append(b)
+            found = by_path.get(a.path)
+            if found is None:
+                by_path[a.path] = [b]
+            else:
+                found.append(b)
+        stated[cid] = mine
     env.by_path, env.stated, env._families = by_path, stated, None
     return env, spans, several, acknowledges
 
@@ -1125,6 +1130,9 @@ def _choice_findings(clause: m.Clause, reader: OptionReader, spans: dict
     return per_option, dependent
 
 
+_PATH = operator.itemgetter(0)  # a Binding's path
+
+
 def _clause_results(proposal: m.Proposal, parties: list[str], reads: dict[str, frozenset[str]],
                     by_clause: dict[str | None, list[Finding]], base: Environment, choice: dict[str, Any],
                     today: dt.date | None, spans: dict) -> tuple[ClauseResult, ...]:
@@ -1144,7 +1152,7 @@ def _clause_results(proposal: m.Proposal, parties: list[str], reads: dict[str, f
             if mine is None:
                 verdicts = silent
             else:
-                paths = {b.path for b in mine}
+                paths = set(map(_PATH, mine))
                 verdicts = {party: "silent" if paths.isdisjoint(terms) else "accept" for party, terms in read}
             out.append(new_clause_result(cid, clause.title, verdicts, (), (), _NOTHING, verdicts, spans[(cid, None)]))
             continue
@@ -1156,9 +1164,11 @@ def _clause_results(proposal: m.Proposal, parties: list[str], reads: dict[str, f
             mark = 1 if f.severity == "hard" else 0
             if not f.acknowledged:
                 mark |= 2 | (mark << 2)
-                triggered += [e.path for e in f.evidence if e.clause == cid]
+                for e in f.evidence:  # (a loop, not a comprehension: most findings have one piece)
+                    if e.clause == cid:
+                        triggered.append(e.path)
             marks[f.party] = marks.get(f.party, 0) | mark
-        paths = {b.path for b in mine} if mine else _NOTHING
+        paths = set(map(_PATH, mine)) if mine else _NOTHING
         verdicts, raw = {}, {}
         for party, terms in read:
             mark = marks.get(party)
