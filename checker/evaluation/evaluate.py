@@ -951,8 +951,17 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     `set_aside`: red-line files loaded but not applied, and why.
     """
     digests = digests or {}
-    parties = sorted(redlines, key=lambda r: r.party)
-    prepared = [_prepared(r, vocabulary) for r in parties]
+    prepared: list[_Prepared] = []
+    reads: dict[str, frozenset[str]] = {}
+    infos: list[PartyInfo] = []
+    in_order = True  # the rules' order is the findings' (no two rules of one place, no party in two files)
+    for r in sorted(redlines, key=_PARTY):
+        p = _prepared(r, vocabulary)
+        prepared.append(p)
+        reads[p.party] = p.reads
+        infos.append(party_info(r, digests.get(r.party, b"")))
+        in_order = in_order and p.unique
+    in_order = in_order and len(reads) == len(prepared)
     base, spans, several, acknowledges = _reading(proposal)
     choice: dict[str, Any] = {}
     decided_by: dict[int, list[str]] = {}
@@ -988,10 +997,8 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
             by_clause[finding.clause] = [finding]
         else:
             mine.append(finding)
-    findings = _sorted_by_clause(findings, by_clause, prepared)
-    reads = {p.party: p.reads for p in prepared}
-    infos = [party_info(r, digests.get(r.party, b"")) for r in parties]
-    extra = [PartyInfo(p, p, "", 0, "") for p in at_table if p not in reads]
+    findings = _sorted_by_clause(findings, by_clause, in_order)
+    extra = [PartyInfo(p, p, "", 0, "") for p in at_table if p not in reads] if at_table else None
     if extra:  # (else already in order: the parties are sorted)
         infos += extra
         infos.sort(key=lambda i: i.id)
@@ -1041,6 +1048,9 @@ def _reading(proposal: m.Proposal) -> tuple[Environment, dict[tuple[str, str | N
     return env, spans, several, acknowledges
 
 
+_PARTY = operator.attrgetter("party")
+
+
 class _Prepared(NamedTuple):
     """What a check needs of one party's red lines, worked out once (kept with the red lines)."""
 
@@ -1067,15 +1077,14 @@ def _prepared(redlines: m.RedLines, vocabulary: m.Vocabulary) -> _Prepared:
 
 
 def _sorted_by_clause(findings: list[Finding], by_clause: dict[str | None, list[Finding]],
-                      prepared: list[_Prepared]) -> list[Finding]:
+                      in_order: bool) -> list[Finding]:
     """The findings in sort_findings' order, from each clause's findings as produced (rules already in order).
 
     Within a clause the order is the rules' (one finding per rule and clause), so only clauses are sorted;
     when that does not hold (a party's two files, two rules of one id, two ids of one rank) it sorts in full.
     """
     ranked = sorted([(_clause_key(c), c) for c in by_clause if c is not None])  # (clause ids are distinct)
-    if (any(a[0] == b[0] for a, b in zip(ranked, ranked[1:])) or not all(p.unique for p in prepared)
-            or len({p.party for p in prepared}) < len(prepared)):
+    if not in_order or any(a[0] == b[0] for a, b in zip(ranked, ranked[1:])):
         findings = sort_findings(findings)
         by_clause.clear()
         for finding in findings:  # in sorted order: each clause's findings are sorted too
