@@ -959,7 +959,13 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
         p = _prepared(r, vocabulary)
         prepared.append(p)
         reads[p.party] = p.reads
-        infos.append(party_info(r, digests.get(r.party, b"")))
+        digest = digests.get(r.party, b"")
+        info = p.infos.get(digest)
+        if info is None:
+            if len(p.infos) > 8:  # (one red-line object has one digest in practice: bounded all the same)
+                p.infos.clear()
+            info = p.infos[digest] = party_info(r, digest)
+        infos.append(info)
         in_order = in_order and p.unique
     in_order = in_order and len(reads) == len(prepared)
     base, spans, several, acknowledges = _reading(proposal)
@@ -1060,6 +1066,7 @@ class _Prepared(NamedTuple):
     crossed: Callable[[dict], list[tuple]]  # each rule of `ordered` crossed: (rule, leaf values, deciding leaves, ...)
     reads: frozenset[str]
     unique: bool  # no two rules share a place in that order
+    infos: dict[bytes, PartyInfo]  # party_info per digest source, as met
 
 
 def _prepared(redlines: m.RedLines, vocabulary: m.Vocabulary) -> _Prepared:
@@ -1071,7 +1078,7 @@ def _prepared(redlines: m.RedLines, vocabulary: m.Vocabulary) -> _Prepared:
     places = {(r.rule.severity != "hard", r.rule.id) for r in ordered}
     prepared = _Prepared(redlines.party, compiled, ordered, _crossed_function(redlines, ordered),
                          _reads(redlines, compiled),
-                         len(places) == len(ordered))
+                         len(places) == len(ordered), {})
     _remember("_prepared", redlines, (vocabulary, prepared))  # a pure function of the two: safe to keep
     return prepared
 
