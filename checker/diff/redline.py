@@ -7,31 +7,36 @@ from difflib import SequenceMatcher
 from typing import Literal
 
 from .model import Segment
-from .text import IDEOGRAPH, NUMBER, WORD
+from .text import ASCII_NUMBER, ASCII_WORD, IDEOGRAPH, NUMBER, WORD, unicode_pattern
 
 # ------------------------------------------------------------------ tokens and redlines
-_TOKEN = re.compile(
+_TOKEN = (
     r"(?P<para>[ \t]*\n[ \t]*(?:\n[ \t]*)+)"  # a blank line: a paragraph break, kept as a token
     r"|(?P<space>\s+)"  # other whitespace (including a soft line break) separates tokens
-    f"|(?P<tok>{NUMBER}|{IDEOGRAPH}|{WORD}"  # numbers whole, each ideograph alone, words of any script
+    r"|(?P<tok>{token}"  # numbers whole, each ideograph alone, words of any script
     r"|\S)")  # any other character on its own
+_UNICODE_TOKEN = f"{NUMBER}|{IDEOGRAPH}|{WORD}"
+_ASCII_TOKEN = f"{ASCII_NUMBER}|{ASCII_WORD}"  # the same tokens in ASCII text (see text.py)
 PARAGRAPH = "\n\n"
 _RUN = re.compile(r"\s+")
 _PARA = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t]*)+")
-_LEAD_TOKEN = re.compile(f"(\\s*)({NUMBER}|{IDEOGRAPH}|{WORD}|\\S)")
+_ASCII_LEAD_TOKEN = re.compile(f"(\\s*)({_ASCII_TOKEN}|\\S)")
 
 
 def tokenize(text: str) -> list[tuple[str, str]]:
     """(whitespace before, token) pairs; numbers, ids and amounts stay whole; paragraph breaks are tokens."""
+    ascii_text = text.isascii()
     if _PARA.search(text) is None:  # no blank line (most clauses): one pass in C
-        found = _LEAD_TOKEN.findall(text)
+        lead_token = _ASCII_LEAD_TOKEN if ascii_text else unicode_pattern(f"(\\s*)({_UNICODE_TOKEN}|\\S)")
+        found = lead_token.findall(text)
         out = [(" " if space else "", token) for space, token in found]
         if out and out[0][0]:
             out[0] = ("", out[0][1])
         return out
     out: list[tuple[str, str]] = []
     lead = ""
-    for match in _TOKEN.finditer(text):
+    pattern = unicode_pattern(_TOKEN.format(token=_ASCII_TOKEN if ascii_text else _UNICODE_TOKEN))
+    for match in pattern.finditer(text):
         kind = match.lastgroup
         if kind == "space":
             lead = " " if out else ""
