@@ -295,15 +295,9 @@ def front_end() -> FrontEnd | None:
 
 def front_end_data() -> dict[str, Any] | None:
     """The shipped tables when they were made from this grammar; else lark builds them (None if unsupported)."""
-    import json
-    from importlib import resources
+    from .tables import SCANNER_FORMAT, Unsupported, grammar_digest, grammar_text, scanner_data, shipped_scanner_tables
 
-    from .tables import SCANNER_FILE, SCANNER_FORMAT, Unsupported, grammar_digest, grammar_text, scanner_data
-
-    try:
-        shipped = json.loads(resources.files(__package__).joinpath(SCANNER_FILE).read_bytes())
-    except (OSError, ValueError):
-        shipped = None
+    shipped = shipped_scanner_tables()
     if isinstance(shipped, dict) and shipped.get("format") == SCANNER_FORMAT \
             and shipped.get("grammar_sha256") == grammar_digest(grammar_text()):
         return shipped["tables"]

@@ -62,6 +62,14 @@ def _shipped_tables() -> dict[str, Any] | None:
         return None
 
 
+def shipped_scanner_tables() -> Any:
+    """The parsed `scanner_tables.json` (the caller checks its format and digest), None if unreadable."""
+    try:
+        return json.loads(resources.files(__package__).joinpath(SCANNER_FILE).read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
 def _decode_int_keys(obj: dict[str, Any]) -> Any:
     if len(obj) == 1 and INT_KEYS in obj:
         return {key: value for key, value in obj[INT_KEYS]}
