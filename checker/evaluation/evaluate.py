@@ -1016,9 +1016,9 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
 
 
 def _reading(proposal: m.Proposal) -> tuple[Environment, dict[tuple[str, str | None], m.Span], bool, bool]:
-    """The draft as written (each clause's first option) and where its clauses and options start: what
-    Environment(bindings_of(proposal)) and _spans(proposal) give, in one pass over the clauses; and
-    whether some clause has several options, and whether some clause acknowledges a red line."""
+    """The draft as written (each clause's first option: Environment(bindings_of(proposal))) and where its
+    clauses and options start (by (clause, option id or None)), in one pass over the clauses; and whether
+    some clause has several options, and whether some clause acknowledges a red line."""
     several = acknowledges = False
     env = Environment.__new__(Environment)
     by_path: dict[str, list[Binding]] = {}
@@ -1102,15 +1102,6 @@ def _sorted_by_clause(findings: list[Finding], by_clause: dict[str | None, list[
         out += by_clause[clause]
     out += by_clause.get(None, ())
     return out
-
-
-def _spans(proposal: m.Proposal) -> dict[tuple[str, str | None], m.Span]:
-    spans: dict[tuple[str, str | None], m.Span] = {}
-    for clause in proposal.clauses:
-        spans[(clause.id, None)] = clause.span
-        for option in clause.options:
-            spans[(clause.id, option.id)] = option.span
-    return spans
 
 
 def _stated(clause: m.Clause, option: m.Option | None) -> list[Binding]:
