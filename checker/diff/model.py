@@ -1,9 +1,9 @@
 """The diff's data: what a DiffResult holds, and the alignment thresholds (see docs/diff.md)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property  # frozen dataclasses keep their own __dict__: fine for derived facts
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from peacecheck.checker.evaluation.results import PartyInfo, Verdict
 
@@ -30,6 +30,29 @@ SIM_TERM = {"p": 1.0, "v": 0.5, "f": 1.0}
 CONTAIN_TERM = {"p": 1.0, "v": 1.0, "f": 0.3}
 # Worst first when a clause's parts are folded into one verdict; an acknowledged crossing is shown as such.
 VERDICT_RANK = {"reject": 4, "concern": 3, "acknowledged": 2, "accept": 1, "silent": 0}
+
+
+T = TypeVar("T")
+
+
+class cached_property(Generic[T]):  # named as the functools one it replaces
+    """functools.cached_property without its lock (Python 3.11 takes one on every first read, which cost
+    more than the facts themselves on a long diff): computed once, then read from the instance's
+    __dict__ (frozen dataclasses keep one; writing it directly bypasses their __setattr__)."""
+
+    def __init__(self, function: Callable[..., T]):
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
 
 
 # ------------------------------------------------------------------ the model
@@ -247,6 +270,8 @@ def _plural(n: int, word: str) -> str:
 
 def ids_label(ids: tuple[str, ...]) -> str:
     """'6', '10, 10.a', '21.a..21.d' or '10..10.d': three or more clauses of one point as a range."""
+    if len(ids) == 1:  # most labels
+        return ids[0]
     groups: dict[str, list[str]] = {}
     for clause_id in ids:
         groups.setdefault(_family(clause_id), []).append(clause_id)

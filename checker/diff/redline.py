@@ -20,13 +20,14 @@ _ASCII_TOKEN = f"{ASCII_NUMBER}|{ASCII_WORD}"  # the same tokens in ASCII text (
 PARAGRAPH = "\n\n"
 _RUN = re.compile(r"\s+")
 _PARA = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t]*)+")
+_BLANK = re.compile(r"\n[ \t]*\n")  # found where _PARA is, and fast to look for (it starts with a literal)
 _ASCII_LEAD_TOKEN = re.compile(f"(\\s*)({_ASCII_TOKEN}|\\S)")
 
 
 def tokenize(text: str) -> list[tuple[str, str]]:
     """(whitespace before, token) pairs; numbers, ids and amounts stay whole; paragraph breaks are tokens."""
     ascii_text = text.isascii()
-    if _PARA.search(text) is None:  # no blank line (most clauses): one pass in C
+    if _BLANK.search(text) is None:  # no blank line (most clauses): one pass in C
         lead_token = _ASCII_LEAD_TOKEN if ascii_text else unicode_pattern(f"(\\s*)({_UNICODE_TOKEN}|\\S)")
         found = lead_token.findall(text)
         out = [(" " if space else "", token) for space, token in found]
@@ -58,7 +59,7 @@ def normalise(text: str) -> str:
     Inside the text a whitespace run becomes one space, or a paragraph break per blank-line group
     (a space before a break is dropped, one after it is kept, as `tokenize` does); the ends go.
     """
-    if _PARA.search(text) is None:  # no blank line: every run is a space
+    if _BLANK.search(text) is None:  # no blank line: every run is a space
         return " ".join(text.split())
     return _RUN.sub(_space, text.strip())
 

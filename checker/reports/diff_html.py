@@ -26,6 +26,7 @@ from peacecheck.checker.diff import (
     show_values,
     side,
 )
+from peacecheck.checker.diff.build import paused_collector
 from peacecheck.checker.reports.diff_text import totals
 from peacecheck.checker.reports.html import inline_assets, jinja_environment, peacecheck_version, static
 from peacecheck.checker.reports.wording import state_label
@@ -261,6 +262,11 @@ def environment():
 
 
 def render(result: DiffResult) -> str:
+    with paused_collector():  # many small strings, no cycles (see diff.build)
+        return _render(result)
+
+
+def _render(result: DiffResult) -> str:
     from markupsafe import Markup
 
     party_names = {p.id: p.name for p in result.parties}
