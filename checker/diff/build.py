@@ -193,7 +193,7 @@ def _diff(old: CheckResult, new: CheckResult) -> DiffResult:
     added = [_clause_diff(old, new, [], [j], "added", 1.0, ids, keys, rules) for j in alignment.added]
     dropped = [_clause_diff(old, new, [i], [], "dropped", 1.0, ids, keys, rules) for i in alignment.dropped]
     proposal_level = [d for p in ids for d in rule_deltas(old.proposal_findings, new.proposal_findings, p)]
-    summary = [_party_delta(info, old, new, pairs + dropped + added, proposal_level) for info in parties]
+    summary = [_party_delta(info, k, old, new, pairs + dropped + added, proposal_level) for k, info in enumerate(parties)]
     return DiffResult(_draft(old), _draft(new), parties, pairs, added, dropped, summary, proposal_level)
 
 
@@ -279,11 +279,12 @@ def _unique(key: str, keys: set[str]) -> str:
     return candidate
 
 
-def _party_delta(info: PartyInfo, old: CheckResult, new: CheckResult, diffs: list[ClauseDiff],
+def _party_delta(info: PartyInfo, k: int, old: CheckResult, new: CheckResult, diffs: list[ClauseDiff],
                  proposal_level: list[RuleDelta]) -> PartyDelta:
+    """Party `k` of the diff: its verdict is each clause diff's k-th (they follow the same order)."""
     movers, shifted = [], []
     for d in diffs:
-        v = next(v for v in d.verdicts if v.party == info.id)
+        v = d.verdicts[k]
         if v.before != v.after and {v.before, v.after} & {"reject", "concern"}:
             movers.append(Mover(d.key, d.label, d.new_title or d.old_title, v.before, v.after))
         elif v.before == v.after and any(r.change != "unchanged" for r in v.rules):

@@ -83,9 +83,10 @@ def redline(old: str, new: str) -> tuple[Segment, ...]:
         text = normalise(new)
         return (Segment("equal", text),) if text else ()
     a, b = tokenize(old), tokenize(new)
-    if [t for _, t in a] == [t for _, t in b]:
+    words_a, words_b = [t for _, t in a], [t for _, t in b]
+    if words_a == words_b:
         return (Segment("equal", _join(b), _join(a) if _join(a) != _join(b) else None),) if b else ()
-    matcher = SequenceMatcher(None, [t for _, t in a], [t for _, t in b], autojunk=False)
+    matcher = SequenceMatcher(None, words_a, words_b, autojunk=False)
     if matcher.ratio() < 0.2:  # hardly anything in common: a clean replacement reads better than confetti
         codes = [("replace", 0, len(a), 0, len(b))]
     else:

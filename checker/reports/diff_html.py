@@ -14,6 +14,7 @@ long draft. Every input string goes through `text()`, which escapes it exactly a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from peacecheck.checker.diff import (
     ClauseDiff,
@@ -77,6 +78,7 @@ def text(value: str) -> str:
             .replace("'", "&#39;"))
 
 
+@cache  # a handful of verdicts, a chip per party and clause
 def chip(v: str | None) -> str:
     return f'<span class="chip v-{v or "absent"}">{state_label(v).symbol} {state_label(v).word}</span>'
 
