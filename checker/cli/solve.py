@@ -15,7 +15,7 @@ from peacecheck.checker.cli.shell import (
     write_output,
 )
 from peacecheck.checker.cli.whatif import what_if_options
-from peacecheck.checker.negotiation.model import DEFAULT_TIME_LIMIT
+from peacecheck.checker.negotiation.limits import DEFAULT_TIME_LIMIT
 from peacecheck.checker.reports.formats import FORMATS
 
 SOLVE_FORMATS = FORMATS["solve"]

@@ -14,7 +14,7 @@ COUNT_CAP = 1_000  # acceptable packages are counted up to this many ...
 COUNT_EFFORT = 0.05  # ... or until CP-SAT has spent this much deterministic time (reproducible, unlike seconds)
 MUS_SOLVE_BUDGET = 600  # feasibility checks spent on finding several conflict sets
 OPTIMISE_WORKERS = 1  # one worker: the same answer on every machine (the LP relaxation does the proving)
-DEFAULT_TIME_LIMIT = 60.0  # seconds `solve` may spend before it reports what it has proved so far
+from peacecheck.checker.negotiation.limits import DEFAULT_TIME_LIMIT  # noqa: E402,F401  (re-exported)
 RECHECK_LIMIT = 50  # packages the checker may turn down (acknowledged red lines) before giving up
 Lit = Any  # a CP-SAT literal, or True / False when the value is known without solving
 
