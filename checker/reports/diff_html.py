@@ -88,14 +88,21 @@ def move(before: str | None, after: str | None) -> str:
 
 
 def redline_html(segments: tuple[Segment, ...], which: str = "both") -> str:
+    """What `pieces` gives, as markup, without a Piece per segment (the lead is spaces: nothing to escape)."""
+    shown = segments if which == "both" else side(segments, which)  # type: ignore[arg-type]
     out = []
-    for p in pieces(segments, which):
-        core = text(p.core)
-        if p.op == "delete":
-            core = f"<del>{core}</del>"
-        elif p.op == "insert":
-            core = f"<ins>{core}</ins>"
-        out.append(text(p.lead) + core)
+    previous = ""
+    for s in shown:
+        core = s.text.lstrip(" ")
+        lead = s.text[: len(s.text) - len(core)]
+        op = s.op
+        if op == "delete":
+            out.append(f"{lead}<del>{text(core)}</del>")
+        elif op == "insert":
+            out.append(f"{lead or (' ' if previous == 'delete' else '')}<ins>{text(core)}</ins>")
+        else:
+            out.append(lead + text(core))
+        previous = op
     return "".join(out)
 
 
@@ -137,17 +144,18 @@ def truncate(value: str, length: int) -> str:
 def overview_rows(result: DiffResult) -> str:
     """The rows of the clause-by-clause table."""
     parties = [p.id for p in result.parties]
+    escaped = [text(party) for party in parties]  # once, not once per row
     out = []
     for d in result.pairs:
         old_title = f'<span class="oldt">{text(truncate(d.old_title, 90))}</span>' if d.title_changed else ""
         cells = []
-        for party, v in zip(parties, d.verdicts):
+        for party, shown, v in zip(parties, escaped, d.verdicts):
             v = v if v.party == party else verdict_of(d, party)
             if v.before != v.after:
-                cells.append(f'<td class="v moved" data-party="{text(party)}">{chip(v.before)}<br>'
+                cells.append(f'<td class="v moved" data-party="{shown}">{chip(v.before)}<br>'
                              f'<span class="to">→</span>{chip(v.after)}</td>')
             else:
-                cells.append(f'<td class="v" data-party="{text(party)}">{chip(v.after)}</td>')
+                cells.append(f'<td class="v" data-party="{shown}">{chip(v.after)}</td>')
         out.append(
             f'      <tr class="{"changed" if d.changed else "unchanged"}" data-key="{text(d.key)}">\n'
             f'        <th scope="row" class="ids">{text(ids_label(d.old_ids))}</th><td class="ids">'
@@ -254,6 +262,7 @@ def unmatched(result: DiffResult, party_names: dict[str, str]) -> str:
     return "".join(out)
 
 
+@cache  # one environment, so its compiled template is reused by every later page of the process
 def environment():
     from markupsafe import Markup
 
