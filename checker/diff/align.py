@@ -413,8 +413,16 @@ class Index:
                     into[f].append((k, v / norm))
         self.postings = {c: {f: p for f, p in found.items() if len(p) <= self.limit}
                          for c, found in postings.items()}
+        self._asked: dict[int, tuple[Profile, list[Profile]]] = {}
 
     def candidates(self, q: Profile) -> list[Profile]:
+        """The likely partners of `q` (asked again by _attach for the clauses left over: answered once)."""
+        found = self._asked.get(id(q))
+        if found is None or found[0] is not q:
+            found = self._asked[id(q)] = (q, self._candidates(q))  # q kept: its id is not reused meanwhile
+        return found[1]
+
+    def _candidates(self, q: Profile) -> list[Profile]:
         acc: dict[int, float] = defaultdict(float)
         for component, w in WEIGHTS.items():
             index = self.postings[component]
