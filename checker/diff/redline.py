@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
+from itertools import chain
 from typing import Literal
 
 from .model import Segment
@@ -105,7 +106,7 @@ def redline(old: str, new: str) -> tuple[Segment, ...]:
 
 
 def _join(tokens: list[tuple[str, str]]) -> str:
-    return "".join(lead + token for lead, token in tokens)
+    return "".join(chain.from_iterable(tokens))  # lead, token, lead, token, ... in one C-level pass
 
 
 def _absorb_short_equals(codes: list[tuple], a: list[tuple[str, str]]) -> list[tuple]:
