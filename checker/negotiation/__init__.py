@@ -50,8 +50,6 @@ _HOME: dict[str, str] = {
     "shrink": "conflicts",
     "conflict_sets": "conflicts",
     "describe_conflict": "conflicts",
-    "conflict_words": "conflicts",
-    "clause_words": "conflicts",
     "read_draft": "draft",
     "fix_draft": "draft",
     "solve": "analysis",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .cpsat import CompiledRule, Problem, Solvable
-from .model import MUS_SOLVE_BUDGET, ClauseRef, Conflict, RuleRef
+from .model import MUS_SOLVE_BUDGET, ClauseRef, Conflict
 
 
 # ------------------------------------------------------------------ conflicts: minimal unsatisfiable sets
@@ -62,27 +62,4 @@ def describe_conflict(problem: Problem, rules: list[CompiledRule]) -> Conflict:
     read = set().union(*(r.reads for r in rules))
     clauses = tuple(ClauseRef(c.id, c.title) for c in problem.proposal.clauses if c.id in read)
     contested = tuple(c for c in clauses if sum(c.id in r.reads for r in rules) > 1) if len(rules) > 1 else clauses
-    return Conflict(refs, clauses, conflict_words(refs, contested or clauses), contested)
-
-
-def conflict_words(refs: tuple[RuleRef, ...], clauses: tuple[ClauseRef, ...]) -> str:
-    """'Russia RU-TERR-1 'Donbas ...' vs Ukraine UA-TERR-1 '...' on clause 14 (Territory)'."""
-    by_party: dict[str, list[RuleRef]] = {}
-    for ref in refs:
-        by_party.setdefault(ref.party, []).append(ref)
-    sides = [f"{group[0].party_name} " + " and ".join(f"{r.rule} '{r.title}'" for r in group)
-             for group in by_party.values()]
-    if len(refs) == 1:
-        if not clauses:
-            return f"{sides[0]} is crossed whatever the options: no clause states what it needs"
-        return f"{sides[0]} is crossed whatever the options, on {clause_words(clauses)}"
-    joined = " vs ".join(sides) if len(sides) > 1 else sides[0] + " cannot all be met"
-    return joined + (f" on {clause_words(clauses)}" if clauses else "")
-
-
-def clause_words(clauses: tuple[ClauseRef, ...]) -> str:
-    if len(clauses) == 1:
-        return f"clause {clauses[0].id} ({clauses[0].title})"
-    return "clauses " + ", ".join(c.id for c in clauses)
-
-
+    return Conflict(refs, clauses, contested)

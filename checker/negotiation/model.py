@@ -15,6 +15,7 @@ COUNT_EFFORT = 0.05  # ... or until CP-SAT has spent this much deterministic tim
 MUS_SOLVE_BUDGET = 600  # feasibility checks spent on finding several conflict sets
 OPTIMISE_WORKERS = 1  # one worker: the same answer on every machine (the LP relaxation does the proving)
 from peacecheck.checker.negotiation.limits import DEFAULT_TIME_LIMIT  # noqa: E402,F401  (re-exported)
+
 RECHECK_LIMIT = 50  # packages the checker may turn down (acknowledged red lines) before giving up
 Lit = Any  # a CP-SAT literal, or True / False when the value is known without solving
 
@@ -42,9 +43,6 @@ class RuleRef:
     @property
     def key(self) -> tuple[str, str]:
         return (self.party, self.rule)
-
-    def words(self) -> str:
-        return f"{self.party_name} {self.rule} '{self.title}'"
 
 
 @dataclass(frozen=True)
@@ -103,7 +101,6 @@ class Conflict:
 
     rules: tuple[RuleRef, ...]
     clauses: tuple[ClauseRef, ...]  # the clauses whose terms these red lines read
-    summary: str
     contested: tuple[ClauseRef, ...] = ()  # the clauses two or more of them read (all of `clauses` for one rule)
 
     @property

@@ -8,6 +8,7 @@ from typing import Any
 
 from peacecheck.checker.negotiation import Conflict, DraftFix, Package, PartyVerdict, RuleRef, SolveResult
 from peacecheck.checker.negotiation.lint import LintReport, LintWarning
+from peacecheck.checker.reports import wording
 from peacecheck.checker.reports.check_json import dumps
 from peacecheck.dsl.models import format_number
 
@@ -139,7 +140,7 @@ def _conflicts(conflicts: list[Conflict]) -> list[str]:
     lines = ["No package is acceptable to every party.",
              "Conflicting red lines (each set is minimal: drop any one of its red lines and the rest can be met):"]
     for i, conflict in enumerate(conflicts, 1):
-        lines.append(f"  {i}. {conflict.summary}")
+        lines.append(f"  {i}. {wording.conflict_sentence(conflict)}")
         for r in conflict.rules:
             lines.append(f"       {r.party} {r.rule} ({r.severity} {r.kind}) at {r.file}:{r.line}")
     return lines + [""]
@@ -159,7 +160,7 @@ def _draft(fix: DraftFix) -> list[str]:
                                               for v in blocked))
     if fix.relax:
         lines.append(f"  No switch of options suffices. Fewest red lines to relax ({len(fix.relax)}):")
-        lines += [f"    {r.words()}" for r in fix.relax]
+        lines += [f"    {wording.rule_ref_words(r)}" for r in fix.relax]
         for alt in fix.alternatives:
             lines.append("    or instead: " + ", ".join(f"{r.party} {r.rule}" for r in alt))
     lines += _switches(fix)
@@ -221,7 +222,7 @@ def result_dict(result: SolveResult) -> dict[str, Any]:
                   "soft_rules": result.soft_rules},
         "feasible": result.feasible,
         "packages": [package_dict(p) for p in result.packages],
-        "conflicts": [{"summary": c.summary, "parties": list(c.parties), "rules": [rule_dict(r) for r in c.rules],
+        "conflicts": [{"summary": wording.conflict_sentence(c), "parties": list(c.parties), "rules": [rule_dict(r) for r in c.rules],
                        "clauses": [{"id": x.id, "title": x.title} for x in c.clauses],
                        "contested": [x.id for x in c.contested]} for c in result.conflicts],
         "draft": draft_dict(result.draft) if result.draft is not None else None,

@@ -185,3 +185,35 @@ def outcome(result: Any) -> tuple[str, str]:
 def legend_text() -> str:
     """The terminal matrix's legend."""
     return "Legend: " + ", ".join(f"{label.text} = {label.meaning}" for label in STATES.values())
+
+
+# ------------------------------------------------------------------ solve
+def rule_ref_words(ref: Any) -> str:
+    """`Russia RU-TERR-1 'Donbas is Russian'`."""
+    return f"{ref.party_name} {ref.rule} '{ref.title}'"
+
+
+def conflict_sentence(conflict: Any) -> str:
+    """One sentence for a conflict set: who is against whom, on which clauses."""
+    return conflict_words(conflict.rules, conflict.contested or conflict.clauses)
+
+
+def conflict_words(refs: tuple[Any, ...], clauses: tuple[Any, ...]) -> str:
+    """'Russia RU-TERR-1 'Donbas ...' vs Ukraine UA-TERR-1 '...' on clause 14 (Territory)'."""
+    by_party: dict[str, list[Any]] = {}
+    for ref in refs:
+        by_party.setdefault(ref.party, []).append(ref)
+    sides = [f"{group[0].party_name} " + " and ".join(f"{r.rule} '{r.title}'" for r in group)
+             for group in by_party.values()]
+    if len(refs) == 1:
+        if not clauses:
+            return f"{sides[0]} is crossed whatever the options: no clause states what it needs"
+        return f"{sides[0]} is crossed whatever the options, on {clause_words(clauses)}"
+    joined = " vs ".join(sides) if len(sides) > 1 else sides[0] + " cannot all be met"
+    return joined + (f" on {clause_words(clauses)}" if clauses else "")
+
+
+def clause_words(clauses: tuple[Any, ...]) -> str:
+    if len(clauses) == 1:
+        return f"clause {clauses[0].id} ({clauses[0].title})"
+    return "clauses " + ", ".join(c.id for c in clauses)
