@@ -11,6 +11,7 @@ from peacecheck.checker.cli import whatif
 from peacecheck.checker.cli.shell import (
     EXIT_OK,
     colour_option,
+    judging_options,
     run_guarded,
     use_colour,
     write_output,
@@ -34,12 +35,7 @@ def format_for(output: str | None, fmt: str | None = None) -> str:
 @click.option("-o", "--output", metavar="FILE", help="Write the diff to FILE (atomically) instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format. Default: text, or what the -o file's extension implies (.html, .md, .json).")
-@click.option("--redlines", multiple=True, metavar="PATH",
-              help="A red-line file or folder (repeatable), used for both drafts. Default: the redlines/ folder "
-                   "above NEW.")
-@click.option("--party", "parties", multiple=True, metavar="ID", help="Only this party (repeatable).")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-              help="The date acknowledgements expire against, in both drafts (default: today).")
+@judging_options("both drafts", "NEW")
 @what_if_options
 @colour_option
 @watch_option

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from peacecheck.checker.cli.shell import EXIT_OK, format_for, run_guarded, use_colour, write_output
+from peacecheck.checker.cli.shell import EXIT_OK, format_for, judging_options, run_guarded, use_colour, write_output
 from peacecheck.checker.reports.formats import FORMATS as REGISTRY
 
 FORMATS = tuple(sorted(REGISTRY["history"]))
@@ -18,12 +18,7 @@ FORMATS = tuple(sorted(REGISTRY["history"]))
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically); the extension picks the format.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format. Default: text, or what the -o file's extension implies (.html, .md, .json).")
-@click.option("--redlines", multiple=True, metavar="PATH",
-              help="A red-line file or folder (repeatable), used for every draft. Default: the redlines/ folder "
-                   "above the first draft.")
-@click.option("--party", "parties", multiple=True, metavar="ID", help="Only this party (repeatable).")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-              help="The date acknowledgements expire against, in every draft (default: today).")
+@judging_options("every draft", "the first draft")
 def history(drafts: tuple[str, ...], output: str | None, fmt: str | None, redlines: tuple[str, ...],
             parties: tuple[str, ...], today) -> None:
     """Follow a round of drafts: order them by their `revises` links (then dates), check each against

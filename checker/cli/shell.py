@@ -111,6 +111,22 @@ def last_line(text: str) -> str:
     return (lines[-1] + "\n") if lines else ""
 
 
+def judging_options(drafts: str, found_above: str):
+    """--redlines, --party and --today, the same in every command that judges drafts against red lines.
+
+    `drafts` says which drafts they apply to ("both drafts"), `found_above` where the default red
+    lines are found ("NEW")."""
+    def decorate(f):
+        f = click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+                         help=f"The date acknowledgements expire against, in {drafts} (default: today).")(f)
+        f = click.option("--party", "parties", multiple=True, metavar="ID",
+                         help="Only this party (repeatable), at the table or not.")(f)
+        return click.option("--redlines", multiple=True, metavar="PATH",
+                            help=f"A red-line file or folder (repeatable), used for {drafts}. Default: the config's "
+                                 f"`redlines`, else the redlines/ folder above {found_above}.")(f)
+    return decorate
+
+
 def quiet_option(f):
     return click.option("-q", "--quiet", is_flag=True,
                         help="Print only the result line (and errors); reports written with -o are unchanged.")(f)

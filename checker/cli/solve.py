@@ -9,6 +9,7 @@ from peacecheck.checker.cli.shell import (
     EXIT_OK,
     EXIT_REJECTED,
     format_for,
+    judging_options,
     last_line,
     quiet_option,
     run_guarded,
@@ -23,9 +24,7 @@ SOLVE_FORMATS = FORMATS["solve"]
 
 @click.command()
 @click.argument("proposal", type=click.Path(dir_okay=False))
-@click.option("--redlines", multiple=True, metavar="PATH",
-              help="A red-line file or folder (repeatable). Default: the redlines/ folder above the proposal.")
-@click.option("--party", "parties", multiple=True, metavar="ID", help="Only this party's red lines (repeatable).")
+@judging_options("the proposal and the draft to repair", "the proposal")
 @click.option("--top", type=click.IntRange(1, 100), default=5, show_default=True,
               help="How many packages (or conflict sets, or alternative relaxations) to show.")
 @click.option("--from", "draft", metavar="DRAFT", type=click.Path(dir_okay=False),
@@ -34,8 +33,6 @@ SOLVE_FORMATS = FORMATS["solve"]
               help="Report format. Default: text, or what the -o file's extension implies (.html, .json).")
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout.")
 @quiet_option
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-              help="The date acknowledgements expire against, as in `check` (default: today).")
 @click.option("--time-limit", type=click.FloatRange(min=0), default=DEFAULT_TIME_LIMIT, show_default=True,
               metavar="SECONDS", help="How long the solver may take; when it runs out, the report says what stands "
                                       "proved (packages found, whether each is the best, conflicts isolated).")

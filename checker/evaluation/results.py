@@ -101,17 +101,11 @@ class SetAside:
     reason: Literal["not_at_table"] = "not_at_table"
 
 
-@dataclass(frozen=True)
-class OptionResult:
-    id: str
-    title: str
-    verdicts: Mapping[str, Verdict]
-    findings: tuple[Finding, ...]
-    default: bool = False
-    raw_verdicts: Mapping[str, Verdict] = field(default_factory=dict)
+class _Cells:
+    """What a clause or an option shows per party: `acknowledged` where only acknowledged crossings decide."""
 
-    def __post_init__(self) -> None:
-        _freeze_verdicts(self)
+    verdicts: Mapping[str, Verdict]
+    raw_verdicts: Mapping[str, Verdict]
 
     def state(self, party: str) -> State:
         return state_of(self.verdicts[party], self.raw_verdicts.get(party, self.verdicts[party]))
@@ -122,7 +116,20 @@ class OptionResult:
 
 
 @dataclass(frozen=True)
-class ClauseResult:
+class OptionResult(_Cells):
+    id: str
+    title: str
+    verdicts: Mapping[str, Verdict]
+    findings: tuple[Finding, ...]
+    default: bool = False
+    raw_verdicts: Mapping[str, Verdict] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _freeze_verdicts(self)
+
+
+@dataclass(frozen=True)
+class ClauseResult(_Cells):
     id: str
     title: str
     verdicts: Mapping[str, Verdict]  # acknowledged crossings do not count (exit codes, diff, solve read these)
@@ -134,13 +141,6 @@ class ClauseResult:
 
     def __post_init__(self) -> None:
         _freeze_verdicts(self)
-
-    def state(self, party: str) -> State:
-        return state_of(self.verdicts[party], self.raw_verdicts.get(party, self.verdicts[party]))
-
-    @property
-    def states(self) -> dict[str, State]:
-        return {party: self.state(party) for party in self.verdicts}
 
 
 def _freeze_verdicts(result: "OptionResult | ClauseResult") -> None:
