@@ -1,11 +1,9 @@
 """The diff itself: term changes, verdict deltas, and `diff(old, new)` putting them together."""
 from __future__ import annotations
 
-import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
 from peacecheck.checker.evaluation.results import (
     CheckResult,
@@ -31,6 +29,7 @@ from .model import (
     TermChange,
     TermValue,
     _shown,
+    paused_collector,
 )
 from .redline import PARAGRAPH, redline
 
@@ -167,19 +166,6 @@ def diff(old: CheckResult, new: CheckResult) -> DiffResult:
     """Compare two checked drafts (checked against the same red lines)."""
     with paused_collector():
         return _diff(old, new)
-
-
-@contextmanager
-def paused_collector() -> Iterator[None]:
-    """No cyclic garbage collection inside: the diff makes many small objects and no cycles, and with two
-    parsed drafts alive each collector pass walks them all (a tenth of a long diff's time). Restored after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _diff(old: CheckResult, new: CheckResult) -> DiffResult:

@@ -27,7 +27,7 @@ from peacecheck.checker.diff import (
     show_values,
     side,
 )
-from peacecheck.checker.diff.build import paused_collector
+from peacecheck.checker.diff.model import paused_collector
 from peacecheck.checker.reports.diff_text import totals
 from peacecheck.checker.reports.html import inline_assets, jinja_environment, peacecheck_version, static
 from peacecheck.checker.reports.wording import state_label
@@ -273,7 +273,7 @@ def environment():
 
 
 def render(result: DiffResult) -> str:
-    with paused_collector():  # many small strings, no cycles (see diff.build)
+    with paused_collector():  # many small strings, no cycles (see diff.model)
         return _render(result)
 
 
