@@ -24,6 +24,7 @@ from peacecheck.checker.diff import (
 from peacecheck.checker.evaluation.evaluate import check
 from peacecheck.checker.files import DiskLoader, load_inputs
 from peacecheck.checker.reports.diff_text import render_json, render_markdown, render_text
+from peacecheck.checker.reports.wording import rule_change  # a rule's move, in words
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "diff"
@@ -226,10 +227,10 @@ def test_verdict_deltas_of_the_merged_territory_clause():
     d = pairs_by_ids(fixture_diff("base", "edited"))[(("3.a", "3.b", "3.c"), ("3",))]
     north, south = verdict(d, "north"), verdict(d, "south")
     assert (north.before, north.after) == ("reject", "accept")
-    assert [(r.rule, r.change, r.label) for r in north.rules] == [
+    assert [(r.rule, r.change, rule_change(r)) for r in north.rules] == [
         ("N-TERR-1", "resolved", "objection resolved"), ("N-TERR-2", "resolved", "objection resolved")]
     assert (south.before, south.after) == ("accept", "reject")
-    assert [(r.rule, r.label) for r in south.rules] == [("S-TERR-1", "objection new"),
+    assert [(r.rule, rule_change(r)) for r in south.rules] == [("S-TERR-1", "objection new"),
                                                         ("S-ZONE-1", "concern added")]
 
 
@@ -237,10 +238,10 @@ def test_unchanged_and_removed_concerns():
     result = fixture_diff("base", "edited")
     elections = verdict(pairs_by_ids(result)[(("6",), ("6",))], "north")
     assert (elections.before, elections.after) == ("concern", "silent")
-    assert [(r.rule, r.label) for r in elections.rules] == [("N-ELEC-1", "concern removed")]
+    assert [(r.rule, rule_change(r)) for r in elections.rules] == [("N-ELEC-1", "concern removed")]
     amnesty = verdict(result.dropped[0], "north")
     assert (amnesty.before, amnesty.after) == ("concern", None)
-    assert [r.label for r in amnesty.rules] == ["concern removed"]
+    assert [rule_change(r) for r in amnesty.rules] == ["concern removed"]
     same = fixture_diff("base", "base").pairs[0]
     assert all(r.change == "unchanged" for v in same.verdicts for r in v.rules)
 

@@ -2,7 +2,57 @@
 
 Pure: two CheckResults in, a DiffResult out (see docs/diff.md). model -> redline -> align -> build.
 """
-from peacecheck.checker.diff.model import DIFF_SCHEMA_VERSION, Method, Op, RuleChange, ID_MIN, ID_SAME, ID_BONUS, CONTENT_MIN, STRONG, ATTACH_MIN, ATTACH_WORDS_MIN, ATTACH_FAMILY_MIN, CANDIDATES, WEIGHTS, SIM_TERM, CONTAIN_TERM, VERDICT_RANK, Segment, TermValue, TermChange, RuleDelta, PartyVerdict, ClauseDiff, Mover, PartyDelta, DraftInfo, DiffResult, ids_label, _family  # noqa: F401
-from peacecheck.checker.diff.redline import PARAGRAPH, tokenize, redline, side  # noqa: F401
-from peacecheck.checker.diff.align import STOPWORDS, STEM, words, prose, term_values, Vector, Features, Profile, Profiler, Profiles, profiles, similarity, contained, containment, Match, Alignment, Edge, align, Index  # noqa: F401
-from peacecheck.checker.diff.build import term_changes, show_values, rule_deltas, diff, diff_drafts, anchor  # noqa: F401
+from peacecheck.checker.diff.align import (  # noqa: F401
+    STEM,
+    STOPWORDS,
+    Alignment,
+    Edge,
+    Features,
+    Index,
+    Match,
+    Profile,
+    Profiler,
+    Profiles,
+    Vector,
+    align,
+    contained,
+    containment,
+    profiles,
+    prose,
+    similarity,
+    term_values,
+    words,
+)
+from peacecheck.checker.diff.build import anchor, diff, diff_drafts, rule_deltas, show_values, term_changes  # noqa: F401
+from peacecheck.checker.diff.model import (  # noqa: F401
+    ATTACH_FAMILY_MIN,
+    ATTACH_MIN,
+    ATTACH_WORDS_MIN,
+    CANDIDATES,
+    CONTAIN_TERM,
+    CONTENT_MIN,
+    DIFF_SCHEMA_VERSION,
+    ID_BONUS,
+    ID_MIN,
+    ID_SAME,
+    SIM_TERM,
+    STRONG,
+    VERDICT_RANK,
+    WEIGHTS,
+    ClauseDiff,
+    DiffResult,
+    DraftInfo,
+    Method,
+    Mover,
+    Op,
+    PartyDelta,
+    PartyVerdict,
+    RuleChange,
+    RuleDelta,
+    Segment,
+    TermChange,
+    TermValue,
+    _family,
+    ids_label,
+)
+from peacecheck.checker.diff.redline import PARAGRAPH, redline, side, tokenize  # noqa: F401

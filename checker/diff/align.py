@@ -24,10 +24,10 @@ from .model import (
     Method,
     TermValue,
     _family,
-    _shown,
 )
 from .redline import PARAGRAPH
 from .text import STEM, STOPWORDS, Stems, content_words  # noqa: F401 (STEM, STOPWORDS: public API)
+
 
 # ------------------------------------------------------------------ clause profiles
 def words(text: str, stems: Stems | None = None) -> list[str]:

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 from peacecheck.checker.evaluation.results import (
     CheckResult,
-    ClauseResult,
     Finding,
     PartyInfo,
     Verdict,

@@ -104,14 +104,6 @@ class RuleDelta:
     severity: Literal["hard", "soft"]
     change: RuleChange
 
-    @property
-    def label(self) -> str:
-        """'objection new', 'objection resolved', 'concern added', 'concern removed', ... ."""
-        if self.severity == "hard":
-            return "objection " + self.change
-        return "concern " + {"new": "added", "resolved": "removed", "acknowledged": "acknowledged",
-                             "unchanged": "unchanged"}[self.change]
-
 
 @dataclass(frozen=True)
 class PartyVerdict:

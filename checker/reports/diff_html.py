@@ -30,7 +30,7 @@ from peacecheck.checker.diff import (
 from peacecheck.checker.diff.model import paused_collector
 from peacecheck.checker.reports.diff_text import totals
 from peacecheck.checker.reports.html import inline_assets, jinja_environment, peacecheck_version, static
-from peacecheck.checker.reports.wording import state_label
+from peacecheck.checker.reports.wording import rule_change, state_label
 
 METHOD = {"id": "same id", "id+content": "same id, reworded", "content": "by content", "split": "split",
           "merged": "merged", "added": "added", "dropped": "dropped"}
@@ -119,7 +119,7 @@ def values(vals: tuple[TermValue, ...]) -> str:
 
 
 def rule_items(rules: tuple[RuleDelta, ...], only_changed: bool = True) -> str:
-    return "".join(f'<li class="c-{r.change}"><span class="lead">{text(r.label)}</span><code>{text(r.rule)}</code> '
+    return "".join(f'<li class="c-{r.change}"><span class="lead">{text(rule_change(r))}</span><code>{text(r.rule)}</code> '
                    f"{text(r.title)}</li>\n" for r in rules if r.change != "unchanged" or not only_changed)
 
 

@@ -50,7 +50,7 @@ def term_line(t: TermChange) -> str:
 
 
 def rule_line(r: RuleDelta) -> str:
-    return f"{r.label}: {r.rule} {r.title}"
+    return f"{wording.rule_change(r)}: {r.rule} {r.title}"
 
 
 def totals(result: DiffResult) -> dict[str, int]:
@@ -199,7 +199,7 @@ def clause_data(d: ClauseDiff) -> dict[str, Any]:
 
 def rule_data(r: RuleDelta) -> dict[str, Any]:
     return {"party": r.party, "rule": r.rule, "title": r.title, "severity": r.severity, "change": r.change,
-            "label": r.label}
+            "label": wording.rule_change(r)}
 
 
 def result_data(result: DiffResult) -> dict[str, Any]:

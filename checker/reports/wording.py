@@ -187,6 +187,15 @@ def legend_text() -> str:
     return "Legend: " + ", ".join(f"{label.text} = {label.meaning}" for label in STATES.values())
 
 
+# ------------------------------------------------------------------ diff
+def rule_change(delta: Any) -> str:
+    """How a red line moved between two drafts: 'objection new', 'objection resolved', 'concern added', ..."""
+    if delta.severity == "hard":
+        return "objection " + delta.change
+    return "concern " + {"new": "added", "resolved": "removed", "acknowledged": "acknowledged",
+                         "unchanged": "unchanged"}[delta.change]
+
+
 # ------------------------------------------------------------------ solve
 def rule_ref_words(ref: Any) -> str:
     """`Russia RU-TERR-1 'Donbas is Russian'`."""
