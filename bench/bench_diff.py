@@ -2,6 +2,7 @@
 
     python bench/bench_diff.py [--sizes 200 2000] [--seed 7] [--rounds 3] [--htmldiff-timeout 600] [--keep DIR]
     python bench/bench_diff.py --quick      # 800 and 2000 clauses, 3 rounds: the two goals of issue 12
+    python bench/bench_diff.py --quick --page-sha   # also a SHA-256 of each size's page: before and after a speed-up
 
 The drafts use the repository's vocabulary and red lines. The new draft renumbers most clauses
 (drops and additions shift every later number), edits the words and terms of about one clause in
@@ -18,6 +19,7 @@ HtmlDiff().make_file on the two files' own lines. Medians of --rounds. Not a uni
 from __future__ import annotations
 
 import argparse
+import hashlib
 import multiprocessing
 import os
 import random
@@ -330,7 +332,10 @@ def bench(size: int, seed: int, folder: Path, limit: float, rounds: int = 3, wit
              for j in mt.new}
     precision = len(found & truth) / max(1, len(found))
     recall = len(found & truth) / max(1, len(truth))
-    return {"size": size, "old": len(a.proposal.clauses), "new": len(b.proposal.clauses), "words": words,
+    # The page names the drafts' files, which live in a temporary folder: hashed without it, so the digest
+    # of one seed and size is the same on every run and changes only if the diff's output does.
+    page_sha = hashlib.sha256(page.replace(str(project), "<project>").encode()).hexdigest()
+    return {"size": size, "page_sha": page_sha, "old": len(a.proposal.clauses), "new": len(b.proposal.clauses), "words": words,
             "lines": len(old_lines) + len(new_lines), "parse": t_parse, "check": t_check, "align": t_align,
             "diff": t_diff, "html": t_html, "core": t_core, "page_kb": len(page.encode()) // 1024,
             "htmldiff": t_ref, "htmldiff_kb": ref_size // 1024, "cli": t_cli, "htmldiff_files": t_ref_files,
@@ -348,6 +353,8 @@ def main() -> None:
     parser.add_argument("--htmldiff-timeout", type=float, default=600.0)
     parser.add_argument("--keep", type=Path, help="Write the generated drafts here and keep them.")
     parser.add_argument("--quick", action="store_true", help="--sizes 800 2000 --rounds 3")
+    parser.add_argument("--page-sha", action="store_true",
+                        help="Print a SHA-256 of each size's HTML page (a speed-up must leave it unchanged).")
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.rounds = [800, 2000], 3
@@ -379,6 +386,9 @@ def main() -> None:
               f"{r['added']} added ({r['true_added']} true), {r['dropped']} dropped ({r['true_dropped']} true); "
               f"clause links precision {r['precision']:.3f}, recall {r['recall']:.3f}; "
               f"HtmlDiff page {r['htmldiff_kb']} kB")
+    if args.page_sha:
+        for r in rows:
+            print(f"page sha256, {r['size']} clauses (seed {args.seed}): {r['page_sha']}")
     print()
     for r in rows:
         if r["htmldiff"] is not None:
