@@ -342,34 +342,61 @@ def align(old: m.Proposal, new: m.Proposal) -> Alignment:
 
 def signature(clause: m.Clause) -> tuple:
     """What must agree for two clauses to be the same clause: title, prose (spacing aside), terms, tags, status."""
+    title, *rest = _without_text(clause)
+    return title, _squashed(clause.text), *rest
+
+
+def _squashed(text: str) -> str:
+    return " ".join(text.split()) if text else ""
+
+
+def _without_text(clause: m.Clause) -> tuple:
+    """The signature but the clause's own prose: cheap to build, and it already tells most clauses apart."""
     def terms(assignments) -> tuple:
         return tuple(sorted((a.path, a.value.kind, repr(a.value.raw)) for a in assignments))
 
-    options = tuple((o.id, o.title, " ".join(o.text.split()) if o.text else "", terms(o.terms))
-                    for o in clause.options)
-    return (clause.title, " ".join(clause.text.split()) if clause.text else "", terms(clause.terms), options,
-            tuple(sorted(clause.tags)), clause.status)
+    options = tuple((o.id, o.title, _squashed(o.text), terms(o.terms)) for o in clause.options)
+    return (clause.title, terms(clause.terms), options, tuple(sorted(clause.tags)), clause.status)
 
 
 def _identical(old: m.Proposal, new: m.Proposal) -> list[Match]:
     """Clauses whose title, prose, terms, tags and status are the same on both sides (and unique there).
 
     Matched first and for certain: most clauses of a revision are unchanged, and this spares them the
-    candidate search and even their profiles.
+    candidate search and even their profiles. Clauses are grouped by their signature without the prose
+    first: when a group holds one clause on each side, equal prose (the usual case) needs no re-spacing.
     """
-    def signatures(proposal: m.Proposal) -> dict[tuple, list[int]]:
+    def groups(proposal: m.Proposal) -> dict[tuple, list[int]]:
         found: dict[tuple, list[int]] = defaultdict(list)
         for i, c in enumerate(proposal.clauses):
-            found[signature(c)].append(i)
+            found[_without_text(c)].append(i)
         return found
 
-    before, after = signatures(old), signatures(new)
+    def by_prose(clauses: list[m.Clause], positions: list[int]) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = defaultdict(list)
+        for i in positions:
+            found[_squashed(clauses[i].text)].append(i)
+        return found
+
+    before, after = groups(old), groups(new)
+    pairs = []
+    for key, olds in before.items():
+        news = after.get(key)
+        if not news:
+            continue
+        if len(olds) == 1 and len(news) == 1:
+            a, b = old.clauses[olds[0]].text, new.clauses[news[0]].text
+            if a == b or _squashed(a) == _squashed(b):
+                pairs.append((olds[0], news[0]))
+            continue
+        theirs = by_prose(new.clauses, news)
+        for text, mine in by_prose(old.clauses, olds).items():
+            if len(mine) == 1 and len(theirs.get(text, ())) == 1:
+                pairs.append((mine[0], theirs[text][0]))
     matches = []
-    for key, positions in before.items():
-        if len(positions) == 1 and len(after.get(key, ())) == 1:
-            i, j = positions[0], after[key][0]
-            same_id = old.clauses[i].id == new.clauses[j].id
-            matches.append(Match([i], [j], "id" if same_id else "content", core_similarity=1.0, identical=True))
+    for i, j in sorted(pairs):  # in old-draft order, as before
+        same_id = old.clauses[i].id == new.clauses[j].id
+        matches.append(Match([i], [j], "id" if same_id else "content", core_similarity=1.0, identical=True))
     return matches
 
 
