@@ -136,6 +136,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     the temporary file is removed. A symlink is written through: its target is replaced, the link kept.
     A temporary file a killed run left behind (kill -9 runs no clean-up) is removed by the next write.
     """
+    descriptor = _open_descriptor(path)
+    if descriptor is not None:  # /dev/stdout, /dev/fd/3, /proc/self/fd/1: the stream this process already has
+        _write_descriptor(descriptor, data)
+        return
     if path.is_symlink():
         path = Path(os.path.realpath(path))
     if _is_special(path):
@@ -150,6 +154,36 @@ def write_atomic(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
         raise
     _sync_folder(folder)
+
+
+# Names of a stream this process already has open. Resolving them would give the file or pipe behind the
+# stream (`>> log.txt` resolves to log.txt): renaming over that would lose what the file held, and
+# reopening it would write from its start. They are written into through the open descriptor instead.
+_DESCRIPTOR_NAMES = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+_DESCRIPTOR_PREFIXES = ("/dev/fd/", "/proc/self/fd/", f"/proc/{os.getpid()}/fd/")
+
+
+def _open_descriptor(path: Path) -> int | None:
+    """The descriptor number `path` names, if it names one of this process's open streams."""
+    text = os.path.normpath(os.path.abspath(path))
+    if text in _DESCRIPTOR_NAMES:
+        return _DESCRIPTOR_NAMES[text]
+    for prefix in _DESCRIPTOR_PREFIXES:
+        if text.startswith(prefix) and text[len(prefix):].isdigit():
+            return int(text[len(prefix):])
+    return None
+
+
+def _write_descriptor(descriptor: int, data: bytes) -> None:
+    """All of `data` into an open descriptor, where it stands (appending if the shell opened it with >>)."""
+    import sys
+
+    if descriptor in (1, 2):  # what Python itself has buffered for the stream goes first
+        (sys.stdout if descriptor == 1 else sys.stderr).flush()
+    view = memoryview(data)
+    while view:
+        written = os.write(descriptor, view)
+        view = view[written:]
 
 
 def write_new(path: Path, data: bytes) -> None:

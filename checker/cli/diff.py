@@ -12,6 +12,7 @@ from peacecheck.checker.cli.shell import (
     EXIT_OK,
     colour_option,
     judging_options,
+    output_for,
     run_guarded,
     use_colour,
     write_output,
@@ -56,13 +57,13 @@ def diff(old: str, new: str, output: str | None, fmt: str | None, redlines: tupl
         from peacecheck.checker.diff import diff as compare
         from peacecheck.checker.project import check, load_drafts, render_diff
 
-        chosen = format_for(output, fmt)
+        chosen, target = output_for(output, fmt, "diff")  # `html:d.txt` writes d.txt
         inputs.add([old, new, *redlines])
         before, after = load_drafts(old, new, redlines, parties, today.date() if today else None)
         inputs.add(before.read_files + after.read_files)
         after = whatif.apply_one(after, sets, chooses)
         result = compare(check(before), check(after))
-        write_output(render_diff(result, chosen, use_colour(output)), output,
+        write_output(render_diff(result, chosen, use_colour(target)), target,
                      after.read_files + before.read_files, chosen)
         return EXIT_OK
 

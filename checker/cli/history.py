@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from peacecheck.checker.cli.shell import EXIT_OK, format_for, judging_options, run_guarded, use_colour, write_output
+from peacecheck.checker.cli.shell import EXIT_OK, judging_options, output_for, run_guarded, use_colour, write_output
 from peacecheck.checker.reports.formats import FORMATS as REGISTRY
 
 FORMATS = tuple(sorted(REGISTRY["history"]))
@@ -31,9 +31,9 @@ def history(drafts: tuple[str, ...], output: str | None, fmt: str | None, redlin
     def body() -> int:
         from peacecheck.checker.project import load_history, render
 
-        chosen = format_for(output, fmt, "history")
+        chosen, target = output_for(output, fmt, "history")
         result, read = load_history(drafts, redlines, parties, today.date() if today else None)
-        write_output(render(result, chosen, use_colour(output)), output, read, chosen)
+        write_output(render(result, chosen, use_colour(target)), target, read, chosen)
         return EXIT_OK
 
     run_guarded(body)

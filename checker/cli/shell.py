@@ -152,8 +152,12 @@ def write_output(text: str | bytes, output: str | None, inputs: list[str], fmt: 
     inputs = [*inputs, *_config_inputs()]
     if target.exists() and any(_same_file(target, Path(i)) for i in inputs):
         fail("PC119", f"refusing to write '{output}': it is an input of this run", output)
-    if target.exists() and target.suffix in INPUT_SUFFIXES:
-        fail("PC119", f"refusing to write '{output}': it is a peacecheck input file ({target.suffix})", output)
+    real = target.resolve() if target.exists() else target  # a symlink is judged by what it points at
+    if target.exists() and (target.suffix in INPUT_SUFFIXES or real.suffix in INPUT_SUFFIXES):
+        fail("PC119", f"refusing to write '{output}': it is a peacecheck input file ({real.suffix or target.suffix})",
+             output)
+    if target.exists() and real.name in CONFIG_NAMES:
+        fail("PC119", f"refusing to write '{output}': it is a configuration file ({real.name})", output)
     try:
         write_atomic(target, text if isinstance(text, bytes) else text.encode("utf-8"))
     except OSError as exc:
@@ -184,6 +188,8 @@ def _config_inputs() -> list[str]:
 
 # Report files never have these names; an existing one is some run's input.
 INPUT_SUFFIXES = (".peace", ".redlines", ".vocab")
+# Never a report's name, whether or not this run read it (a pyproject.toml may hold no [tool.peacecheck]).
+CONFIG_NAMES = ("peacecheck.toml", "pyproject.toml")
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -267,17 +273,35 @@ def read_input(path: str) -> bytes:
         raise PeaceError([Diagnostic("PC020", f"cannot read '{path}': {exc.strerror or exc}", Span(path, 1, 1))]) from None
 
 
-def format_for(output: str | None, fmt: str | None, kind: str) -> str:
-    """A command's format: --format, else what `-o FILE`'s extension implies (the rule every command
-    shares, see reports/formats.py), else text. `-o json` (a format name, not a file) is PC603."""
-    from peacecheck.checker.config import parse_output
+def output_for(output: str | None, fmt: str | None, kind: str) -> tuple[str, str | None]:
+    """A command's (format, file) from --format and `-o [FORMAT:]FILE`, by the rule every command shares:
+    FORMAT: first, else --format, else the file's extension (config.SUFFIX_FORMAT), else text. `-o json`
+    (a format name, not a file) and an extension the command cannot write (`solve -o x.md`) are PC603."""
+    from peacecheck.checker.config import SUFFIX_FORMAT, parse_output
     from peacecheck.checker.reports.formats import FORMATS
     from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
-    if not output or output == "-":
-        return fmt or "text"
+    def refuse(message: str) -> PeaceError:
+        return PeaceError([Diagnostic("PC603", message, Span("-o", 0, 0))])
+
+    if output == "":
+        raise refuse("-o names no file (use -o - for standard output)")
+    if output is None or output == "-":
+        return fmt or "text", None
+    formats = set(FORMATS[kind])
     try:
-        implied = parse_output(output, set(FORMATS[kind]), "text").format
+        spec = parse_output(output, formats, "text")
     except ValueError as exc:
-        raise PeaceError([Diagnostic("PC603", str(exc), Span("-o", 0, 0))]) from None
-    return fmt or implied
+        raise refuse(str(exc)) from None
+    prefixed = spec.path != output
+    implied = SUFFIX_FORMAT.get(Path(spec.path).suffix.lower())
+    if not prefixed and not fmt and implied is not None and implied not in formats:
+        raise refuse(f"{kind} cannot write {implied} ('{output}'); its formats: {', '.join(sorted(formats))} "
+                     f"(name one with --format or FORMAT:FILE)")
+    chosen = spec.format if prefixed else (fmt or spec.format)
+    return chosen, (None if spec.path == "-" else spec.path)
+
+
+def format_for(output: str | None, fmt: str | None, kind: str) -> str:
+    """The format alone (see output_for)."""
+    return output_for(output, fmt, kind)[0]

@@ -8,9 +8,9 @@ from peacecheck.checker.cli import whatif
 from peacecheck.checker.cli.shell import (
     EXIT_OK,
     EXIT_REJECTED,
-    format_for,
     judging_options,
     last_line,
+    output_for,
     quiet_option,
     run_guarded,
     write_output,
@@ -56,16 +56,16 @@ def solve(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...], to
         from peacecheck.checker.project import solve as run_solve
         from peacecheck.checker.reports.formats import renderer
 
-        chosen = format_for(output, fmt, "solve")
+        chosen, target = output_for(output, fmt, "solve")
         cp_model()  # fail early, before reading anything, when OR-tools is missing
         project = load_project(proposal, redlines, parties, today.date() if today else None)
         project = whatif.apply_one(project, sets, chooses)
         draft_model, read = load_solve_draft(draft, project) if draft else (None, [])
         result = run_solve(project, top, draft_model, time_limit)
         text = renderer(chosen, "solve")(result)
-        if quiet and not output and chosen == "text":
+        if quiet and not target and chosen == "text":
             text = last_line(text)  # `Result: ...`
-        write_output(text, output, project.read_files + read, chosen)
+        write_output(text, target, project.read_files + read, chosen)
         return EXIT_OK if result.feasible else EXIT_REJECTED
 
     run_guarded(body)
