@@ -397,8 +397,12 @@ class TestReport:
 
 
 def run_tests(paths: tuple[str, ...] | list[str] = (), proposals: tuple[str, ...] | list[str] = (),
-              coverage: bool = True, threshold: float | None = None, config: str | None = None) -> TestReport:
+              coverage: bool = True, threshold: float | None = None, config: str | None = None,
+              today: dt.date | None = None) -> TestReport:
     """Run red-line test files (default: the config's `tests`, else redlines/tests/ found from here).
+
+    Acknowledgements expire against a case's own `today`, else `today` (default: the real day, as in
+    `check`), so a test and a check of the same snippet agree.
 
     Coverage counts the rules that tests or the PROPOSALS (default: the config's `proposals`, else
     proposals/ beside the red lines) make fire; `threshold` (default: the config's) is the least percent.
@@ -407,7 +411,7 @@ def run_tests(paths: tuple[str, ...] | list[str] = (), proposals: tuple[str, ...
 
     settings = load_config(config)
     files = _test_files(tuple(paths) or tuple(settings.path(t) for t in settings.tests))
-    runner = _TestRun()
+    runner = _TestRun(today or dt.date.today())
     results = runner.run(files)
     wanted = threshold if threshold is not None else settings.coverage_threshold
     covered = None
@@ -450,7 +454,8 @@ def _test_files(paths: tuple[str, ...]) -> list[Path]:
 class _TestRun:
     """Loads each test file's red lines once, runs the cases, and gathers what fired."""
 
-    def __init__(self) -> None:
+    def __init__(self, today: dt.date) -> None:
+        self.today = today  # for cases that set no `today` of their own
         self.sets: dict[tuple[str, ...], tuple] = {}  # red-line files -> (vocabulary, redlines)
         self.folders: list[Path] = []
         self.warnings: list[str] = []  # proposals that could not count for coverage, and why
@@ -476,7 +481,7 @@ class _TestRun:
                 continue
             for case in spec.cases:
                 try:
-                    results.append(run_case(case, vocabulary, redlines))
+                    results.append(run_case(case, vocabulary, redlines, self.today))
                 except PeaceError as exc:
                     errors += exc.diagnostics
         if errors:

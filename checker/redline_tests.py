@@ -373,10 +373,12 @@ def _value_text(raw: Any, kind: str) -> str:
     return quote_line(text)
 
 
-def run_case(case: Case, vocabulary: m.Vocabulary, redlines: list[m.RedLines]) -> CaseResult:
+def run_case(case: Case, vocabulary: m.Vocabulary, redlines: list[m.RedLines],
+             today: dt.date | None = None) -> CaseResult:
+    """One case; acknowledgements expire against the case's own `today`, else `today` (None: never)."""
     from peacecheck.checker.evaluation.evaluate import check
 
-    result = check(case_proposal(case, vocabulary, redlines), vocabulary, redlines, today=case.today)
+    result = check(case_proposal(case, vocabulary, redlines), vocabulary, redlines, today=case.today or today)
     return CaseResult(case, judge(case, result), fired_rules(result))
 
 

@@ -21,10 +21,13 @@ from peacecheck.checker.cli.watch import Inputs, watch_command, watch_option
               help="Proposals (files or folders) that count for coverage. Default: proposals/ beside redlines/.")
 @click.option("--no-coverage", is_flag=True, help="Skip the coverage report.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="The date acknowledgements expire against in cases that set no `today` (default: today, "
+                   "as in check).")
 @quiet_option
 @watch_option
 def test(paths: tuple[str, ...], verbose: bool, threshold: float | None, proposal_paths: tuple[str, ...],
-         no_coverage: bool, config_path: str | None, quiet: bool, watch: bool, watch_max_runs: int | None) -> None:
+         no_coverage: bool, config_path: str | None, today, quiet: bool, watch: bool, watch_max_runs: int | None) -> None:
     """Run red-line unit tests (TOML files of cases; default: redlines/tests/).
 
     Prints a line per failing case (expected vs actual, at file:line), `PASS: n/n` or
@@ -40,7 +43,8 @@ def test(paths: tuple[str, ...], verbose: bool, threshold: float | None, proposa
         from peacecheck.checker.reports.tests_text import render
 
         inputs.add([*(paths or _default_tests()), *proposal_paths])
-        report = run_tests(paths, proposal_paths, not no_coverage, threshold, config_path)
+        report = run_tests(paths, proposal_paths, not no_coverage, threshold, config_path,
+                           today.date() if today else None)
         inputs.add(ref.file for ref in (report.coverage.rules if report.coverage else ()))
         for warning in report.warnings:
             click.echo(terminal_text(f"warning: {warning}\n"), err=True, nl=False)
