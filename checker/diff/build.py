@@ -243,10 +243,16 @@ def _status(clauses: list[m.Clause]) -> str:
     return ", ".join(dict.fromkeys(c.status for c in clauses if c.status))
 
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
 def anchor(method: Method, old_ids: tuple[str, ...], new_ids: tuple[str, ...]) -> str:
     """pair-21-14 style: the first id of each side, '.' as '_', anything else unusual as '-'."""
     def clean(clause_id: str) -> str:
-        return re.sub(r"[^A-Za-z0-9_-]", "-", clause_id.replace(".", "_"))
+        cleaned = clause_id.replace(".", "_")
+        if cleaned.isascii() and cleaned.replace("_", "").replace("-", "").isalnum():  # most ids: nothing to replace
+            return cleaned
+        return _UNSAFE.sub("-", cleaned)
 
     if method == "added":
         return "added-" + clean(new_ids[0])
