@@ -52,7 +52,7 @@ def test_json_shape(cli):
     data = json.loads(out)
     assert code == 0 and data["schema_version"] == 1 and data["command"] == "solve" and data["feasible"] is True
     assert set(data) == {"schema_version", "command", "proposal", "parties", "space", "feasible", "packages",
-                         "conflicts", "draft", "waived", "time_limit", "stopped"}
+                         "conflicts", "draft", "waived", "time_limit", "stopped", "acknowledgements_judged_on"}
     assert data["space"]["packages"] == 72 and data["space"]["acceptable"] == 6
     assert [p["rank"] for p in data["packages"]] == [1, 2]
     first = data["packages"][0]

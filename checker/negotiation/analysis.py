@@ -35,7 +35,7 @@ def solve(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     result = SolveResult(proposal, parties or [party_info(r) for r in problem.redlines],
                          tuple(ClauseRef(c.id, c.title) for c in problem.clauses), problem.space(),
                          len(problem.hard), len(problem.soft), waived=tuple(sorted(problem.waived, key=lambda r: r.key)),
-                         time_limit=time_limit)
+                         time_limit=time_limit, today=today)
     phase = "packages"
     unproven: list[float] = problem.unproven  # the packages' own solves (later phases append to a new list)
     try:

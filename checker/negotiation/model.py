@@ -1,6 +1,8 @@
 """solve's results as plain data (packages, conflicts, draft fixes) and its fixed settings."""
 from __future__ import annotations
 
+import datetime as dt
+
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -171,9 +173,15 @@ class SolveResult:
     waived: tuple[RuleRef, ...] = ()  # red lines the proposal acknowledges: left to the checker
     time_limit: float | None = None  # seconds
     stopped: Stopped | None = None  # None: every phase finished within the limit
+    today: dt.date | None = None  # the day acknowledgement expiry was judged against (None: never)
 
     @property
     def feasible(self) -> bool:
         return bool(self.packages)
+
+    @property
+    def dated_acknowledgements(self) -> bool:
+        """Whether any acknowledgement has an `until` date, so that `today` decided something."""
+        return any(a.until for c in self.proposal.clauses for a in c.acknowledgements)
 
 

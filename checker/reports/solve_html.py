@@ -34,7 +34,7 @@ EXTRA_CSS = """
 
 def render(result: SolveResult) -> str:
     from peacecheck.checker.reports.solve_text import num, stopped_words, unknown
-    from peacecheck.checker.reports.wording import STATES, conflict_sentence
+    from peacecheck.checker.reports.wording import STATES, conflict_sentence, today_sentence
 
     env = jinja_environment()
     env.filters["num"] = num
@@ -42,7 +42,7 @@ def render(result: SolveResult) -> str:
         "result": result, "proposal": result.proposal, "draft": result.draft, "version": peacecheck_version(),
         "party_names": {p.id: p.name for p in result.parties},
         "unknown": unknown(result), "stopped": stopped_words(result) if result.stopped is not None else None,
-        "STATES": STATES, "conflict_sentence": conflict_sentence,
+        "STATES": STATES, "conflict_sentence": conflict_sentence, "today_sentence": today_sentence(result),
         **inline_assets(static("report.css") + EXTRA_CSS),
     }
     return env.get_template("solve.html.j2").render(context)

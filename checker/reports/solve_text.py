@@ -96,6 +96,7 @@ def _header(result: SolveResult) -> list[str]:
     if result.waived:
         lines.append("Acknowledged by the proposal, so left to the checker: "
                      + ", ".join(f"{r.party} {r.rule}" for r in result.waived))
+    lines.append(wording.today_sentence(result))
     return lines + [""]
 
 
@@ -214,6 +215,8 @@ def result_dict(result: SolveResult) -> dict[str, Any]:
         "schema_version": SOLVE_SCHEMA_VERSION,
         "command": "solve",
         "proposal": {"title": result.proposal.title, "file": result.proposal.file},
+        "acknowledgements_judged_on": result.today.isoformat() if result.today and result.dated_acknowledgements
+        else None,
         "parties": [{"id": p.id, "name": p.name, "file": p.file, "rules": p.rule_count, "digest": p.digest}
                     for p in result.parties],
         "space": {"clauses_with_options": [{"id": c.id, "title": c.title} for c in result.option_clauses],
