@@ -290,7 +290,7 @@ def test_json_shape_and_determinism():
     data = json.loads(text)
     assert data["schema_version"] == 1 and data["kind"] == "peacecheck-diff"
     assert set(data) == {"schema_version", "kind", "old", "new", "parties", "summary", "totals", "has_changes",
-                         "pairs", "added", "dropped", "proposal_level"}
+                         "pairs", "added", "dropped", "proposal_level", "acknowledgements_judged_on", "set_aside"}
     assert data["totals"] == {"pairs": 8, "changed": 8, "unchanged": 0, "added": 1, "dropped": 1}
     pair = data["pairs"][1]
     assert set(pair) == {"key", "method", "confidence", "label", "old_ids", "new_ids", "old_title", "new_title",

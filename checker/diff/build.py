@@ -179,7 +179,9 @@ def _diff(old: CheckResult, new: CheckResult) -> DiffResult:
     dropped = [_clause_diff(old, new, [i], [], "dropped", 1.0, ids, keys, rules) for i in alignment.dropped]
     proposal_level = [d for p in ids for d in rule_deltas(old.proposal_findings, new.proposal_findings, p)]
     summary = [_party_delta(info, k, old, new, pairs + dropped + added, proposal_level) for k, info in enumerate(parties)]
-    return DiffResult(_draft(old), _draft(new), parties, pairs, added, dropped, summary, proposal_level)
+    return DiffResult(_draft(old), _draft(new), parties, pairs, added, dropped, summary, proposal_level,
+                      new.today, old.dated_acknowledgements or new.dated_acknowledgements, tuple(new.set_aside),
+                      tuple(new.proposal.parties))
 
 
 def diff_drafts(old: m.Proposal, new: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLines],

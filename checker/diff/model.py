@@ -1,6 +1,8 @@
 """The diff's data: what a DiffResult holds, and the alignment thresholds (see docs/diff.md)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -261,6 +263,10 @@ class DiffResult:
     dropped: list[ClauseDiff]
     summary: list[PartyDelta]
     proposal_level: list[RuleDelta] = field(default_factory=list)
+    today: dt.date | None = None  # the day both drafts' acknowledgement expiry was judged against
+    dated_acknowledgements: bool = False  # whether either draft has an acknowledgement `until` a date
+    set_aside: tuple = ()  # red-line files loaded but not applied (their party is not at NEW's table)
+    table: tuple[str, ...] = ()  # NEW's `parties` line
 
     @property
     def changed_pairs(self) -> list[ClauseDiff]:

@@ -30,7 +30,7 @@ from peacecheck.checker.diff import (
 from peacecheck.checker.diff.model import paused_collector
 from peacecheck.checker.reports.diff_text import totals
 from peacecheck.checker.reports.html import inline_assets, jinja_environment, peacecheck_version, static
-from peacecheck.checker.reports.wording import rule_change, state_label
+from peacecheck.checker.reports.wording import rule_change, set_aside_sentence, state_label, today_sentence
 
 METHOD = {"id": "same id", "id+content": "same id, reworded", "content": "by content", "split": "split",
           "merged": "merged", "added": "added", "dropped": "dropped"}
@@ -283,6 +283,7 @@ def _render(result: DiffResult) -> str:
     party_names = {p.id: p.name for p in result.parties}
     context = {
         "result": result, "old": result.old, "new": result.new, "parties": result.parties,
+        "notes": [*(set_aside_sentence(s, result.table) for s in result.set_aside), today_sentence(result)],
         "party_names": party_names,
         "totals": totals(result), "version": peacecheck_version(),
         "overview_rows": Markup(overview_rows(result)),

@@ -97,8 +97,9 @@ def _text_header(result: DiffResult, style: Styler) -> list[str]:
         return f"  {label}: {d.title}  [{facts}]"
 
     parties = ", ".join(f"{p.id} ({p.rule_count} rules)" for p in result.parties) or "none"
+    aside = [f"  {wording.set_aside_sentence(s, result.table)}" for s in result.set_aside]
     return [style("Diff between drafts", bold=True), draft("old", result.old), draft("new", result.new),
-            f"  red lines (the same for both drafts): {parties}", ""]
+            f"  red lines (the same for both drafts): {parties}", *aside, f"  {wording.today_sentence(result)}", ""]
 
 
 def _text_summary(result: DiffResult, style: Styler) -> list[str]:
@@ -207,6 +208,9 @@ def result_data(result: DiffResult) -> dict[str, Any]:
         "schema_version": DIFF_SCHEMA_VERSION,
         "kind": "peacecheck-diff",
         "old": asdict(result.old), "new": asdict(result.new),
+        "acknowledgements_judged_on": result.today.isoformat() if result.today and result.dated_acknowledgements
+        else None,
+        "set_aside": [{"party": s.party, "file": s.file, "reason": s.reason} for s in result.set_aside],
         "parties": [{"id": p.id, "name": p.name, "file": p.file, "rules": p.rule_count, "digest": p.digest}
                     for p in result.parties],
         "summary": [{"party": s.party, "name": s.name, "before": dict(s.before), "after": dict(s.after),
@@ -250,7 +254,9 @@ def render_markdown(result: DiffResult) -> str:
              f"- old: {md_code(result.old.file)} ({result.old.clauses} clauses{', ' + result.old.date if result.old.date else ''})",
              f"- new: {md_code(result.new.file)} ({result.new.clauses} clauses{', ' + result.new.date if result.new.date else ''})",
              "- red lines (the same for both drafts): "
-             + (", ".join(f"{md(p.name)} ({p.rule_count} rules)" for p in result.parties) or "none"), ""]
+             + (", ".join(f"{md(p.name)} ({p.rule_count} rules)" for p in result.parties) or "none"),
+             *[f"- {md(wording.set_aside_sentence(s, result.table))}" for s in result.set_aside],
+             f"- {md(wording.today_sentence(result))}", ""]
     lines += _md_summary(result)
     lines += ["## Clauses", "", totals_line(result) + ".", "",
               "| old | new | how | changes | " + " | ".join(md(p.id) for p in result.parties) + " |",
