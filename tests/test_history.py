@@ -124,3 +124,20 @@ def test_missing_draft_is_an_input_error_with_every_problem():
 def test_history_never_writes_over_an_input():
     done = peacecheck("history", "proposals/us-28-point.peace", "proposals/miami.peace", "-o", "proposals/miami.peace")
     assert done.returncode == 2 and "PC119" in done.stderr
+
+
+def test_history_says_which_day_it_judged_acknowledgements_against():
+    """Every report says which `today` it judged expiry against (issue 11): history too, in every format."""
+    import json as _json
+    import subprocess as _subprocess
+    import sys as _sys
+
+    repo = Path(__file__).resolve().parents[1]
+    args = [_sys.executable, "-m", "peacecheck.checker", "history", "proposals/us-28-point.peace",
+            "proposals/miami.peace", "--today", "2026-01-01"]
+    for fmt in ("text", "markdown", "html"):
+        done = _subprocess.run([*args, "--format", fmt], cwd=repo, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0 and "Acknowledgement expiry" in done.stdout, (fmt, done.stderr)
+    done = _subprocess.run([*args, "--format", "json"], cwd=repo, capture_output=True, text=True, timeout=300)
+    data = _json.loads(done.stdout)
+    assert "acknowledgements_judged_on" in data and data["set_aside"] == []

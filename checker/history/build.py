@@ -41,7 +41,9 @@ def history(results: list[CheckResult]) -> History:
         homes.append(_place(compared, homes[base], topics, k, result))
         steps.append(Step(k, base, _movements(compared, ids)))
     rows = [_row(n, t, checked, homes, ids) for n, t in enumerate(topics)]
-    return History(drafts, parties, {p: [_tally(r, p) for r in checked] for p in ids}, rows, steps)
+    return History(drafts, parties, {p: [_tally(r, p) for r in checked] for p in ids}, rows, steps,
+                   results[0].today, any(r.dated_acknowledgements for r in results), tuple(results[0].set_aside),
+                   tuple(results[0].proposal.parties))
 
 
 def _entry(k: int, result: CheckResult, base: int | None, reason) -> DraftEntry:

@@ -1,6 +1,7 @@
 """The history's data: drafts in order, per-party tallies, aligned rows of clauses, and steps of movement."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -101,3 +102,7 @@ class History:
     tallies: dict[str, list[Tally]]  # party -> one per draft
     rows: list[Row]
     steps: list[Step]
+    today: dt.date | None = None  # the day every draft's acknowledgement expiry was judged against
+    dated_acknowledgements: bool = False  # whether any draft has an acknowledgement `until` a date
+    set_aside: tuple = ()  # red-line files loaded but not applied (their party is not at the first draft's table)
+    table: tuple[str, ...] = ()  # the first draft's `parties` line

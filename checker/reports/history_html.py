@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from peacecheck.checker.history import History, Row
+from peacecheck.checker.reports import wording
 from peacecheck.checker.reports.history_text import (
     ABSENT,
     CHANGE_WORDS,
@@ -64,7 +65,8 @@ class Square:
 def render(result: History) -> str:
     top = max([max(t.hard, t.soft) for ts in result.tallies.values() for t in ts] + [1])
     context = {
-        "h": result, "version": peacecheck_version(), "charts": [_chart(result, p.id, p.name, top) for p in result.parties],
+        "h": result, "version": peacecheck_version(),
+        "notes": [*(wording.set_aside_sentence(s, result.table) for s in result.set_aside), wording.today_sentence(result)], "charts": [_chart(result, p.id, p.name, top) for p in result.parties],
         "heat": _heat(result), "chart_w": CHART_W, "chart_h": CHART_H, "sq": SQ,
         "tally_note": TALLY_NOTE, "grid_note": GRID_NOTE, "change_words": CHANGE_WORDS,
         "draft_label": lambda i: draft_label(result, i), "movement_line": movement_line,

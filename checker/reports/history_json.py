@@ -17,6 +17,9 @@ def as_data(result: History) -> dict[str, Any]:
     return {
         "schema_version": HISTORY_SCHEMA_VERSION,
         "drafts": [asdict(d) for d in result.drafts],
+        "acknowledgements_judged_on": result.today.isoformat() if result.today and result.dated_acknowledgements
+        else None,
+        "set_aside": [{"party": s.party, "file": s.file, "reason": s.reason} for s in result.set_aside],
         "parties": [{"id": p.id, "name": p.name, "file": p.file, "rules": p.rule_count, "digest": p.digest}
                     for p in result.parties],
         "tallies": {party: [{**asdict(t), "hard": t.hard, "soft": t.soft} for t in tallies]

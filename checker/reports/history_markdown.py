@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from peacecheck.checker.history import History
+from peacecheck.checker.reports import wording
 from peacecheck.checker.reports.escape import md_cell, md_code, md_text
 from peacecheck.checker.reports.history_text import (
     BASE_WORDS,
@@ -28,6 +29,8 @@ def _header(result: History) -> str:
                      f"{d.clauses} clauses{base}")
     rules = ", ".join(f"{md_code(p.id)} ({p.rule_count} rules)" for p in result.parties)
     lines += ["", f"Red lines, the same for every draft: {rules}."]
+    lines += ["", *(md_text(wording.set_aside_sentence(s, result.table)) for s in result.set_aside),
+              md_text(wording.today_sentence(result))]
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ The shared wording of the history formats lives here too (Markdown and HTML impo
 from __future__ import annotations
 
 from peacecheck.checker.history import History, Movement, Row, Step
+from peacecheck.checker.reports import wording
 from peacecheck.checker.reports.check_text import Styler
 from peacecheck.checker.reports.escape import terminal_safe
 
@@ -64,6 +65,8 @@ def _header(result: History, style: Styler) -> str:
         lines.append(f"  {d.index + 1}. {d.date or '(no date)'}  {d.title}  [{d.file}, {d.clauses} clauses]{base}")
     rules = ", ".join(f"{p.id} ({p.rule_count} rules)" for p in result.parties)
     lines.append(f"  red lines (the same for every draft): {rules}")
+    lines += [f"  {wording.set_aside_sentence(s, result.table)}" for s in result.set_aside]
+    lines.append(f"  {wording.today_sentence(result)}")
     return "\n".join(lines) + "\n"
 
 
