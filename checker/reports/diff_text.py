@@ -93,10 +93,10 @@ def render_text(result: DiffResult, colour: bool = False) -> str:
 
 def _text_header(result: DiffResult, style: Styler) -> list[str]:
     def draft(label: str, d) -> str:
-        facts = ", ".join(x for x in (d.file, d.date, f"{d.clauses} clauses") if x)
+        facts = ", ".join(x for x in (d.file, d.date, wording.count(d.clauses, "clause")) if x)
         return f"  {label}: {d.title}  [{facts}]"
 
-    parties = ", ".join(f"{p.id} ({p.rule_count} rules)" for p in result.parties) or "none"
+    parties = ", ".join(f"{p.id} ({wording.count(p.rule_count, 'rule')})" for p in result.parties) or "none"
     aside = [f"  {wording.set_aside_sentence(s, result.table)}" for s in result.set_aside]
     return [style("Diff between drafts", bold=True), draft("old", result.old), draft("new", result.new),
             f"  red lines (the same for both drafts): {parties}", *aside, f"  {wording.today_sentence(result)}", ""]
@@ -251,10 +251,10 @@ def _md_redline(segments: tuple[Segment, ...]) -> str:
 
 def render_markdown(result: DiffResult) -> str:
     lines = [f"# Diff: {md(result.old.title)} → {md(result.new.title)}", "",
-             f"- old: {md_code(result.old.file)} ({result.old.clauses} clauses{', ' + result.old.date if result.old.date else ''})",
-             f"- new: {md_code(result.new.file)} ({result.new.clauses} clauses{', ' + result.new.date if result.new.date else ''})",
+             f"- old: {md_code(result.old.file)} ({wording.count(result.old.clauses, 'clause')}{', ' + result.old.date if result.old.date else ''})",
+             f"- new: {md_code(result.new.file)} ({wording.count(result.new.clauses, 'clause')}{', ' + result.new.date if result.new.date else ''})",
              "- red lines (the same for both drafts): "
-             + (", ".join(f"{md(p.name)} ({p.rule_count} rules)" for p in result.parties) or "none"),
+             + (", ".join(f"{md(p.name)} ({wording.count(p.rule_count, 'rule')})" for p in result.parties) or "none"),
              *[f"- {md(wording.set_aside_sentence(s, result.table))}" for s in result.set_aside],
              f"- {md(wording.today_sentence(result))}", ""]
     lines += _md_summary(result)

@@ -22,12 +22,12 @@ def render(result: History) -> str:
 
 
 def _header(result: History) -> str:
-    lines = [f"# History of {len(result.drafts)} drafts", ""]
+    lines = [f"# History of {wording.count(len(result.drafts), 'draft')}", ""]
     for d in result.drafts:
         base = "" if d.base is None else f" ({md_text(BASE_WORDS[d.base_reason].replace('`', ''))} {d.base + 1})"
         lines.append(f"{d.index + 1}. {md_text(d.date or '(no date)')} **{md_text(d.title)}** {md_code(d.file)}, "
-                     f"{d.clauses} clauses{base}")
-    rules = ", ".join(f"{md_code(p.id)} ({p.rule_count} rules)" for p in result.parties)
+                     f"{wording.count(d.clauses, 'clause')}{base}")
+    rules = ", ".join(f"{md_code(p.id)} ({wording.count(p.rule_count, 'rule')})" for p in result.parties)
     lines += ["", f"Red lines, the same for every draft: {rules}."]
     lines += ["", *(md_text(wording.set_aside_sentence(s, result.table)) for s in result.set_aside),
               md_text(wording.today_sentence(result))]

@@ -59,11 +59,11 @@ def render(result: History, colour: bool = False) -> str:
 
 
 def _header(result: History, style: Styler) -> str:
-    lines = [style(f"History of {len(result.drafts)} drafts", bold=True)]
+    lines = [style(f"History of {wording.count(len(result.drafts), 'draft')}", bold=True)]
     for d in result.drafts:
         base = "" if d.base is None else f"  {BASE_WORDS[d.base_reason]} {d.base + 1}"
-        lines.append(f"  {d.index + 1}. {d.date or '(no date)'}  {d.title}  [{d.file}, {d.clauses} clauses]{base}")
-    rules = ", ".join(f"{p.id} ({p.rule_count} rules)" for p in result.parties)
+        lines.append(f"  {d.index + 1}. {d.date or '(no date)'}  {d.title}  [{d.file}, {wording.count(d.clauses, 'clause')}]{base}")
+    rules = ", ".join(f"{p.id} ({wording.count(p.rule_count, 'rule')})" for p in result.parties)
     lines.append(f"  red lines (the same for every draft): {rules}")
     lines += [f"  {wording.set_aside_sentence(s, result.table)}" for s in result.set_aside]
     lines.append(f"  {wording.today_sentence(result)}")

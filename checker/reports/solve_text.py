@@ -87,7 +87,7 @@ def stopped_words(result: SolveResult) -> list[str]:
 
 def _header(result: SolveResult) -> list[str]:
     p = result.proposal
-    parties = ", ".join(f"{i.id} ({i.rule_count} rules)" for i in result.parties)
+    parties = ", ".join(f"{i.id} ({wording.count(i.rule_count, 'rule')})" for i in result.parties)
     counted = f"; {_count(result)} acceptable to every party" if result.feasible else ""
     lines = [f"Negotiation analysis: {p.title}  [{p.file}]",
              f"Red lines: {parties}; {result.hard_rules} hard, {result.soft_rules} soft",

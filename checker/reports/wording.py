@@ -54,6 +54,11 @@ PROPOSAL_LEVEL = "the proposal as a whole"
 MISSING_HEADING = "the proposal as a whole (missing what a party requires)"
 
 
+def count(n: int, noun: str) -> str:
+    """`1 clause`, `2 clauses`: a number of things, in words every report shares."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def finding_verb(kind: str, severity: str) -> str:
     """What a party does in a finding: a requirement it requires, a hard line it rejects, a soft one concerns it."""
     if kind == "require":
@@ -170,7 +175,7 @@ def party_label(party: Any) -> str:
     """`ukraine (19 rules)`, or `us (no red lines)` for a party at the table without any."""
     if not party.has_red_lines or party.rule_count == 0:
         return f"{party.id} ({NO_RED_LINES})"
-    return f"{party.id} ({party.rule_count} rules)"
+    return f"{party.id} ({count(party.rule_count, 'rule')})"
 
 
 def outcome(result: Any) -> tuple[str, str]:
