@@ -124,7 +124,7 @@ def test_config_parties_and_outputs(project: Path):
     (project / "pyproject.toml").write_text('[tool.peacecheck]\nparties = ["south"]\n'
                                             'outputs = ["json:reports/r.json", "text:-"]\n')
     done = run("check", "proposals/draft.peace", cwd=project)
-    assert done.returncode == 0 and "south (1 rules)" in done.stdout and "north" not in done.stdout.split("\n")[2]
+    assert done.returncode == 0 and "south (1 rule)" in done.stdout and "north" not in done.stdout.split("\n")[2]
     assert [p["id"] for p in json.loads((project / "reports/r.json").read_text())["parties"]] == ["south"]
     only = run("check", "proposals/draft.peace", "-o", "json:-", "--party", "north", cwd=project)
     assert [p["id"] for p in json.loads(only.stdout)["parties"]] == ["north"]
