@@ -78,15 +78,20 @@ def parse_set(text: str, index: int) -> SetRequest:
     left, eq, value = text.partition("=")
     if not eq:
         raise _bad(SET_FLAG, index, 1, f"'{text}' is not TERM=VALUE", "write --set TERM=VALUE or --set CLAUSE:TERM=VALUE")
-    clause, colon, path = left.rpartition(":")
-    path_column = len(clause) + len(colon) + 1
+    clause, colon, raw_path = left.rpartition(":")
+    clause = clause.strip()
+    # Spaces around `=` are allowed, as the what-if lines print it (`14:territory.donetsk = line_of_contact`).
+    path = raw_path.strip()
+    path_column = len(left) - len(raw_path) + 1 + (len(raw_path) - len(raw_path.lstrip()))
+    value_column = len(left) + 2 + (len(value) - len(value.lstrip()))
+    value = value.strip()
     if colon and not _CLAUSE.fullmatch(clause):
         raise _bad(SET_FLAG, index, 1, f"'{clause}' is not a clause id", "write --set CLAUSE:TERM=VALUE, e.g. 14:territory.donetsk=line_of_contact")
     if not _TERM.fullmatch(path):
         raise _bad(SET_FLAG, index, path_column, f"'{path}' is not a term path", "write --set TERM=VALUE")
     if not value:
-        raise _bad(SET_FLAG, index, len(left) + 2, f"no value for '{path}'", f"write --set {left}=VALUE")
-    return SetRequest(index, clause if colon else None, path, value, path_column, len(left) + 2)
+        raise _bad(SET_FLAG, index, value_column, f"no value for '{path}'", f"write --set {left.strip()}=VALUE")
+    return SetRequest(index, clause if colon else None, path, value, path_column, value_column)
 
 
 def parse_choose(text: str, index: int) -> ChooseRequest:

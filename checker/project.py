@@ -38,7 +38,7 @@ class Project:
 
 
 def load_project(path: str | Path, redlines: tuple[str, ...] | list[str] = (), parties: tuple[str, ...] | list[str] = (),
-                 today: dt.date | None = None, max_bytes: int | None = None, config: str | None = None,
+                 today: dt.date | str | None = None, max_bytes: int | None = None, config: str | None = None,
                  use_config: bool = True) -> Project:
     """Load and validate a proposal and its red lines; PeaceError lists every problem found.
 
@@ -51,7 +51,19 @@ def load_project(path: str | Path, redlines: tuple[str, ...] | list[str] = (), p
     fail_on = (settings.fail_on if settings is not None else None) or "reject"
     inputs = _load_inputs(str(path), tuple(redlines), tuple(parties), max_bytes)
     return Project(inputs.proposal, inputs.vocabulary, inputs.redlines, inputs.digests, inputs.read_files,
-                   today or dt.date.today(), fail_on, inputs.set_aside, inputs.at_table)
+                   as_day(today) or dt.date.today(), fail_on, inputs.set_aside, inputs.at_table)
+
+
+def as_day(today: dt.date | str | None) -> dt.date | None:
+    """A library caller's `today`: a date, or 'YYYY-MM-DD' (PC121 for anything else, as `--today` is checked)."""
+    if today is None or (isinstance(today, dt.date) and not isinstance(today, dt.datetime)):
+        return today
+    if isinstance(today, dt.datetime):
+        return today.date()
+    try:
+        return dt.date.fromisoformat(str(today))
+    except ValueError:
+        raise _error("PC121", f"today must be a date (YYYY-MM-DD), not {today!r}", "today") from None
 
 
 def _config(explicit: str | None):

@@ -184,3 +184,13 @@ def test_draft_history_in_the_library_matches_the_cli(monkeypatch):
     monkeypatch.chdir(REPO)
     printed = cli("history", "proposals", "--format", "json", "--today", "2026-01-01").stdout.decode("utf-8")
     assert render(draft_history(["proposals"], today=dt.date(2026, 1, 1)), "json") == printed
+
+
+def test_library_today_takes_a_date_or_an_iso_string_and_refuses_a_bad_one(monkeypatch):
+    from peacecheck.dsl.diagnostics import PeaceError
+
+    monkeypatch.chdir(REPO)
+    assert load_project("proposals/miami.peace", today="2025-12-15").today == dt.date(2025, 12, 15)
+    with pytest.raises(PeaceError) as caught:
+        load_project("proposals/miami.peace", today="2025-13-15")
+    assert caught.value.diagnostics[0].code == "PC121"

@@ -170,3 +170,11 @@ def test_what_if_on_the_real_draft_by_clause():
                "14:territory.donetsk=line_of_contact", cwd=REPO)
     assert done.returncode in (0, 1), done.stderr
     assert json.loads(done.stdout)["what_if"][0]["path"] == "territory.donetsk"
+
+
+def test_set_takes_spaces_around_the_equals_sign_as_the_what_if_lines_print_it():
+    spaced = run("check", DRAFT, "--format", "json", "--set", "1:land.north = held")
+    tight = run("check", DRAFT, "--format", "json", "--set", "1:land.north=held")
+    assert spaced.returncode == tight.returncode and spaced.stdout == tight.stdout
+    bad = run("check", DRAFT, "--set", "1:land.north = hled")
+    assert bad.returncode == 2 and "--set:1:16: PC101" in bad.stderr
