@@ -159,6 +159,9 @@ def _draft(fix: DraftFix) -> list[str]:
         return lines + [""]
     lines.append("  rejected by " + "; ".join(f"{v.party} (" + ", ".join(r.rule for r in v.rejections) + ")"
                                               for v in blocked))
+    if any(p.how != "default" for p in fix.reading):  # a --from draft: its verdict is its own, the repair is not
+        lines.append("  (that is how `check` judges the draft itself; what follows reads the options file's"
+                     " clauses with the draft's choices, so it cannot mend what the draft leaves out)")
     if fix.relax:
         lines.append(f"  No switch of options suffices. Fewest red lines to relax ({len(fix.relax)}):")
         lines += [f"    {wording.rule_ref_words(r)}" for r in fix.relax]
