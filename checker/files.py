@@ -457,3 +457,15 @@ def _source_lines(key: str) -> list[str] | None:
         return None
     text = data.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return text.split("\n")
+
+
+def read_input(path: str) -> bytes:
+    """One input file named on the command line or in a test run: a regular file only, within the size
+    limit (a FIFO or /dev/zero must not hang or fill memory); PC020 otherwise."""
+    from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
+    from peacecheck.dsl.parser import MAX_FILE_BYTES
+
+    try:
+        return read_limited(Path(path), MAX_FILE_BYTES)
+    except OSError as exc:
+        raise PeaceError([Diagnostic("PC020", f"cannot read '{path}': {exc.strerror or exc}", Span(path, 1, 1))]) from None

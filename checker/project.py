@@ -240,12 +240,6 @@ def load_draft(path: str | Path) -> Any:
     return read_proposal(path)[0]
 
 
-def render_diff(result: Any, fmt: str = "text", colour: bool = False) -> str:
-    """A diff in text, json, markdown or html, byte for byte what `peacecheck diff` prints."""
-
-    return render(result, fmt, colour)
-
-
 # ------------------------------------------------------------------ history: a round of drafts
 def load_history(drafts: tuple[str, ...] | list[str], redlines: tuple[str, ...] = (), parties: tuple[str, ...] = (),
                  today: dt.date | None = None) -> tuple[Any, list[str]]:
@@ -432,17 +426,6 @@ def run_tests(paths: tuple[str, ...] | list[str] = (), proposals: tuple[str, ...
     return TestReport(tuple(results), covered, wanted, tuple(runner.warnings))
 
 
-def _read_test_file(path: str) -> bytes:
-    """A regular file only, within the size limit: a FIFO or /dev/zero must not hang or fill memory."""
-    from peacecheck.checker.files import read_limited
-    from peacecheck.dsl.parser import MAX_FILE_BYTES
-
-    try:
-        return read_limited(Path(path), MAX_FILE_BYTES)
-    except OSError as exc:
-        raise PeaceError([Diagnostic("PC020", f"cannot read '{path}': {exc.strerror or exc}", Span(path, 1, 1))]) from None
-
-
 def _test_files(paths: tuple[str, ...]) -> list[Path]:
     if not paths:
         found = next((f / "redlines" / "tests" for f in (Path.cwd(), *Path.cwd().parents)
@@ -473,7 +456,7 @@ class _TestRun:
         self.warnings: list[str] = []  # proposals that could not count for coverage, and why
 
     def run(self, files: list[Path]):
-        from peacecheck.checker.files import display_path
+        from peacecheck.checker.files import display_path, read_input
         from peacecheck.checker.redline_tests import (
             check_rule_names,
             parse_test_file,
@@ -485,7 +468,7 @@ class _TestRun:
         for path in files:
             key = display_path(path)
             try:
-                spec = parse_test_file(_read_test_file(key).decode("utf-8", "replace"), key)
+                spec = parse_test_file(read_input(key).decode("utf-8", "replace"), key)
                 vocabulary, redlines = self.redlines_for(path, spec.redlines)
                 check_rule_names(spec, redlines)
             except PeaceError as exc:

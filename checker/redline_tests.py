@@ -24,10 +24,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from peacecheck.checker.evaluation.results import VERDICT_ORDER, CheckResult, Finding
 from peacecheck.dsl import models as m
 from peacecheck.dsl.diagnostics import Diagnostic, DiagnosticSink, PeaceError, Span, did_you_mean
-
-from peacecheck.checker.evaluation.results import VERDICT_ORDER, CheckResult, Finding
 
 FILE_KEYS = {"party", "redlines", "case"}
 CASE_KEYS = {"name", "party", "terms", "proposal", "expect", "clauses", "fires", "not_fires", "acknowledged",

@@ -17,7 +17,6 @@ from peacecheck.checker.cli.shell import (
     use_colour,
     write_output,
 )
-from peacecheck.checker.cli.shell import format_for as shared_format_for
 from peacecheck.checker.cli.watch import Inputs, watch_command, watch_option
 from peacecheck.checker.cli.whatif import what_if_options
 from peacecheck.checker.reports.formats import FORMATS as REGISTRY
@@ -26,8 +25,8 @@ FORMATS = tuple(sorted(REGISTRY["diff"]))
 
 
 def format_for(output: str | None, fmt: str | None = None) -> str:
-    """The diff's format (see shell.format_for)."""
-    return shared_format_for(output, fmt, "diff")
+    """The diff's format (see shell.output_for)."""
+    return output_for(output, fmt, "diff")[0]
 
 
 @click.command("diff")
@@ -55,7 +54,7 @@ def diff(old: str, new: str, output: str | None, fmt: str | None, redlines: tupl
 
     def body() -> int:
         from peacecheck.checker.diff import diff as compare
-        from peacecheck.checker.project import check, load_drafts, render_diff
+        from peacecheck.checker.project import check, load_drafts, render
 
         chosen, target = output_for(output, fmt, "diff")  # `html:d.txt` writes d.txt
         inputs.add([old, new, *redlines])
@@ -63,7 +62,7 @@ def diff(old: str, new: str, output: str | None, fmt: str | None, redlines: tupl
         inputs.add(before.read_files + after.read_files)
         after = whatif.apply_one(after, sets, chooses)
         result = compare(check(before), check(after))
-        write_output(render_diff(result, chosen, use_colour(target)), target,
+        write_output(render(result, chosen, use_colour(target)), target,
                      after.read_files + before.read_files, chosen)
         return EXIT_OK
 

@@ -10,10 +10,10 @@ from peacecheck.checker.cli.shell import (
     EXIT_INPUT,
     EXIT_OK,
     EXIT_REJECTED,
-    read_input,
     report_errors,
     run_guarded,
 )
+from peacecheck.checker.files import read_input
 from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
 
 SOURCE_SUFFIXES = (".peace", ".redlines", ".vocab")

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from peacecheck.checker.cli.shell import EXIT_OK, fail, read_input, run_guarded
+from peacecheck.checker.cli.shell import EXIT_OK, fail, run_guarded
+from peacecheck.checker.files import read_input
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 

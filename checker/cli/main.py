@@ -89,7 +89,6 @@ def run() -> None:
             stream.reconfigure(errors="backslashreplace")
     args = _cache_option(sys.argv[1:])
     _collector_for(args)
-    _lark_without_extras()
     try:
         # Named, not taken from argv[0]: `python -m peacecheck.checker` completes and reports as peacecheck too;
         # completion: eval "$(_PEACECHECK_COMPLETE=bash_source peacecheck)" (zsh_source, fish_source).
@@ -108,8 +107,6 @@ def run() -> None:
         sys.exit(EXIT_INTERNAL)
 
 
-
-
 def _cache_option(args: list[str]) -> list[str]:
     """`--no-cache` wherever it is given before `--` (so `peacecheck check FILE --no-cache` works too), taken out
     of the arguments; without it, the cache of parsed red lines and vocabularies is on for this run."""
@@ -121,15 +118,6 @@ def _cache_option(args: list[str]) -> list[str]:
         return [a for a in args[:end] if a != "--no-cache"] + args[end:]
     cache.enable()
     return args
-
-
-def _lark_without_extras() -> None:
-    """lark imports `regex` and `interegular` whenever they are installed (a tenth of a check's start-up), for
-    what a run never uses: Unicode-category patterns (the grammar has none) and terminal-collision warnings when
-    it builds lexers (logged at a level lark keeps silent). Marked as absent for this process, unless something
-    already imported them; nothing in peacecheck imports either."""
-    for name in ("regex", "interegular"):
-        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None: `import name` raises ImportError
 
 
 def _collector_for(args: list[str]) -> None:

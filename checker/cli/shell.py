@@ -229,27 +229,12 @@ def guarded(action) -> int:
         sys.exit(130)
 
 
-def load_proposal_file(path_text: str):
-    """One proposal and its vocabulary, read from disk inside its project; also the files read."""
-    from peacecheck.checker.files import DiskLoader, display_path, project_root
-    from peacecheck.dsl.api import load_proposal
-
-    path = Path(path_text)
-    if not path.is_file():
-        fail("PC020", f"cannot read '{path_text}': no such file", path_text)
-    loader = DiskLoader(project_root(path.parent))
-    proposal, vocabulary = load_proposal(display_path(path), loader)
-    return proposal, vocabulary, list(loader.read_keys)
-
-
 def load_check_inputs(proposal: str, redlines: tuple[str, ...], parties: tuple[str, ...],
                       max_bytes: int | None = None):
     """Proposal path + options -> validated inputs, through the library's one loading path."""
     from peacecheck.checker.project import _load_inputs
 
     return _load_inputs(proposal, redlines, parties, max_bytes)
-
-
 
 
 def quiet_stdout() -> None:
@@ -259,18 +244,6 @@ def quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-
-
-def read_input(path: str) -> bytes:
-    """A regular file only, within the size limit: a FIFO or /dev/zero must not hang or fill memory."""
-    from peacecheck.checker.files import read_limited
-    from peacecheck.dsl.diagnostics import Diagnostic, PeaceError, Span
-    from peacecheck.dsl.parser import MAX_FILE_BYTES
-
-    try:
-        return read_limited(Path(path), MAX_FILE_BYTES)
-    except OSError as exc:
-        raise PeaceError([Diagnostic("PC020", f"cannot read '{path}': {exc.strerror or exc}", Span(path, 1, 1))]) from None
 
 
 def output_for(output: str | None, fmt: str | None, kind: str) -> tuple[str, str | None]:
@@ -300,8 +273,3 @@ def output_for(output: str | None, fmt: str | None, kind: str) -> tuple[str, str
                      f"(name one with --format or FORMAT:FILE)")
     chosen = spec.format if prefixed else (fmt or spec.format)
     return chosen, (None if spec.path == "-" else spec.path)
-
-
-def format_for(output: str | None, fmt: str | None, kind: str) -> str:
-    """The format alone (see output_for)."""
-    return output_for(output, fmt, kind)[0]

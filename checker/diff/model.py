@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
