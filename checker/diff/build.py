@@ -7,8 +7,10 @@ from collections.abc import Iterable
 
 from peacecheck.checker.evaluation.results import (
     CheckResult,
+    ClauseResult,
     Finding,
     PartyInfo,
+    State,
     Verdict,
 )
 from peacecheck.dsl import models as m
@@ -28,6 +30,8 @@ from .model import (
     TermChange,
     TermValue,
     _shown,
+    new_clause_diff,
+    new_party_verdict,
     paused_collector,
 )
 from .redline import PARAGRAPH, redline
@@ -111,6 +115,67 @@ class Rules:
         return found
 
 
+class Verdicts:
+    """The parties' verdicts of one diff() call's pairings.
+
+    Most pairings of a revision are a clause and its unchanged copy with no active findings on either
+    side: their verdicts depend only on the two clauses' cells, and a few dozen combinations of cells
+    cover thousands of pairings. Those share one tuple of PartyVerdicts (immutable, so sharing is
+    safe); the memo lives as long as this object, i.e. one diff() call.
+    """
+
+    def __init__(self, old: CheckResult, new: CheckResult, parties: list[str]):
+        self.old, self.new, self.parties = old, new, parties
+        self.rules = (Rules(old), Rules(new))
+        self._absent: tuple[State | None, ...] = (None,) * len(parties)
+        self._states: dict[tuple, tuple[State | None, ...]] = {}
+        self._quiet: dict[tuple, tuple[PartyVerdict, ...]] = {}
+
+    def states(self, clause: ClauseResult) -> tuple[State | None, ...]:
+        """Each party's cell for the clause, None where it has no verdict (keyed by the clause's verdict maps)."""
+        key = (tuple(clause.verdicts.items()), tuple(clause.raw_verdicts.items()))
+        found = self._states.get(key)
+        if found is None:
+            found = self._states[key] = tuple(clause.state(p) if p in clause.verdicts else None
+                                              for p in self.parties)
+        return found
+
+    def of(self, old_pos: list[int], new_pos: list[int]) -> tuple[PartyVerdict, ...]:
+        if len(old_pos) > 1 or len(new_pos) > 1:
+            return self._grouped(old_pos, new_pos)
+        # at most one clause a side (pairs, added, dropped): no worst-of, no merging of findings
+        before = self.states(self.old.clauses[old_pos[0]]) if old_pos else self._absent
+        after = self.states(self.new.clauses[new_pos[0]]) if new_pos else self._absent
+        b_rules = self.rules[0].of(old_pos[0]) if old_pos else {}
+        a_rules = self.rules[1].of(new_pos[0]) if new_pos else {}
+        if not b_rules and not a_rules:
+            key = (before, after)
+            found = self._quiet.get(key)
+            if found is None:
+                found = self._quiet[key] = tuple(new_party_verdict(party, b, a, ())
+                                                 for party, b, a in zip(self.parties, before, after))
+            return found
+        a_ack = self.rules[1].acknowledged(new_pos[0]) if new_pos else {}
+        return tuple(new_party_verdict(party, b, a, _deltas(b_rules.get(party, {}), a_rules.get(party, {}), party,
+                                                            a_ack.get(party, frozenset())))
+                     for party, b, a in zip(self.parties, before, after))
+
+    def _grouped(self, old_pos: list[int], new_pos: list[int]) -> tuple[PartyVerdict, ...]:
+        """A split or merge: each side's worst verdict, and its clauses' findings merged."""
+        old, new, rules = self.old, self.new, self.rules
+        before_rules = [rules[0].of(i) for i in old_pos]
+        after_rules = [rules[1].of(j) for j in new_pos]
+        out = []
+        for party in self.parties:
+            before = _worst([old.clauses[i].state(party) for i in old_pos if party in old.clauses[i].verdicts])
+            after = _worst([new.clauses[j].state(party) for j in new_pos if party in new.clauses[j].verdicts])
+            b = _merged([r.get(party) for r in before_rules])
+            a = _merged([r.get(party) for r in after_rules])
+            a_ack = {rule for j in new_pos for rule in rules[1].acknowledged(j).get(party, ())}
+            out.append(new_party_verdict(party, before, after, _deltas(b, a, party, a_ack)))
+        return tuple(out)
+
+
 def _deltas(b: dict[str, Finding], a: dict[str, Finding], party: str,
             acknowledged: set[str] | frozenset[str] = frozenset()) -> tuple[RuleDelta, ...]:
     """rule_deltas on findings already gathered by rule; a crossing the new side acknowledges is `acknowledged`."""
@@ -124,29 +189,6 @@ def _deltas(b: dict[str, Finding], a: dict[str, Finding], party: str,
                                                                           else "resolved")
         out.append(RuleDelta(party, rule, f.rule_title, f.severity, change))
     return tuple(sorted(out, key=lambda r: (r.severity != "hard", r.change != "new", r.change != "resolved", r.rule)))
-
-
-def _party_verdicts(parties: list[str], old: CheckResult, new: CheckResult, old_pos: list[int], new_pos: list[int],
-                    rules: tuple[Rules, Rules]) -> tuple[PartyVerdict, ...]:
-    out = []
-    before_rules = [rules[0].of(i) for i in old_pos]
-    after_rules = [rules[1].of(j) for j in new_pos]
-    if len(old_pos) == 1 and len(new_pos) == 1:  # most pairings: no worst-of, no merging of findings
-        b_clause, a_clause = old.clauses[old_pos[0]], new.clauses[new_pos[0]]
-        b_rules, a_rules = before_rules[0], after_rules[0]
-        a_ack = rules[1].acknowledged(new_pos[0])
-        return tuple(PartyVerdict(party, b_clause.state(party) if party in b_clause.verdicts else None,
-                                  a_clause.state(party) if party in a_clause.verdicts else None,
-                                  _deltas(b_rules.get(party, {}), a_rules.get(party, {}), party,
-                                          a_ack.get(party, set()))) for party in parties)
-    for party in parties:
-        before = _worst([old.clauses[i].state(party) for i in old_pos if party in old.clauses[i].verdicts])
-        after = _worst([new.clauses[j].state(party) for j in new_pos if party in new.clauses[j].verdicts])
-        b = _merged([r.get(party) for r in before_rules])
-        a = _merged([r.get(party) for r in after_rules])
-        a_ack = {rule for j in new_pos for rule in rules[1].acknowledged(j).get(party, ())}
-        out.append(PartyVerdict(party, before, after, _deltas(b, a, party, a_ack)))
-    return tuple(out)
 
 
 def _merged(groups: list[dict[str, Finding] | None]) -> dict[str, Finding]:
@@ -172,13 +214,14 @@ def _diff(old: CheckResult, new: CheckResult) -> DiffResult:
     parties = _parties(old, new)
     ids = [p.id for p in parties]
     keys: set[str] = set()
-    rules = (Rules(old), Rules(new))
-    pairs = [_clause_diff(old, new, mt.old, mt.new, mt.method, mt.confidence, ids, keys, rules, mt.identical)
+    verdicts = Verdicts(old, new, ids)
+    pairs = [_clause_diff(old, new, mt.old, mt.new, mt.method, mt.confidence, keys, verdicts, mt.identical)
              for mt in alignment.matches]
-    added = [_clause_diff(old, new, [], [j], "added", 1.0, ids, keys, rules) for j in alignment.added]
-    dropped = [_clause_diff(old, new, [i], [], "dropped", 1.0, ids, keys, rules) for i in alignment.dropped]
+    added = [_clause_diff(old, new, [], [j], "added", 1.0, keys, verdicts) for j in alignment.added]
+    dropped = [_clause_diff(old, new, [i], [], "dropped", 1.0, keys, verdicts) for i in alignment.dropped]
     proposal_level = [d for p in ids for d in rule_deltas(old.proposal_findings, new.proposal_findings, p)]
-    summary = [_party_delta(info, k, old, new, pairs + dropped + added, proposal_level) for k, info in enumerate(parties)]
+    moved = [d for d in pairs + dropped + added if d.verdict_changed]  # the rest can move no party
+    summary = [_party_delta(info, k, old, new, moved, proposal_level) for k, info in enumerate(parties)]
     return DiffResult(_draft(old), _draft(new), parties, pairs, added, dropped, summary, proposal_level,
                       new.today, old.dated_acknowledgements or new.dated_acknowledgements, tuple(new.set_aside),
                       tuple(new.proposal.parties))
@@ -204,28 +247,39 @@ def _draft(result: CheckResult) -> DraftInfo:
 
 
 def _clause_diff(old: CheckResult, new: CheckResult, old_pos: list[int], new_pos: list[int], method: Method,
-                 confidence: float, parties: list[str], keys: set[str], rules: tuple[Rules, Rules],
-                 identical: bool = False) -> ClauseDiff:
+                 confidence: float, keys: set[str], verdicts: Verdicts, identical: bool = False) -> ClauseDiff:
     a = [old.proposal.clauses[i] for i in old_pos]
     b = [new.proposal.clauses[j] for j in new_pos]
-    old_title, new_title = _group_title(a), _group_title(b)
+    old_ids, new_ids = tuple(c.id for c in a), tuple(c.id for c in b)
+    key = _unique(anchor(method, old_ids, new_ids), keys)
     old_text, new_text = _group_prose(a), _group_prose(b)
-    if identical:  # the same clause: its terms are the same, only verdicts may move (rules read other clauses)
-        terms, same = (), len({path for path in term_values(b[0])})
-    else:
-        terms, same = term_changes(a, b)
+    if identical:  # the same clause: title, terms, tags and status too; only verdicts may move (rules read others)
+        title, status = b[0].title, b[0].status
+        return new_clause_diff(
+            key=key, method=method, confidence=confidence, old_ids=old_ids, new_ids=new_ids,
+            old_title=title, new_title=title, old_text=old_text, new_text=new_text,
+            title_redline=redline(title, title), redline=redline(old_text, new_text),
+            terms=(), unchanged_terms=_term_paths(b[0]), old_status=status, new_status=status,
+            tags_added=(), tags_removed=(), verdicts=verdicts.of(old_pos, new_pos))
+    old_title, new_title = _group_title(a), _group_title(b)
+    terms, same = term_changes(a, b)
     old_tags = {t for c in a for t in c.tags}
     new_tags = {t for c in b for t in c.tags}
-    verdicts = _party_verdicts(parties, old, new, old_pos, new_pos, rules)
-    key = _unique(anchor(method, tuple(c.id for c in a), tuple(c.id for c in b)), keys)
-    return ClauseDiff(key=key, method=method, confidence=confidence,
-                      old_ids=tuple(c.id for c in a), new_ids=tuple(c.id for c in b),
-                      old_title=old_title, new_title=new_title, old_text=old_text, new_text=new_text,
-                      title_redline=redline(old_title, new_title), redline=redline(old_text, new_text),
-                      terms=terms, unchanged_terms=same,
-                      old_status=_status(a), new_status=_status(b),
-                      tags_added=tuple(sorted(new_tags - old_tags)) if a else (),
-                      tags_removed=tuple(sorted(old_tags - new_tags)) if b else (), verdicts=verdicts)
+    return new_clause_diff(
+        key=key, method=method, confidence=confidence, old_ids=old_ids, new_ids=new_ids,
+        old_title=old_title, new_title=new_title, old_text=old_text, new_text=new_text,
+        title_redline=redline(old_title, new_title), redline=redline(old_text, new_text),
+        terms=terms, unchanged_terms=same, old_status=_status(a), new_status=_status(b),
+        tags_added=tuple(sorted(new_tags - old_tags)) if a else (),
+        tags_removed=tuple(sorted(old_tags - new_tags)) if b else (), verdicts=verdicts.of(old_pos, new_pos))
+
+
+def _term_paths(clause: m.Clause) -> int:
+    """How many term paths the clause sets (term_values' keys, without showing the values)."""
+    paths = {a.path for a in clause.terms}
+    for option in clause.options:
+        paths.update(a.path for a in option.terms)
+    return len(paths)
 
 
 def _group_title(clauses: list[m.Clause]) -> str:
@@ -272,11 +326,12 @@ def _unique(key: str, keys: set[str]) -> str:
     return candidate
 
 
-def _party_delta(info: PartyInfo, k: int, old: CheckResult, new: CheckResult, diffs: list[ClauseDiff],
+def _party_delta(info: PartyInfo, k: int, old: CheckResult, new: CheckResult, moved: list[ClauseDiff],
                  proposal_level: list[RuleDelta]) -> PartyDelta:
-    """Party `k` of the diff: its verdict is each clause diff's k-th (they follow the same order)."""
+    """Party `k` of the diff: its verdict is each clause diff's k-th (they follow the same order). `moved`:
+    the clause diffs whose verdicts changed for some party, in the diff's order."""
     movers, shifted = [], []
-    for d in diffs:
+    for d in moved:
         v = d.verdicts[k]
         if v.before != v.after and {v.before, v.after} & {"reject", "concern"}:
             movers.append(Mover(d.key, d.label, d.new_title or d.old_title, v.before, v.after))

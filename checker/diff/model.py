@@ -146,7 +146,7 @@ class ClauseDiff:
     tags_removed: tuple[str, ...]
     verdicts: tuple[PartyVerdict, ...]
 
-    @property
+    @cached_property
     def label(self) -> str:
         """'6 -> 4', '21.a..21.d -> 14', 'dropped 7', 'added 9'."""
         if self.method == "added":
@@ -171,7 +171,7 @@ class ClauseDiff:
     def verdict_changed(self) -> bool:
         return any(v.changed for v in self.verdicts)
 
-    @property
+    @cached_property
     def changed(self) -> bool:
         return (self.method in ("added", "dropped", "split", "merged") or self.renumbered or self.title_changed
                 or self.text_changed or bool(self.terms) or self.old_status != self.new_status
@@ -275,6 +275,27 @@ class DiffResult:
     def has_changes(self) -> bool:
         return bool(self.added or self.dropped or self.changed_pairs
                     or any(r.change != "unchanged" for r in self.proposal_level))
+
+
+# ------------------------------------------------------------------ diff()'s constructors
+# A frozen dataclass's __init__ sets each field through object.__setattr__ (18 of them for a ClauseDiff):
+# a third of the cost of building a long diff's clause diffs. diff() builds them through these instead:
+# the same frozen class, every field given, one dict update. Nothing else needs them.
+_new = object.__new__
+
+
+def new_clause_diff(**fields) -> ClauseDiff:
+    """A ClauseDiff from every one of its fields, by name."""
+    diff = _new(ClauseDiff)
+    diff.__dict__.update(fields)
+    return diff
+
+
+def new_party_verdict(party: str, before: Verdict | None, after: Verdict | None,
+                      rules: tuple[RuleDelta, ...]) -> PartyVerdict:
+    verdict = _new(PartyVerdict)
+    verdict.__dict__.update(party=party, before=before, after=after, rules=rules)
+    return verdict
 
 
 def _plural(n: int, word: str) -> str:
