@@ -386,28 +386,80 @@ def rule_vectors(redlines: m.RedLines, compiled: list[CompiledRule]) -> Callable
 
 def _crossed_function(redlines: m.RedLines, rules: list[CompiledRule]) -> Callable[[dict], list[tuple]]:
     """One function giving the crossed rules of `rules` on a reading, in order, each as (rule, leaf values,
-    deciding leaves), plus (proposal-level finding, deciding families) when the reading states none of its
-    terms: rule_vectors' expressions and each rule's plan lookup written out in one body, so the rules not
-    crossed (most of them) cost their leaves and one dict lookup, not a loop step each."""
-    scope: dict[str, Any] = {"_hit": _hit, "_UNSEEN": _UNSEEN}
-    lines = ["def crossed(by_path):", "    out = []", "    stated = by_path.keys()"]
+    deciding leaves), or as (rule, values, deciding, proposal-level finding, deciding families, the same in
+    order) when the reading states none of its terms: rule_vectors' expressions and each rule's plan written
+    out in one body, so the rules not crossed (most of them) cost their leaves and a tuple index, not a loop
+    step each."""
+    scope: dict[str, Any] = {"_hit": _hit}
+    lines = ["def crossed(by_path):", "    out = []"]
     for k, rule in enumerate(rules):
-        scope[f"R{k}"], scope[f"P{k}"] = rule, rule.plans
-        cells = "(" + "".join(_leaf_expression(leaf, scope) + ", " for leaf in rule.leaves) + ")"
+        scope[f"R{k}"] = rule
+        exprs = [_leaf_expression(leaf, scope) for leaf in rule.leaves]
+        cells = "(" + "".join(expr + ", " for expr in exprs) + ")"
         # A reading that states none of the rule's terms always gives the same values: worked out here.
-        scope[f"S{k}"] = frozenset(path for leaf in rule.leaves for path in leaf.paths)
+        paths = list(dict.fromkeys(path for leaf in rule.leaves for path in leaf.paths))
         unstated = eval(cells, scope, {"by_path": {}})  # noqa: S307 - our own leaves, as below
         plan = rule.plan(unstated)
         # Crossed then, every deciding term is absent: when no clause states a term of their families either,
         # its one finding is the proposal-level one (_crossing_findings' first cases), given with it.
-        scope[f"E{k}"] = None if plan is None else (rule, unstated, plan, _missing(rule, plan),
-                                                    frozenset([rule.leaves[i].family for i in plan]))
-        lines += [f"    if stated.isdisjoint(S{k}):", f"        if E{k} is not None:", f"            out.append(E{k})",
-                  "    else:", f"        v = {cells}", f"        d = P{k}.get(v, _UNSEEN)", "        if d is _UNSEEN:",
-                  f"            d = R{k}.plan(v)", "        if d is not None:", f"            out.append((R{k}, v, d))"]
+        families = tuple(dict.fromkeys(rule.leaves[i].family for i in plan)) if plan is not None else ()
+        scope[f"E{k}"] = None if plan is None else (rule, unstated, plan, _missing(rule, plan), frozenset(families),
+                                                    families)
+        lines += [f"    if {_none_stated(paths, k, scope)}:",
+                  f"        if E{k} is not None:" if plan is not None else "        pass",
+                  f"            out.append(E{k})" if plan is not None else "",
+                  "    else:"]
+        lines += ["        " + line for line in _crossing_lines(rule, exprs, cells, k, scope)]
     lines.append("    return out")
-    exec(compile("\n".join(lines) + "\n", f"<crossings of {redlines.party}>", "exec"), scope)  # noqa: S102
+    source = "\n".join(line for line in lines if line) + "\n"
+    exec(compile(source, f"<crossings of {redlines.party}>", "exec"), scope)  # noqa: S102
     return scope["crossed"]
+
+
+# Rules of at most this many leaves have every plan worked out when compiled (2**n vectors): a crossing is
+# then one index into a table of (rule, values, deciding leaves), not a tuple, a dict lookup and a test.
+_TABULATED_LEAVES = 5
+
+
+def _none_stated(paths: list[str], k: int, scope: dict[str, Any]) -> str:
+    """An expression: the reading states none of `paths` (a few `in` tests are cheaper than isdisjoint)."""
+    if not paths:
+        return "True"
+    if len(paths) <= 4:
+        return "not (" + " or ".join(f"{path!r} in by_path" for path in paths) + ")"
+    scope[f"S{k}"] = frozenset(paths)
+    return f"by_path.keys().isdisjoint(S{k})"
+
+
+def _crossing_lines(rule: CompiledRule, exprs: list[str], cells: str, k: int, scope: dict[str, Any]) -> list[str]:
+    """The lines that append rule k's crossing, if crossed, on a reading stating some of its terms."""
+    n = len(rule.leaves)
+    if n > _TABULATED_LEAVES:
+        scope[f"P{k}"], scope["_UNSEEN"] = rule.plans, _UNSEEN
+        return [f"v = {cells}", f"d = P{k}.get(v, _UNSEEN)", "if d is _UNSEEN:", f"    d = R{k}.plan(v)",
+                "if d is not None:", f"    out.append((R{k}, v, d))"]
+    def item(values: tuple[bool, ...]) -> tuple | None:
+        plan = rule.plan(values)
+        return None if plan is None else (rule, values, plan)
+    if n == 1:
+        when_true, when_false = item((True,)), item((False,))
+        scope[f"T{k}"], scope[f"F{k}"] = when_true, when_false
+        if when_true is None and when_false is None:
+            return ["pass"]
+        if when_false is None:
+            return [f"if {exprs[0]}:", f"    out.append(T{k})"]
+        if when_true is None:
+            return [f"if not {exprs[0]}:", f"    out.append(F{k})"]
+        return [f"out.append(T{k} if {exprs[0]} else F{k})"]
+
+    def table(prefix: tuple[bool, ...]) -> Any:
+        if len(prefix) == n:
+            return item(prefix)
+        return (table((*prefix, False)), table((*prefix, True)))
+    scope[f"C{k}"] = table(())
+    # Each leaf value a bool (tests give bools): it indexes the table as 0 or 1.
+    index = "".join(f"[{expr}]" for expr in exprs)
+    return [f"c = C{k}{index}", "if c is not None:", "    out.append(c)"]
 
 
 def _missing(rule: CompiledRule, deciding: tuple[int, ...]) -> Finding:
@@ -648,6 +700,19 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
                 option = e.option
         out.append(new_finding(fields, c, evidence, related, option, spans.get((c, option))))
     return out
+
+
+def _family_findings(fields: dict, shared: tuple[Evidence, ...], families: tuple[str, ...],
+                     index: dict[str, list[str]], spans: dict) -> list[Finding]:
+    """A crossing whose deciding terms the reading all leaves out, addressed by the clauses stating a term of
+    their `families` (some does): one finding per such clause, sharing the absences as evidence."""
+    if len(families) == 1:
+        clauses = index[families[0]]
+    else:
+        clauses = [c for fam in families for c in index.get(fam, ())]
+        if len(clauses) > 1:
+            clauses = list(dict.fromkeys(clauses))
+    return [new_finding(fields, c, shared, (), None, spans.get((c, None))) for c in clauses]
 
 
 def _evidence_group(leaf: Leaf, bindings: list[Binding], value: bool) -> tuple[Evidence, ...]:
@@ -979,6 +1044,7 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
                 decided_by.setdefault(id(rule), []).append(clause_id)
     findings: list[Finding] = []
     by_path = base.by_path
+    index: dict[str, list[str]] | None = None  # base.family_index(), when first needed
     # Rules in the order of the findings' sort (party, hard first, rule id): each clause's findings come out sorted.
     for p in prepared:  # crossed: a rule that holds, a requirement that does not
         if decided_by:
@@ -988,11 +1054,14 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
                                                tuple(decided_by[id(rule)]) if id(rule) in decided_by else (), spans)
             continue
         for item in p.crossed(by_path):
-            if len(item) == 5:  # none of the rule's terms stated: its proposal-level finding, unless a clause
-                index = base._families or base.family_index()  # states a term of its families
+            if len(item) == 6:  # none of the rule's terms stated: its proposal-level finding, unless a clause
+                if index is None:  # states a term of its families
+                    index = base.family_index()
                 if index.keys().isdisjoint(item[4]):
                     findings.append(item[3])
-                    continue
+                else:
+                    findings += _family_findings(item[0].fields, item[3].evidence, item[5], index, spans)
+                continue
             findings += _crossing_findings(item[0], base, item[1], item[2], (), spans)
     if acknowledges:
         findings = _acknowledge(proposal, findings, today)
