@@ -43,8 +43,9 @@ def parse_into(data: bytes | str, filename: str, sink: DiagnosticSink, max_bytes
     if fast is not None:
         return fast
     skipped: list[tuple[str, str]] = []
-    tree = parse_tree(text, filename, recovered=sink, skipped=skipped)
-    return Builder(filename, sink, skipped).build(tree)
+    dropped: list[tuple[str, int]] = []
+    tree = parse_tree(text, filename, recovered=sink, skipped=skipped, dropped=dropped)
+    return Builder(filename, sink, skipped, dropped).build(tree)
 
 
 def _read_into(key: str, loader: Loader, span: Span | None, sink: DiagnosticSink) -> ParsedFile:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .diagnostics import Diagnostic, DiagnosticSink, PeaceError, Span, did_you_mean
 
@@ -36,6 +36,7 @@ _TERMINAL_NAMES = {
 _WORD_TERMINALS = {"NAME", "CLAUSE_ID", "RULE_ID"}
 # What may follow a word that the parser took as the start of a term path.
 _PATH_TERMINALS = {"DOT", "EQUAL"}
+_EXPONENT_NUMBER = re.compile(r"(?<![\w.])-?[0-9][0-9_]*(?:\.[0-9]+)?[eE][+-]?[0-9]+(?![\w.])")
 _GROUPED_NUMBER = re.compile(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w,])")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Braces outside strings and comments.
@@ -107,7 +108,8 @@ def normalise(text: str, filename: str) -> str:
 
 
 def parse_tree(text: str, filename: str, recovered: DiagnosticSink | None = None,
-               skipped: list[tuple[str, str]] | None = None) -> "Tree":
+               skipped: list[tuple[str, str]] | None = None,
+               dropped: list[tuple[str, int]] | None = None) -> "Tree":
     """Parse normalised text; raise PeaceError with every syntax error found.
 
     With `recovered`, a file whose broken blocks could be skipped still yields the
@@ -115,7 +117,9 @@ def parse_tree(text: str, filename: str, recovered: DiagnosticSink | None = None
     caller can validate the rest and report everything in one run. `skipped` then
     receives (keyword, name) of each statement recovery dropped (`("rule", "UA-1")`),
     so that what refers to them is not reported as unknown: that error follows from
-    the syntax error already reported.
+    the syntax error already reported. `dropped` receives (keyword, line) of each single
+    statement recovery blanked on its own (`severity medium`), so that its block is still
+    read whole and only the field it set is not reported missing.
     """
     if not _has_content(text):
         raise PeaceError([Diagnostic("PC010", "file is empty", Span(filename, 1, 1),
@@ -128,9 +132,14 @@ def parse_tree(text: str, filename: str, recovered: DiagnosticSink | None = None
         except Exception as exc:  # lark's UnexpectedInput family
             diagnostic, blank = _syntax_diagnostic(exc, text, filename)
             errors.append(diagnostic)
-            if blank and skipped is not None:
-                skipped.extend(_statements(text, *blank))
-            text = _blank(text, *blank) if blank else None
+            if isinstance(blank, Repair):
+                text = blank.apply(text)
+            else:
+                if blank and skipped is not None:
+                    skipped.extend(_statements(text, blank[0], blank[1]))
+                if isinstance(blank, Statement) and dropped is not None:
+                    dropped.append((blank.keyword, _line_col(text, blank[0])[0]))
+                text = _blank(text, blank[0], blank[1]) if blank else None
             if text is None or len(errors) >= budget or not _has_content(text):
                 raise PeaceError(errors) from None
             continue
@@ -147,7 +156,31 @@ def _has_content(text: str) -> bool:
 
 
 # ------------------------------------------------------------------ syntax errors
-def _syntax_diagnostic(exc: Exception, text: str, filename: str) -> tuple[Diagnostic, tuple[int, int] | None]:
+class Statement(NamedTuple):
+    """One statement to blank on its own (`severity medium`): the rest of its block is still read."""
+
+    begin: int
+    end: int
+    keyword: str
+
+
+class Repair(NamedTuple):
+    """What to put in place of text[begin:end] to read on: as long, on one line, so later positions stay right.
+    The block is then read whole (`clause ٢` read as `clause 2`), and its other errors are reported too."""
+
+    begin: int
+    end: int
+    replacement: str
+
+    def apply(self, text: str) -> str:
+        return text[:self.begin] + self.replacement + text[self.end:]
+
+
+# Where recovery resumes: a range to blank, one statement, a repair, or None (stop).
+Resume = tuple[int, int] | Statement | Repair | None
+
+
+def _syntax_diagnostic(exc: Exception, text: str, filename: str) -> tuple[Diagnostic, Resume]:
     """A lark error -> a Diagnostic, and the (start, end) range to blank so that parsing can resume."""
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
@@ -163,10 +196,12 @@ def _syntax_diagnostic(exc: Exception, text: str, filename: str) -> tuple[Diagno
     raise exc
 
 
-def _unexpected_token(exc, text: str, filename: str) -> tuple[Diagnostic, tuple[int, int] | None]:
+def _unexpected_token(exc, text: str, filename: str) -> tuple[Diagnostic, Resume]:
     token = exc.token
     expected = _accepted(exc)
-    found = (_unclosed_before_keyword(token, text, filename) or _keyword_misuse(exc, token, expected, text, filename)
+    offset = token.start_pos
+    found = (_number_with_exponent(offset, text, filename) or _id_with_foreign_digits(offset, text, filename)
+             or _unclosed_before_keyword(token, text, filename) or _keyword_misuse(exc, token, expected, text, filename)
              or _trailing_word(exc, token, expected, text, filename) or _number_with_commas(token, text, filename))
     if found:
         return found
@@ -176,7 +211,7 @@ def _unexpected_token(exc, text: str, filename: str) -> tuple[Diagnostic, tuple[
     return Diagnostic("PC001", message, span, hint), _block_range(text, token.start_pos)
 
 
-Found = tuple[Diagnostic, tuple[int, int] | None] | None
+Found = tuple[Diagnostic, Resume] | None
 
 
 def _unclosed_before_keyword(token, text: str, filename: str) -> Found:
@@ -202,7 +237,7 @@ def _keyword_misuse(exc, token, expected: set[str], text: str, filename: str) ->
         message = f"`{word}` takes {_expected(arguments)}, not '{shown}'"
         hint = _keyword_hint(str(token.value), arguments) if token.type in _WORD_TERMINALS else ""
         return Diagnostic("PC001", message, Span(filename, token.line, token.column), hint), \
-            _block_range(text, token.start_pos)
+            _own_statement(word, start, token, text) or _block_range(text, token.start_pos)
     if word in _statement_keywords():
         return Diagnostic("PC001", f"`{word}` cannot be used here", Span(filename, line, col)), _block_range(text, start)
     import difflib  # only for a misspelt keyword: not on every run's start-up
@@ -213,6 +248,31 @@ def _keyword_misuse(exc, token, expected: set[str], text: str, filename: str) ->
                                 f"did you mean '{close[0]}'?")
         return diagnostic, _block_range(text, start)
     return None
+
+
+# A line that continues a statement begun above (a condition over several lines): it does not start with a
+# word that can begin a statement, or with the '}' that ends a block.
+_CONTINUATION = re.compile(r"(?:and|or|not|in|has|any|all|until)(?![\w.])|[^A-Za-z_}]")
+
+
+def _own_statement(word: str, start: int, token, text: str) -> Statement | None:
+    """`severity medium` alone on its line: the statement to blank, so that the rest of its block is still read
+    and its other errors are reported in the same run. None when blanking the line could break what follows:
+    the statement goes on after its bad argument, on the same line or on the next (`when 5\n  and ...`)."""
+    line_end = text.find("\n", token.end_pos)
+    line_end = len(text) if line_end < 0 else line_end
+    rest = text[token.end_pos:line_end].strip()
+    if not text[:start].strip() or "\n" in text[start:token.end_pos] or (rest and not rest.startswith("#")):
+        return None  # the first line says what kind of file this is; or more follows on the line
+    position = line_end
+    while position < len(text):  # the next line with content
+        following = text.find("\n", position + 1)
+        following = len(text) if following < 0 else following
+        line = text[position + 1:following]
+        if line.strip() and not line.lstrip().startswith("#"):
+            return None if _CONTINUATION.match(line.lstrip()) else Statement(start, line_end, word)
+        position = following
+    return Statement(start, line_end, word)
 
 
 def _trailing_word(exc, token, expected: set[str], text: str, filename: str) -> Found:
@@ -247,6 +307,81 @@ def _number_with_commas(token, text: str, filename: str) -> Found:
             _block_range(text, token.start_pos))
 
 
+def _number_with_exponent(offset: int, text: str, filename: str) -> Found:
+    """`1e5`: scientific notation, which the language does not read as a number (the lexer sees an id, or a
+    number and then a word). Repaired to a number as long, so the rest of the block is still read."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    match = next((m for m in _EXPONENT_NUMBER.finditer(text, line_start, len(text) if line_end < 0 else line_end)
+                  if m.start() <= offset < m.end()), None)
+    if match is None:
+        return None
+    written = match.group()
+    message = f"'{written}' is not a number here: numbers are written in digits (100000 or 100_000), no exponent"
+    line, col = _line_col(text, match.start())
+    return (Diagnostic("PC001", message, Span(filename, line, col), _plain_number_hint(written)),
+            Repair(match.start(), match.end(), "0".ljust(len(written))))
+
+
+def _plain_number_hint(written: str) -> str:
+    """'write 100000 or 100_000' for 1e5: the exact number in digits, when it is short enough to write."""
+    from decimal import Decimal
+
+    from .transform import MAX_NUMBER_DIGITS
+
+    mantissa, _, exponent = written.replace("_", "").lower().partition("e")
+    if abs(int(exponent)) > MAX_NUMBER_DIGITS:
+        return f"numbers have at most {MAX_NUMBER_DIGITS} digits"
+    digits = format(Decimal(mantissa).scaleb(int(exponent)), "f")
+    if "." in digits:
+        digits = digits.rstrip("0").rstrip(".")
+    if sum(c.isdigit() for c in digits) > MAX_NUMBER_DIGITS:
+        return f"numbers have at most {MAX_NUMBER_DIGITS} digits"
+    if "." in digits or digits.lstrip("-") == _underscored(digits.lstrip("-")):
+        return f"write {digits}"
+    sign = "-" if digits.startswith("-") else ""
+    return f"write {digits} or {sign}{_underscored(digits.lstrip('-'))}"
+
+
+# The ids written after a keyword, and what they are made of (the grammar's terminals say the same).
+_ID_AFTER = {
+    "clause": ("a clause id", "CLAUSE_ID", "ASCII letters and digits 0-9, with dots between parts (14, 21.a)"),
+    "rule": ("a rule id", "RULE_ID", "an ASCII letter, then ASCII letters, digits 0-9, '-' and '_' (UA-TERR-1)"),
+    "require": ("a rule id", "RULE_ID", "an ASCII letter, then ASCII letters, digits 0-9, '-' and '_' (UA-TERR-1)"),
+    "option": ("an option id", "NAME", "an ASCII letter or '_', then ASCII letters, digits 0-9 and '_' (us, option_2)"),
+}
+_ID_RUN = re.compile(r"[^\s\"{}()\[\],=<>#]+")
+
+
+def _id_with_foreign_digits(offset: int, text: str, filename: str) -> Found:
+    """`clause ٢ "x"`: an id written with digits of another script, which the language does not read as digits.
+    Says what the id may be made of, suggests the ASCII digits, and reads on with them (the block is kept)."""
+    import unicodedata
+
+    line_start = text.rfind("\n", 0, offset) + 1
+    begin = offset
+    while begin > line_start and _ID_RUN.match(text[begin - 1]):
+        begin -= 1
+    run = _ID_RUN.match(text, begin)
+    keyword = re.search(r"(?:^|\s)([a-z]+)[ \t]+$", text[line_start:begin])
+    if run is None or keyword is None or keyword.group(1) not in _ID_AFTER:
+        return None
+    written = run.group()
+    foreign = [c for c in written if c.isdecimal() and not c.isascii()]
+    if not foreign:
+        return None
+    what, terminal, made_of = _ID_AFTER[keyword.group(1)]
+    ascii_id = "".join(str(unicodedata.decimal(c)) if c in foreign else c for c in written)
+    script = unicodedata.name(foreign[0], "").split(" DIGIT ")[0].title() or "non-ASCII"
+    message = f"{what.split(' ', 1)[1]} '{written}' is written with {script} digits: {what} is made of {made_of}"
+    fits = re.fullmatch(grammar_parser().get_terminal(terminal).pattern.to_regexp(), ascii_id)
+    line, col = _line_col(text, begin)
+    if not fits:
+        return Diagnostic("PC001", message, Span(filename, line, col)), _block_range(text, begin)
+    return (Diagnostic("PC001", message, Span(filename, line, col), f"did you mean '{ascii_id}'?"),
+            Repair(begin, run.end(), ascii_id))
+
+
 def _underscored(digits: str) -> str:
     whole, dot, fraction = digits.partition(".")
     groups = []
@@ -256,9 +391,13 @@ def _underscored(digits: str) -> str:
     return "_".join([whole, *groups]) + dot + fraction
 
 
-def _unexpected_character(exc, text: str, filename: str) -> tuple[Diagnostic, tuple[int, int] | None]:
+def _unexpected_character(exc, text: str, filename: str) -> tuple[Diagnostic, Resume]:
     pos = exc.pos_in_stream
     char = text[pos] if pos < len(text) else ""
+    found = _number_with_exponent(pos, text, filename) or (
+        _id_with_foreign_digits(pos, text, filename) if char.isdecimal() and not char.isascii() else None)
+    if found:
+        return found
     span = Span(filename, exc.line, exc.column)
     if char == '"':
         if text[max(0, pos - 2):pos + 1] == '"""':  # the lexer took the first two quotes as an empty string

@@ -55,10 +55,13 @@ class _Base:
 
     _rules: dict[str, Any] = {}  # grammar rule (or alias) -> its method, filled in by Builder
 
-    def __init__(self, filename: str, sink: DiagnosticSink, skipped: list[tuple[str, str]] | None = None):
+    def __init__(self, filename: str, sink: DiagnosticSink, skipped: list[tuple[str, str]] | None = None,
+                 dropped: list[tuple[str, int]] | None = None):
         self.filename = filename
         self.sink = sink
         self.skipped = tuple(skipped or ())
+        # (keyword, line) of each statement syntax recovery blanked on its own: its field is not also missing
+        self.dropped = tuple(dropped or ())
 
     def build(self, tree: Tree) -> Any:
         """Call each rule's method bottom-up with the rule's meta and its children already built.
@@ -148,14 +151,20 @@ class _Base:
         for item in items:
             self.rule_item(item, kind, fields, seen)
         span = self.span(rule_id)
-        for needed, what in (("severity", "severity (`severity hard` or `severity soft`)"),
-                             ("condition", "condition (`when ...`)" if kind == "rule" else "condition (`that ...`)")):
-            if needed not in fields:
+        condition = "condition (`when ...`)" if kind == "rule" else "condition (`that ...`)"
+        for needed, what, written in (("severity", "severity (`severity hard` or `severity soft`)", ("severity",)),
+                                      ("condition", condition, ("when", "that"))):
+            if needed not in fields and not self.dropped_in(meta, written):
                 self.sink.error("PC111", f"{kind} '{rule_id}' has no {what}", span)
-        if not fields["citations"]:
+        if not fields["citations"] and not self.dropped_in(meta, ("cite",)):
             self.sink.error("PC111", f"{kind} '{rule_id}' cites no source", span, "add `cite SOURCE_ID`")
         return m.Rule(id=str(rule_id), title=self.unquoted(title), kind=kind, span=span,
                       citations=tuple(fields.pop("citations")), notes=tuple(fields.pop("notes")), **fields)
+
+    def dropped_in(self, meta, keywords: tuple[str, ...]) -> bool:
+        """Whether a statement `keyword ...` inside the block at `meta` had a syntax error: the field it set is
+        reported there, not again as missing."""
+        return any(k in keywords and meta.line <= line <= meta.end_line for k, line in self.dropped)
 
     def rule_item(self, item: Item, kind: str, fields: dict[str, Any], seen: dict[str, Span]) -> None:
         data = item.kind
@@ -468,7 +477,7 @@ class Builder(_Base):
             key, text = item.value
             if self.once(seen, key, item):
                 values[key] = self.unquoted(text)
-        if "title" not in values:
+        if "title" not in values and not self.dropped_in(meta, ("title",)):
             self.sink.error("PC111", f"source '{source_id}' has no title", self.span(source_id))
         return Item("source", m.Source(id=str(source_id), span=self.span(source_id), **values), meta)
 

@@ -1,0 +1,125 @@
+"""Diagnostics a review left behind: an error hidden behind another in the same block, carets inside a test
+file's escaped proposal string, a test file that is not UTF-8, clause ids in other scripts' digits, and
+numbers in scientific notation. Each test asserts (code, line, column) and, where it is the point, the words."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from test_errors import HEAD, PARTY, VOCAB, codes
+
+from peacecheck import dsl
+from peacecheck.checker.cli import main
+from peacecheck.dsl.api import load_proposal, load_redlines
+
+
+def redline_error(text: str, dict_loader) -> dsl.PeaceError:
+    with pytest.raises(dsl.PeaceError) as info:
+        load_redlines("p.redlines", dict_loader({"p.redlines": PARTY + text, "v.vocab": VOCAB}))
+    return info.value
+
+
+def proposal_error(body: str, dict_loader) -> dsl.PeaceError:
+    with pytest.raises(dsl.PeaceError) as info:
+        load_proposal("p.peace", dict_loader({"p.peace": HEAD + body, "v.vocab": VOCAB}))
+    return info.value
+
+
+# ------------------------------------------------------------------ 1. a bad statement hides nothing else of its block
+def test_a_bad_severity_does_not_hide_the_other_errors_of_its_rule(dict_loader):
+    rule = 'rule R "t" {\n  severity medium\n  when army.capp > 1 and alliance == renouncedd\n  cite s\n}\n'
+    error = redline_error(rule, dict_loader)
+    # the severity, the unknown term and the bad value; no PC111 "has no severity" that follows from the first
+    assert codes(error) == [("PC001", 5, 12), ("PC100", 6, 8), ("PC101", 6, 38)]
+    assert [d.hint for d in error.diagnostics[1:]] == ["did you mean 'army.cap'?", "did you mean 'renounced'?"]
+
+
+@pytest.mark.parametrize("statement, expected", [
+    ("severity medium", [("PC001", 5, 12)]),            # not also "rule 'R' has no severity"
+    ("cite 42", [("PC001", 5, 8)]),                     # not also "rule 'R' cites no source"
+    ("weight heavy", [("PC001", 5, 10)]),
+])
+def test_a_bad_statement_is_one_error_not_also_a_missing_field(statement, expected, dict_loader):
+    keep = {"severity medium": "", "cite 42": "  severity hard\n", "weight heavy": "  severity hard\n"}[statement]
+    cite = "" if statement.startswith("cite") else "  cite s\n"
+    rule = 'rule R "t" {\n  ' + statement + "\n" + keep + "  when army.cap > 1\n" + cite + "}\n"
+    assert codes(redline_error(rule, dict_loader)) == expected
+
+
+def test_a_bad_condition_start_still_drops_its_whole_condition(dict_loader):
+    """`when 5` continued on the next line: blanking one line would leave `and ...` behind, a second syntax
+    error from the same cause, so the block is skipped as before."""
+    rule = 'rule R "t" {\n  severity hard\n  when 5\n       and army.cap > 1\n  cite s\n}\n'
+    assert codes(redline_error(rule, dict_loader)) == [("PC001", 6, 8)]
+
+
+def test_other_rules_keep_their_missing_fields(dict_loader):
+    """A statement dropped in one rule does not excuse another rule's missing severity."""
+    text = ('rule A "t" {\n  severity medium\n  when army.cap > 1\n  cite s\n}\n'
+            'rule B "t" {\n  when army.cap > 2\n  cite s\n}\n')
+    assert codes(redline_error(text, dict_loader)) == [("PC001", 5, 12), ("PC111", 9, 6)]
+
+
+# ------------------------------------------------------------------ 4. clause ids in other scripts' digits
+@pytest.mark.parametrize("clause_id, ascii_id, script", [
+    ("٢", "2", "Arabic-Indic"), ("١٢.a", "12.a", "Arabic-Indic"), ("1٢", "12", "Arabic-Indic"),
+    ("२", "2", "Devanagari"), ("２", "2", "Fullwidth"), ("٢a", "2a", "Arabic-Indic"),
+])
+def test_a_clause_id_in_non_ascii_digits_says_what_an_id_is_made_of(clause_id, ascii_id, script, dict_loader):
+    error = proposal_error(f'clause {clause_id} "x" {{\n  army.cap = 1\n}}\n', dict_loader)
+    assert codes(error) == [("PC001", 3, 8)]
+    (diagnostic,) = error.diagnostics
+    assert f"'{clause_id}' is written with {script} digits" in diagnostic.message
+    assert "ASCII letters and digits 0-9" in diagnostic.message
+    assert diagnostic.hint == f"did you mean '{ascii_id}'?"
+
+
+def test_the_clause_with_a_non_ascii_id_is_still_read(dict_loader):
+    """The id is read as its ASCII digits, so the clause's own errors are reported in the same run."""
+    body = 'clause ٢ "x" {\n  army.capp = 1\n}\nclause 3 "y" {\n  alliance = opn\n}\n'
+    assert codes(proposal_error(body, dict_loader)) == [("PC001", 3, 8), ("PC100", 4, 3), ("PC101", 7, 14)]
+
+
+def test_a_rule_id_in_non_ascii_digits_gets_its_ascii_spelling(dict_loader):
+    error = redline_error('rule R-٢ "t" {\n  severity hard\n  when army.cap > 1\n  cite s\n}\n', dict_loader)
+    assert codes(error) == [("PC001", 4, 6)]
+    assert error.diagnostics[0].hint == "did you mean 'R-2'?"
+
+
+# ------------------------------------------------------------------ 5. numbers in scientific notation
+@pytest.mark.parametrize("written, hint", [
+    ("1e5", "write 100000 or 100_000"), ("2.5e3", "write 2500 or 2_500"), ("1E+6", "write 1000000 or 1_000_000"),
+    ("1e2", "write 100"), ("-3e3", "write -3000 or -3_000"), ("1E-2", "write 0.01"),
+])
+def test_scientific_notation_says_how_numbers_are_written(written, hint, dict_loader):
+    error = proposal_error(f'clause 1 "A" {{\n  army.cap = {written}\n}}\n', dict_loader)
+    assert codes(error) == [("PC001", 4, 14)]  # at the number, not at the '.' or the exponent the lexer stopped at
+    (diagnostic,) = error.diagnostics
+    assert "clause id" not in diagnostic.message
+    assert f"'{written}'" in diagnostic.message and "100000 or 100_000" in diagnostic.message
+    assert diagnostic.hint == hint
+
+
+def test_scientific_notation_hides_nothing_else_in_its_block(dict_loader):
+    body = 'clause 1 "A" {\n  army.cap = 1e5\n  land.nort = low\n}\n'
+    assert codes(proposal_error(body, dict_loader)) == [("PC001", 4, 14), ("PC100", 5, 3)]
+    rule = ('rule R "t" {\n  severity hard\n  weight 1e3\n  when army.cap < 1e5\n       and alliance == opn\n'
+            '  cite s\n}\n')
+    error = redline_error(rule, dict_loader)
+    assert codes(error) == [("PC001", 6, 10), ("PC001", 7, 19), ("PC101", 8, 24)]
+    assert [d.hint for d in error.diagnostics[:2]] == ["write 1000 or 1_000", "write 100000 or 100_000"]
+
+
+def test_the_command_reports_them_all_with_exit_2_and_no_traceback(tmp_path, monkeypatch):
+    (tmp_path / "v.vocab").write_text(VOCAB)
+    (tmp_path / "p.redlines").write_text(PARTY + 'rule R "t" {\n  severity medium\n  when army.kap > 1\n  cite s\n}\n')
+    (tmp_path / "p.peace").write_text(HEAD + 'clause ٢ "x" {\n  army.cap = 1e5\n}\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "p.peace", "--redlines", "p.redlines"])
+    assert result.exit_code == 2 and result.exception.__class__ is SystemExit
+    assert [line.split(" ", 2)[:2] for line in result.output.splitlines() if ": PC" in line] == [
+        ["p.peace:3:8:", "PC001"], ["p.peace:4:14:", "PC001"],
+        ["p.redlines:5:12:", "PC001"], ["p.redlines:6:8:", "PC100"]]
+    assert "p.peace:3:8: PC001 clause id '٢'" in result.output
+    assert "hint: did you mean '2'?" in result.output
+    assert "p.peace:4:14: PC001 '1e5' is not a number here" in result.output
+    assert "hint: write 100000 or 100_000" in result.output
