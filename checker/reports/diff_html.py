@@ -7,13 +7,15 @@ no script runs, and without CSS both views show one after the other.
 
 The template (templates/diff.html.j2) lays out the page; the parts repeated once per clause (the
 overview rows, the redlines, the detail articles, the added and dropped clauses) are built here as
-escaped fragments, because a template call per word or per cell costs more than the whole diff on a
-long draft. Every input string goes through `text()`, which escapes it exactly as the template's own
-`{{ value }}` does; the template's `printable` then replaces control characters in the whole fragment.
+fragments, because a template call per word or per cell costs more than the whole diff on a long draft.
+Every input string in a fragment is what the template's own `{{ value }}` prints for it: `printable`'s
+`markup_text` (no raw control character), then markupsafe's escapes (`screened`). The strings of a page
+go through both together, in one pass over their concatenation (`screened_all`), not one call per string;
+the finished fragments (`Screened`) then skip `printable`, which would rescan megabytes to replace nothing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from functools import cache
 
 from peacecheck.checker.diff import (
@@ -25,10 +27,10 @@ from peacecheck.checker.diff import (
     TermValue,
     ids_label,
     show_values,
-    side,
 )
 from peacecheck.checker.diff.model import paused_collector
 from peacecheck.checker.reports.diff_text import totals
+from peacecheck.checker.reports.escape import markup_text
 from peacecheck.checker.reports.html import inline_assets, jinja_environment, peacecheck_version, static
 from peacecheck.checker.reports.wording import rule_change, set_aside_sentence, state_label, today_sentence
 
@@ -36,26 +38,9 @@ METHOD = {"id": "same id", "id+content": "same id, reworded", "content": "by con
           "merged": "merged", "added": "added", "dropped": "dropped"}
 TREND = {"better": "better for this party", "worse": "worse for this party", "unchanged": "no change",
          "changed": "changed, same count"}
-
-
-@dataclass(frozen=True)
-class Piece:
-    op: str
-    lead: str
-    core: str
-
-
-def pieces(segments: tuple[Segment, ...] | list[Segment], which: str = "both") -> list[Piece]:
-    """Segments for display: leading space kept outside <del>/<ins>; one side only if asked."""
-    shown = list(segments) if which == "both" else side(segments, which)  # type: ignore[arg-type]
-    out = []
-    for s in shown:
-        core = s.text.lstrip(" ")
-        lead = s.text[: len(s.text) - len(core)]
-        if not lead and s.op == "insert" and out and out[-1].op == "delete":
-            lead = " "  # a replacement: keep the old and the new words apart
-        out.append(Piece(s.op, lead, core))
-    return out
+# Joins the strings of a page for one pass. Any character would do that neither pass adds nor removes;
+# a tab is rare in input and never in a redline (its tokens are joined by plain spaces).
+SEPARATOR = "\t"
 
 
 def plain(segments: tuple[Segment, ...]) -> str:
@@ -72,10 +57,47 @@ def verdict_of(d: ClauseDiff, party: str) -> PartyVerdict:
 
 # ------------------------------------------------------------------ escaped fragments
 def text(value: str) -> str:
-    """What `{{ value }}` prints, byte for byte (markupsafe's escapes). Control characters are replaced
-    when the fragment passes the template's `printable` (reports/html.py), once for the whole fragment."""
+    """What `{{ value }}` escapes, byte for byte (markupsafe's escapes)."""
     return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
             .replace("'", "&#39;"))
+
+
+def screened(value: str) -> str:
+    """What `{{ value }}` prints: control characters replaced (the template's `printable`), then escaped."""
+    return text(markup_text(value))
+
+
+def screened_all(values: list[str]) -> list[str]:
+    """`screened` of every value, through one pass over all of them joined (two regex scans and five
+    replaces per page instead of per string). Both steps map character by character and neither adds
+    nor removes a SEPARATOR, so splitting the result gives back each value's own result."""
+    joined = SEPARATOR.join(values)
+    if joined.count(SEPARATOR) != len(values) - 1:  # a value holds the separator: the split would cut it
+        return [screened(value) for value in values]
+    return text(markup_text(joined)).split(SEPARATOR)
+
+
+def screened_rows(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """`screened_all` over rows of strings, all of one width; the rows come back in their shape."""
+    if not rows:
+        return []
+    flat = iter(screened_all([value for row in rows for value in row]))
+    return list(zip(*[flat] * len(rows[0])))
+
+
+class Screened:
+    """A fragment built here: our own literals (no control characters) and `screened` input strings.
+
+    `printable` passes what is neither str nor Markup untouched and autoescape takes `__html__` as
+    markup, so the page prints the fragment as it is: `printable` would find nothing to replace in it."""
+
+    __slots__ = ("markup",)
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+
+    def __html__(self) -> str:
+        return self.markup
 
 
 @cache  # a handful of verdicts, a chip per party and clause
@@ -87,47 +109,84 @@ def move(before: str | None, after: str | None) -> str:
     return chip(before) + '<span class="to" aria-label="becomes">→</span>' + chip(after)
 
 
-def redline_html(segments: tuple[Segment, ...], which: str = "both") -> str:
-    """What `pieces` gives, as markup, without a Piece per segment (the lead is spaces: nothing to escape)."""
-    shown = segments if which == "both" else side(segments, which)  # type: ignore[arg-type]
-    out = []
-    previous = ""
-    for s in shown:
-        core = s.text.lstrip(" ")
-        lead = s.text[: len(s.text) - len(core)]
-        op = s.op
-        if op == "delete":
-            out.append(f"{lead}<del>{text(core)}</del>")
-        elif op == "insert":
-            out.append(f"{lead or (' ' if previous == 'delete' else '')}<ins>{text(core)}</ins>")
-        else:
-            out.append(lead + text(core))
-        previous = op
-    return "".join(out)
+@cache  # a few combinations of a fixed set of words, once per clause
+def badge_spans(names: tuple[str, ...], overview: bool = False) -> str:
+    return "".join(f'<span class="badge b-{b}">{b}</span>' for b in names if not (overview and b == "renumbered"))
 
 
 def badges(d: ClauseDiff, overview: bool = False) -> str:
-    return "".join(f'<span class="badge b-{b}">{b}</span>' for b in d.badges() if not (overview and b == "renumbered"))
+    return badge_spans(d.badges(), overview)
+
+
+def redline_views(segments: Sequence[Segment], shown: Iterator[str], shown_old: Iterator[str]) -> tuple[str, str, str]:
+    """A redline as markup: the old side, the new side (`diff.side`) and inline.
+
+    `shown` gives each segment's text screened, `shown_old` each `old_text` that is set. The lead of a
+    piece is spaces (kept outside <del>/<ins>), which screening leaves at the front as they are."""
+    old: list[str] = []
+    new: list[str] = []
+    inline: list[str] = []
+    previous = ""
+    for s in segments:
+        piece = next(shown)
+        op = s.op
+        if op == "equal":
+            old.append(piece if s.old_text is None else next(shown_old))
+            new.append(piece)
+            inline.append(piece)
+        else:
+            core = piece.lstrip(" ")
+            lead = piece[: len(piece) - len(core)]
+            if op == "delete":
+                marked = f"{lead}<del>{core}</del>"
+                inline.append(marked)
+                if s.old_text is None:
+                    old.append(marked)
+                else:  # the old side shows an equal run with old spacing as plain text (diff.side)
+                    old.append(next(shown_old))
+            else:
+                marked = f"{lead}<ins>{core}</ins>"
+                # a replacement: keep the old and the new words apart
+                inline.append(marked if lead or previous != "delete" else f" <ins>{core}</ins>")
+                if s.old_text is None:
+                    new.append(marked)
+                else:
+                    next(shown_old)  # the old side hides an insert; its old text is not shown anywhere
+                    new.append(piece)
+        previous = op
+    return "".join(old), "".join(new), "".join(inline)
+
+
+def redlines(pairs: list[ClauseDiff]) -> Iterator[tuple[tuple[str, str, str], tuple[str, str, str]]]:
+    """(title, text) redline views of each pairing, their strings screened in one pass for all."""
+    texts = [s.text for d in pairs for segments in (d.title_redline, d.redline) for s in segments]
+    olds = [s.old_text for d in pairs for segments in (d.title_redline, d.redline) for s in segments
+            if s.old_text is not None]
+    screened_texts = screened_all(texts + olds)
+    shown, shown_old = iter(screened_texts[: len(texts)]), iter(screened_texts[len(texts):])
+    for d in pairs:
+        yield redline_views(d.title_redline, shown, shown_old), redline_views(d.redline, shown, shown_old)
 
 
 def values(vals: tuple[TermValue, ...]) -> str:
     if not vals:
         return '<span class="muted">—</span>'
-    cells = [f"<code>{text(v.value)}</code>" + (f'<span class="opt">option {text(v.option)}</span>' if v.option else "")
-             for v in vals]
+    cells = [f"<code>{screened(v.value)}</code>"
+             + (f'<span class="opt">option {screened(v.option)}</span>' if v.option else "") for v in vals]
     return "<br>".join(cells)
 
 
 def rule_items(rules: tuple[RuleDelta, ...], only_changed: bool = True) -> str:
-    return "".join(f'<li class="c-{r.change}"><span class="lead">{text(rule_change(r))}</span><code>{text(r.rule)}</code> '
-                   f"{text(r.title)}</li>\n" for r in rules if r.change != "unchanged" or not only_changed)
+    return "".join(f'<li class="c-{r.change}"><span class="lead">{screened(rule_change(r))}</span>'
+                   f"<code>{screened(r.rule)}</code> {screened(r.title)}</li>\n"
+                   for r in rules if r.change != "unchanged" or not only_changed)
 
 
 def term_table(d: ClauseDiff) -> str:
     if not d.terms:
         return ""
     muted = f' <span class="muted">({d.unchanged_terms} unchanged)</span>' if d.unchanged_terms else ""
-    rows = "".join(f'    <tr class="k-{t.kind}"><td><code>{text(t.path)}</code></td><td class="before">'
+    rows = "".join(f'    <tr class="k-{t.kind}"><td><code>{screened(t.path)}</code></td><td class="before">'
                    f'{values(t.before)}</td><td class="after">{values(t.after)}</td></tr>\n' for t in d.terms)
     return (f'<table class="terms">\n  <caption>Terms changed{muted}</caption>\n'
             '  <thead><tr><th scope="col">Term</th><th scope="col">Old</th><th scope="col">New</th></tr></thead>\n'
@@ -141,96 +200,120 @@ def truncate(value: str, length: int) -> str:
     return value[: length - 3].rsplit(" ", 1)[0] + "..."
 
 
+def verdict_cells(d: ClauseDiff, parties: list[str], shown_parties: list[str]) -> str:
+    """A pairing's verdict cells in the clause-by-clause table, one per party."""
+    cells = []
+    for party, shown, v in zip(parties, shown_parties, d.verdicts):
+        v = v if v.party == party else verdict_of(d, party)
+        if v.before != v.after:
+            cells.append(f'<td class="v moved" data-party="{shown}">{chip(v.before)}<br>'
+                         f'<span class="to">→</span>{chip(v.after)}</td>')
+        else:
+            cells.append(f'<td class="v" data-party="{shown}">{chip(v.after)}</td>')
+    return "".join(cells)
+
+
 def overview_rows(result: DiffResult) -> str:
     """The rows of the clause-by-clause table."""
     parties = [p.id for p in result.parties]
-    escaped = [text(party) for party in parties]  # once, not once per row
+    shown_parties = screened_all(parties)  # once, not once per row
+    # The cells hang on the parties' verdicts alone, and a page has a few dozen patterns of them.
+    cells_by_pattern: dict[tuple, str] = {}
+    rows = screened_rows([(d.key, ids_label(d.old_ids), ids_label(d.new_ids), d.new_title,
+                           truncate(d.old_title, 90) if d.title_changed else "") for d in result.pairs])
     out = []
-    for d in result.pairs:
-        old_title = f'<span class="oldt">{text(truncate(d.old_title, 90))}</span>' if d.title_changed else ""
-        cells = []
-        for party, shown, v in zip(parties, escaped, d.verdicts):
-            v = v if v.party == party else verdict_of(d, party)
-            if v.before != v.after:
-                cells.append(f'<td class="v moved" data-party="{shown}">{chip(v.before)}<br>'
-                             f'<span class="to">→</span>{chip(v.after)}</td>')
-            else:
-                cells.append(f'<td class="v" data-party="{shown}">{chip(v.after)}</td>')
+    for d, (key, old_label, new_label, title, old_title) in zip(result.pairs, rows):
+        pattern = tuple([(v.party, v.before, v.after) for v in d.verdicts])
+        cells = cells_by_pattern.get(pattern)
+        if cells is None:
+            cells = cells_by_pattern[pattern] = verdict_cells(d, parties, shown_parties)
+        old_span = f'<span class="oldt">{old_title}</span>' if d.title_changed else ""
         out.append(
-            f'      <tr class="{"changed" if d.changed else "unchanged"}" data-key="{text(d.key)}">\n'
-            f'        <th scope="row" class="ids">{text(ids_label(d.old_ids))}</th><td class="ids">'
-            f"{text(ids_label(d.new_ids))}</td>\n"
-            f'        <td><a href="#{text(d.key)}">{text(d.new_title)}</a>{old_title}</td>\n'
+            f'      <tr class="{"changed" if d.changed else "unchanged"}" data-key="{key}">\n'
+            f'        <th scope="row" class="ids">{old_label}</th><td class="ids">{new_label}</td>\n'
+            f'        <td><a href="#{key}">{title}</a>{old_span}</td>\n'
             f'        <td class="how">{METHOD[d.method]} · {d.confidence:.2f}</td>\n'
             f"        <td>{badges(d, overview=True)}</td>\n"
-            f'{"".join(cells)}      </tr>\n')  # the template's loop ate the line end (trim_blocks)
-    for group, rows in (("added", result.added), ("dropped", result.dropped)):
-        if not rows:
+            f"{cells}      </tr>\n")  # the template's loop ate the line end (trim_blocks)
+    for group, clauses in (("added", result.added), ("dropped", result.dropped)):
+        if not clauses:
             continue
-        out.append(f'      <tr class="group"><th colspan="{5 + len(parties)}" scope="rowgroup">{group} ({len(rows)})'
+        out.append(f'      <tr class="group"><th colspan="{5 + len(parties)}" scope="rowgroup">{group} ({len(clauses)})'
                    "</th></tr>\n")
-        for d in rows:
-            cells = "".join(f'<td class="v" data-party="{text(party)}">'
+        rows = screened_rows([(d.key, ", ".join(d.old_ids), ", ".join(d.new_ids), d.new_title or d.old_title)
+                              for d in clauses])
+        for d, (key, old_ids, new_ids, title) in zip(clauses, rows):
+            cells = "".join(f'<td class="v" data-party="{shown}">'
                             f'{chip(v.after if group == "added" else v.before)}</td>'
-                            for party, v in ((p, verdict_of(d, p)) for p in parties))
+                            for shown, v in ((shown, verdict_of(d, p)) for p, shown in zip(parties, shown_parties)))
             out.append(
-                f'      <tr class="row-{group}" data-key="{text(d.key)}">\n'
-                f'        <th scope="row" class="ids">{text(", ".join(d.old_ids)) or "—"}</th><td class="ids">'
-                f'{text(", ".join(d.new_ids)) or "—"}</td>\n'
-                f'        <td><a href="#{text(d.key)}">{text(d.new_title or d.old_title)}</a></td>'
+                f'      <tr class="row-{group}" data-key="{key}">\n'
+                f'        <th scope="row" class="ids">{old_ids or "—"}</th><td class="ids">'
+                f'{new_ids or "—"}</td>\n'
+                f'        <td><a href="#{key}">{title}</a></td>'
                 f'<td class="how">{METHOD[d.method]}</td><td>{badges(d)}</td>\n'
                 f"{cells}      </tr>\n")
     return "".join(out)
 
 
-def detail(d: ClauseDiff, party_names: dict[str, str]) -> str:
-    """One changed pairing: verdict changes, term table, and the redline in both views."""
+def detail(d: ClauseDiff, head: tuple[str, ...], shown_names: dict[str, str],
+           views: tuple[tuple[str, str, str], tuple[str, str, str]] | None) -> str:
+    """One changed pairing: verdict changes, term table, and the redline in both views.
+
+    `head` is the pairing's key, id labels, new title and ids, screened; `views` its (title, text) redlines,
+    when its title or wording changed."""
+    key, old_label, new_label, title, old_ids, new_ids = head
     meta = [f"Matched {METHOD[d.method]} (confidence {d.confidence:.2f}) · {badges(d)}"]
     if d.old_status != d.new_status:
-        meta.append(f" · status: {text(d.old_status or 'none')} → {text(d.new_status or 'none')}")
+        meta.append(f" · status: {screened(d.old_status or 'none')} → {screened(d.new_status or 'none')}")
     if d.tags_added or d.tags_removed:
-        meta.append(" · tags" + "".join(f" +{text(t)}" for t in d.tags_added)
-                    + "".join(f" −{text(t)}" for t in d.tags_removed))
-    out = [f'  <article class="pair" id="{text(d.key)}">\n'
-           f'    <h3><span class="no old" title="old">{text(ids_label(d.old_ids))}</span> <span class="to">→</span> '
-           f'<span class="no" title="new">{text(ids_label(d.new_ids))}</span> {text(d.new_title)}</h3>\n'
-           f'    <p class="meta">{"".join(meta)}</p>\n']
+        meta.append(" · tags" + "".join(f" +{screened(t)}" for t in d.tags_added)
+                    + "".join(f" −{screened(t)}" for t in d.tags_removed))
+    out = [(f'  <article class="pair" id="{key}">\n'
+            f'    <h3><span class="no old" title="old">{old_label}</span> <span class="to">→</span> '
+            f'<span class="no" title="new">{new_label}</span> {title}</h3>\n'
+            f'    <p class="meta">{"".join(meta)}</p>\n')]
     moved = [v for v in d.verdicts if v.changed]
     if moved:
         out.append('    <div class="vchanges">\n')
         for v in moved:
-            out.append(f'      <div class="vchange"><span class="who">{text(party_names[v.party])}</span>'
+            out.append(f'      <div class="vchange"><span class="who">{shown_names[v.party]}</span>'
                        f'{move(v.before, v.after)}\n        <ul class="rules">{rule_items(v.rules)}</ul></div>\n')
         out.append("    </div>\n")
     out.append(f"    {term_table(d)}\n")
-    if d.text_changed or d.title_changed:
+    if views is not None:
+        (title_old, title_new, title_inline), (text_old, text_new, text_inline) = views
         out.append(
             '    <div class="texts">\n      <div class="sbs">\n'
-            f'        <div class="col old-side"><h4>Old {text(", ".join(d.old_ids))}</h4><p class="prose">'
-            f'<span class="ttl">{redline_html(d.title_redline, "old")}</span>\n{redline_html(d.redline, "old")}'
-            "</p></div>\n"
-            f'        <div class="col new-side"><h4>New {text(", ".join(d.new_ids))}</h4><p class="prose">'
-            f'<span class="ttl">{redline_html(d.title_redline, "new")}</span>\n{redline_html(d.redline, "new")}'
-            "</p></div>\n      </div>\n"
+            f'        <div class="col old-side"><h4>Old {old_ids}</h4><p class="prose">'
+            f'<span class="ttl">{title_old}</span>\n{text_old}</p></div>\n'
+            f'        <div class="col new-side"><h4>New {new_ids}</h4><p class="prose">'
+            f'<span class="ttl">{title_new}</span>\n{text_new}</p></div>\n      </div>\n'
             '      <div class="inline"><p class="view-title">Inline</p><p class="prose"><span class="ttl">'
-            f"{redline_html(d.title_redline)}</span>\n{redline_html(d.redline)}</p></div>\n    </div>\n")
+            f"{title_inline}</span>\n{text_inline}</p></div>\n    </div>\n")
     else:
         out.append('    <p class="meta">The wording is unchanged.</p>\n')
     out.append("  </article>\n")
     return "".join(out)
 
 
-def details(result: DiffResult, party_names: dict[str, str]) -> str:
+def details(result: DiffResult, shown_names: dict[str, str]) -> str:
     changed = [d for d in result.pairs if d.changed]
     unchanged = [d for d in result.pairs if not d.changed]
-    out = [detail(d, party_names) for d in changed] or ['  <p class="none">No clause changed.</p>\n']
+    heads = screened_rows([(d.key, ids_label(d.old_ids), ids_label(d.new_ids), d.new_title,
+                            ", ".join(d.old_ids), ", ".join(d.new_ids)) for d in changed])
+    reworded = [d for d in changed if d.text_changed or d.title_changed]
+    views = redlines(reworded)
+    out = [detail(d, head, shown_names, next(views) if d.text_changed or d.title_changed else None)
+           for d, head in zip(changed, heads)] or ['  <p class="none">No clause changed.</p>\n']
     if unchanged:
-        links = "; ".join(f'<a id="{text(d.key)}" href="#{text(d.key)}">{text(arrows(d.label))}</a>' for d in unchanged)
+        links = "; ".join(f'<a id="{key}" href="#{key}">{label}</a>'
+                          for key, label in screened_rows([(d.key, arrows(d.label)) for d in unchanged]))
         out.append(f'  <p class="unchanged-list">Unchanged: {links}</p>\n')
     return "".join(out)
 
 
-def unmatched(result: DiffResult, party_names: dict[str, str]) -> str:
+def unmatched(result: DiffResult, shown_names: dict[str, str]) -> str:
     """The sections of added and dropped clauses."""
     out = []
     for group, rows, title in (("added", result.added, "Added clauses"), ("dropped", result.dropped, "Dropped clauses")):
@@ -241,17 +324,17 @@ def unmatched(result: DiffResult, party_names: dict[str, str]) -> str:
                    f'  <h2 id="{group}-title">{title} <span class="muted">({len(rows)})</span></h2>\n')
         for d in rows:
             old = " old" if group == "dropped" else ""
-            out.append(f'  <article class="clause" id="{text(d.key)}">\n'
-                       f'    <h3><span class="no{old}">{text(", ".join(d.old_ids or d.new_ids))}</span> '
-                       f'{text(d.new_title or d.old_title)} <span class="badge b-{group}">{group}</span></h3>\n'
-                       f'    <p class="prose">{text(plain(d.redline))}</p>\n')
+            out.append(f'  <article class="clause" id="{screened(d.key)}">\n'
+                       f'    <h3><span class="no{old}">{screened(", ".join(d.old_ids or d.new_ids))}</span> '
+                       f'{screened(d.new_title or d.old_title)} <span class="badge b-{group}">{group}</span></h3>\n'
+                       f'    <p class="prose">{screened(plain(d.redline))}</p>\n')
             if d.terms:
                 out.append('    <ul class="term-list">' + "".join(
-                    f"<li><code>{text(t.path)} = {text(show_values(t.after or t.before))}</code></li>"
+                    f"<li><code>{screened(t.path)} = {screened(show_values(t.after or t.before))}</code></li>"
                     for t in d.terms) + "</ul>\n")
             views = [v for v in d.verdicts if getattr(v, where) not in ("silent", None)]
             if views:
-                chips = " · ".join(f'<span class="who">{text(party_names[v.party])}</span>'
+                chips = " · ".join(f'<span class="who">{shown_names[v.party]}</span>'
                                    f'{chip(v.after if group == "added" else v.before)}' for v in views)
                 out.append(f'    <p class="chips">{chips}</p>\n')
                 out += [f'    <ul class="rules">{rule_items(v.rules)}</ul>\n' for v in views if v.rules]
@@ -278,17 +361,16 @@ def render(result: DiffResult) -> str:
 
 
 def _render(result: DiffResult) -> str:
-    from markupsafe import Markup
-
     party_names = {p.id: p.name for p in result.parties}
+    shown_names = dict(zip(party_names, screened_all(list(party_names.values()))))
     context = {
         "result": result, "old": result.old, "new": result.new, "parties": result.parties,
         "notes": [*(set_aside_sentence(s, result.table) for s in result.set_aside), today_sentence(result)],
         "party_names": party_names,
         "totals": totals(result), "version": peacecheck_version(),
-        "overview_rows": Markup(overview_rows(result)),
-        "details": Markup(details(result, party_names)),
-        "unmatched": Markup(unmatched(result, party_names)),
+        "overview_rows": Screened(overview_rows(result)),
+        "details": Screened(details(result, shown_names)),
+        "unmatched": Screened(unmatched(result, shown_names)),
         **inline_assets(static("diff.css")),
     }
     return environment().get_template("diff.html.j2").render(context)
