@@ -32,6 +32,7 @@ from .model import (
     _shown,
     new_clause_diff,
     new_party_verdict,
+    new_rule_delta,
     paused_collector,
 )
 from .redline import PARAGRAPH, redline
@@ -85,6 +86,9 @@ def rule_deltas(before: Iterable[Finding], after: Iterable[Finding], party: str)
     return tuple(sorted(out, key=lambda r: (r.severity != "hard", r.change != "new", r.change != "resolved", r.rule)))
 
 
+_NONE: dict = {}  # a clause's (or party's) findings when it has none; shared, never written
+
+
 class Rules:
     """Each clause's active findings by party and rule, gathered once per side (not once per pairing and party)."""
 
@@ -107,8 +111,11 @@ class Rules:
     def of(self, position: int) -> dict[str, dict[str, Finding]]:
         found = self._by_clause.get(position)
         if found is None:
+            findings = self.clauses[position].findings
+            if not findings:  # most clauses: nothing to gather (and read once, so not worth remembering)
+                return _NONE
             found = {}
-            for f in self.clauses[position].findings:
+            for f in findings:
                 if not f.acknowledged:
                     found.setdefault(f.party, {})[f.rule] = f
             self._by_clause[position] = found
@@ -130,14 +137,15 @@ class Verdicts:
         self._absent: tuple[State | None, ...] = (None,) * len(parties)
         self._states: dict[tuple, tuple[State | None, ...]] = {}
         self._quiet: dict[tuple, tuple[PartyVerdict, ...]] = {}
+        self._plain: dict[tuple, PartyVerdict] = {}
 
     def states(self, clause: ClauseResult) -> tuple[State | None, ...]:
         """Each party's cell for the clause, None where it has no verdict (keyed by the clause's verdict maps)."""
-        key = (tuple(clause.verdicts.items()), tuple(clause.raw_verdicts.items()))
+        verdicts, raw = clause.verdicts, clause.raw_verdicts
+        key = tuple(verdicts.items()), None if raw == verdicts else tuple(raw.items())  # equal: no acknowledged cell
         found = self._states.get(key)
         if found is None:
-            found = self._states[key] = tuple(clause.state(p) if p in clause.verdicts else None
-                                              for p in self.parties)
+            found = self._states[key] = tuple(clause.state(p) if p in verdicts else None for p in self.parties)
         return found
 
     def of(self, old_pos: list[int], new_pos: list[int]) -> tuple[PartyVerdict, ...]:
@@ -152,13 +160,23 @@ class Verdicts:
             key = (before, after)
             found = self._quiet.get(key)
             if found is None:
-                found = self._quiet[key] = tuple(new_party_verdict(party, b, a, ())
+                found = self._quiet[key] = tuple(self._verdict(party, b, a, _NONE, _NONE, frozenset())
                                                  for party, b, a in zip(self.parties, before, after))
             return found
-        a_ack = self.rules[1].acknowledged(new_pos[0]) if new_pos else {}
-        return tuple(new_party_verdict(party, b, a, _deltas(b_rules.get(party, {}), a_rules.get(party, {}), party,
-                                                            a_ack.get(party, frozenset())))
+        a_ack = self.rules[1].acknowledged(new_pos[0]) if new_pos else _NONE
+        return tuple(self._verdict(party, b, a, b_rules.get(party, _NONE), a_rules.get(party, _NONE),
+                                   a_ack.get(party, frozenset()))
                      for party, b, a in zip(self.parties, before, after))
+
+    def _verdict(self, party: str, before: State | None, after: State | None, b: dict[str, Finding],
+                 a: dict[str, Finding], acknowledged: set[str] | frozenset[str]) -> PartyVerdict:
+        if b or a:
+            return new_party_verdict(party, before, after, _deltas(b, a, party, acknowledged))
+        key = (party, before, after)  # no findings for this party: shared like the quiet pairings' verdicts
+        found = self._plain.get(key)
+        if found is None:
+            found = self._plain[key] = new_party_verdict(party, before, after, ())
+        return found
 
     def _grouped(self, old_pos: list[int], new_pos: list[int]) -> tuple[PartyVerdict, ...]:
         """A split or merge: each side's worst verdict, and its clauses' findings merged."""
@@ -182,13 +200,20 @@ def _deltas(b: dict[str, Finding], a: dict[str, Finding], party: str,
     if not a and not b:
         return ()
     out = []
-    for rule in sorted(b.keys() | a.keys()):
+    for rule in b.keys() | a.keys():  # no need to sort them first: _delta_order ends with the rule
         f = a.get(rule) or b[rule]
         change: RuleChange = "unchanged" if rule in a and rule in b else ("new" if rule in a else
                                                                           "acknowledged" if rule in acknowledged
                                                                           else "resolved")
-        out.append(RuleDelta(party, rule, f.rule_title, f.severity, change))
-    return tuple(sorted(out, key=lambda r: (r.severity != "hard", r.change != "new", r.change != "resolved", r.rule)))
+        out.append(new_rule_delta(party, rule, f.rule_title, f.severity, change))
+    if len(out) > 1:
+        out.sort(key=_delta_order)
+    return tuple(out)
+
+
+def _delta_order(r: RuleDelta) -> tuple[bool, bool, bool, str]:
+    """Hard first; new, then resolved, then the rest; by rule."""
+    return r.severity != "hard", r.change != "new", r.change != "resolved", r.rule
 
 
 def _merged(groups: list[dict[str, Finding] | None]) -> dict[str, Finding]:
@@ -219,7 +244,8 @@ def _diff(old: CheckResult, new: CheckResult) -> DiffResult:
              for mt in alignment.matches]
     added = [_clause_diff(old, new, [], [j], "added", 1.0, keys, verdicts) for j in alignment.added]
     dropped = [_clause_diff(old, new, [i], [], "dropped", 1.0, keys, verdicts) for i in alignment.dropped]
-    proposal_level = [d for p in ids for d in rule_deltas(old.proposal_findings, new.proposal_findings, p)]
+    before, after = old.proposal_findings, new.proposal_findings  # a property that filters all findings
+    proposal_level = [d for p in ids for d in rule_deltas(before, after, p)]
     moved = [d for d in pairs + dropped + added if d.verdict_changed]  # the rest can move no party
     summary = [_party_delta(info, k, old, new, moved, proposal_level) for k, info in enumerate(parties)]
     return DiffResult(_draft(old), _draft(new), parties, pairs, added, dropped, summary, proposal_level,

@@ -298,6 +298,13 @@ def new_party_verdict(party: str, before: Verdict | None, after: Verdict | None,
     return verdict
 
 
+def new_rule_delta(party: str, rule: str, title: str, severity: Literal["hard", "soft"],
+                   change: RuleChange) -> RuleDelta:
+    delta = _new(RuleDelta)
+    delta.__dict__.update(party=party, rule=rule, title=title, severity=severity, change=change)
+    return delta
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
