@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from difflib import SequenceMatcher
-from itertools import chain
+from itertools import count
 from typing import Literal
 
+from .matcher import Block, matching_blocks, opcodes, ratio
 from .model import Segment
 from .text import ASCII_NUMBER, ASCII_WORD, IDEOGRAPH, NUMBER, WORD, unicode_pattern
 
@@ -23,6 +25,10 @@ _RUN = re.compile(r"\s+")
 _PARA = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t]*)+")
 _BLANK = re.compile(r"\n[ \t]*\n")  # found where _PARA is, and fast to look for (it starts with a literal)
 _ASCII_LEAD_TOKEN = re.compile(f"(\\s*)({_ASCII_TOKEN}|\\S)")
+# A token with the space before it, if any, in whitespace-normalised text: one string per match (no
+# groups, so no tuple per token), and joined they give the normalised text back.
+_ASCII_PART = re.compile(f" ?(?:{_ASCII_TOKEN}|\\S)")
+_UNICODE_PART = f" ?(?:{_UNICODE_TOKEN}|\\S)"
 
 
 def tokenize(text: str) -> list[tuple[str, str]]:
@@ -54,6 +60,19 @@ def tokenize(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def parts(text: str) -> list[str]:
+    """What `tokenize` finds, each token with its space before it: [lead + token for lead, token in tokenize(text)].
+
+    Without a blank line, tokens never hold whitespace and every whitespace run is one space, so the
+    tokens of the text are those of its whitespace collapsed by `str.split` (in C; it splits where `\\s`
+    matches: the same characters), and one pass of `findall` gives them with their spaces.
+    """
+    if _BLANK.search(text) is None:
+        part = _ASCII_PART if text.isascii() else unicode_pattern(_UNICODE_PART)
+        return part.findall(" ".join(text.split()))
+    return [lead + token for lead, token in tokenize(text)]
+
+
 def normalise(text: str) -> str:
     """What joining the tokens of `text` gives, without tokenising (most clauses of a revision are unchanged).
 
@@ -83,39 +102,59 @@ def redline(old: str, new: str) -> tuple[Segment, ...]:
     if old == new:
         text = normalise(new)
         return (Segment("equal", text),) if text else ()
-    a, b = tokenize(old), tokenize(new)
-    words_a, words_b = [t for _, t in a], [t for _, t in b]
-    if words_a == words_b:
-        return (Segment("equal", _join(b), _join(a) if _join(a) != _join(b) else None),) if b else ()
-    matcher = SequenceMatcher(None, words_a, words_b, autojunk=False)
-    if matcher.ratio() < 0.2:  # hardly anything in common: a clean replacement reads better than confetti
+    a, b = parts(old), parts(new)
+    blocks = _matching_blocks(a, b)
+    if blocks is None:  # the same words, spaced differently
+        text, before = "".join(b), "".join(a)
+        return (Segment("equal", text, before if before != text else None),) if b else ()
+    if ratio(blocks, len(a) + len(b)) < 0.2:  # hardly anything in common: a clean replacement reads better than confetti
         codes = [("replace", 0, len(a), 0, len(b))]
     else:
-        codes = _absorb_short_equals(matcher.get_opcodes(), a)
+        codes = _absorb_short_equals(opcodes(blocks), a)
     segments: list[Segment] = []
     for tag, i1, i2, j1, j2 in codes:
         if tag == "equal":
-            text, before = _join(b[j1:j2]), _join(a[i1:i2])
+            text, before = "".join(b[j1:j2]), "".join(a[i1:i2])
             segments.append(Segment("equal", text, before if before != text else None))
             continue
         if i2 > i1:
-            segments.append(Segment("delete", _join(a[i1:i2])))
+            segments.append(Segment("delete", "".join(a[i1:i2])))
         if j2 > j1:
-            segments.append(Segment("insert", _join(b[j1:j2])))
+            segments.append(Segment("insert", "".join(b[j1:j2])))
     return tuple(_merge_segments(segments))
 
 
-def _join(tokens: list[tuple[str, str]]) -> str:
-    return "".join(chain.from_iterable(tokens))  # lead, token, lead, token, ... in one C-level pass
+def _matching_blocks(a: list[str], b: list[str]) -> list[Block] | None:
+    """difflib's matching blocks of the words of two lists of parts (None when the words are the same)."""
+    coded = _coded(a, b)
+    if coded is None:  # more distinct tokens than there are characters: difflib itself
+        words_a, words_b = list(map(str.lstrip, a)), list(map(str.lstrip, b))
+        if words_a == words_b:
+            return None
+        return [tuple(block) for block in SequenceMatcher(None, words_a, words_b, autojunk=False).get_matching_blocks()]
+    if coded[0] == coded[1]:
+        return None
+    return matching_blocks(*coded)
 
 
-def _absorb_short_equals(codes: list[tuple], a: list[tuple[str, str]]) -> list[tuple]:
+def _coded(a: list[str], b: list[str]) -> tuple[str, str] | None:
+    """The parts of a and b coded a character per token (the space before it ignored), for the matcher."""
+    distinct = dict.fromkeys(a + b)
+    if len(distinct) > sys.maxunicode:
+        return None
+    tokens = list(map(str.lstrip, distinct))  # a paragraph break strips to '': no token is empty
+    char = dict(zip(dict.fromkeys(tokens), map(chr, count())))
+    code = dict(zip(distinct, map(char.__getitem__, tokens)))
+    return "".join(map(code.__getitem__, a)), "".join(map(code.__getitem__, b))
+
+
+def _absorb_short_equals(codes: list[tuple], a: list[str]) -> list[tuple]:
     """Fold a one-token equal run between two changes into the change ('the', ',' alone read as noise)."""
     out: list[list] = []
     for index, code in enumerate(codes):
         tag, i1, i2, j1, j2 = code
         between = 0 < index < len(codes) - 1 and tag == "equal" and i2 - i1 == 1
-        if between and a[i1][1] != PARAGRAPH and out and out[-1][0] != "equal":
+        if between and a[i1] != PARAGRAPH and out and out[-1][0] != "equal":
             out[-1] = ["replace", out[-1][1], i2, out[-1][3], j2]
             continue
         if out and tag != "equal" and out[-1][0] != "equal":

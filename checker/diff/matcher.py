@@ -1,0 +1,157 @@
+"""Exactly what `difflib.SequenceMatcher(None, a, b, autojunk=False)` finds in two token lists, in less time.
+
+difflib finds its matching blocks greedily: the longest common run of the whole range (ties: the one
+that starts first in `a`, then first in `b`), then the same on the ranges left and right of it. Each
+search walks every pair of equal tokens in its range, and the pairs of common words ('the', ',') are
+most of them. Two revisions of a clause share a few long runs, and those decide the greedy choice:
+
+1. Every common run of at least LONG tokens is found once, from a sample of `a`: a run that long
+   contains a GRAM-token stretch starting at a multiple of STEP, and `str.find` (in C, on the tokens
+   coded one character each) finds where that stretch occurs in `b`.
+2. A range's longest run is then the longest of those runs cut to the range, if that is LONG or more:
+   every run of that length lies inside one of them.
+3. Otherwise the range's runs are all shorter than LONG: difflib's own search, on a range that is
+   small in practice (the words between two long runs).
+
+The result is difflib's to the token (tests/test_redline_matcher.py compares the two on random input).
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Hashable, Sequence
+from itertools import chain
+
+GRAM = 3  # tokens looked up per sample: enough to make chance hits rare
+STEP = 4  # a sample every STEP tokens of `a`
+LONG = STEP + GRAM - 1  # the shortest run the samples are sure to hit
+
+Block = tuple[int, int, int]  # (start in a, start in b, length)
+Opcode = tuple[str, int, int, int, int]  # difflib's (tag, i1, i2, j1, j2)
+
+
+def matching_blocks(a: str, b: str) -> list[Block]:
+    """difflib's get_matching_blocks() on two coded token lists (see `coded`): increasing, adjacent
+    blocks merged, ending with (len(a), len(b), 0)."""
+    search = _Search(a, b)
+    found: list[Block] = []
+    queue = [(0, len(a), 0, len(b))]
+    while queue:
+        alo, ahi, blo, bhi = queue.pop()
+        i, j, k = block = search.longest(alo, ahi, blo, bhi)
+        if k:
+            found.append(block)
+            if alo < i and blo < j:
+                queue.append((alo, i, blo, j))
+            if i + k < ahi and j + k < bhi:
+                queue.append((i + k, ahi, j + k, bhi))
+    found.sort()
+    return _merge_adjacent(found, len(a), len(b))
+
+
+def ratio(blocks: list[Block], length: int) -> float:
+    """difflib's ratio(): twice the matched tokens over all tokens (the same float, computed the same way)."""
+    matches = sum(size for _, _, size in blocks)
+    return 2.0 * matches / length if length else 1.0
+
+
+def opcodes(blocks: list[Block]) -> list[Opcode]:
+    """difflib's get_opcodes() for these matching blocks."""
+    i = j = 0
+    out: list[Opcode] = []
+    for ai, bj, size in blocks:
+        tag = "replace" if i < ai and j < bj else "delete" if i < ai else "insert" if j < bj else ""
+        if tag:
+            out.append((tag, i, ai, j, bj))
+        i, j = ai + size, bj + size
+        if size:
+            out.append(("equal", ai, i, bj, j))
+    return out
+
+
+def coded(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[str, str] | None:
+    """Each distinct token as one character, so that C-level string search can look for runs of tokens
+    (None past the characters there are: more than a million distinct tokens)."""
+    distinct = dict.fromkeys(chain(a, b))
+    if len(distinct) > sys.maxunicode:
+        return None
+    code = dict(zip(distinct, map(chr, range(len(distinct)))))
+    return "".join(map(code.__getitem__, a)), "".join(map(code.__getitem__, b))
+
+
+def _merge_adjacent(blocks: list[Block], la: int, lb: int) -> list[Block]:
+    i1 = j1 = k1 = 0
+    out: list[Block] = []
+    for i2, j2, k2 in blocks:
+        if i1 + k1 == i2 and j1 + k1 == j2:
+            k1 += k2
+        else:
+            if k1:
+                out.append((i1, j1, k1))
+            i1, j1, k1 = i2, j2, k2
+    if k1:
+        out.append((i1, j1, k1))
+    out.append((la, lb, 0))
+    return out
+
+
+class _Search:
+    """The longest common run of any sub-range of a and b, as difflib's find_longest_match() picks it."""
+
+    def __init__(self, a: str, b: str) -> None:
+        self.a, self.b = a, b
+        self.long_runs = _long_runs(a, b)
+
+    def longest(self, alo: int, ahi: int, blo: int, bhi: int) -> Block:
+        best_i, best_j, best_k = alo, blo, LONG - 1  # only runs of LONG tokens or more count here
+        for i0, j0, size in self.long_runs:  # longest first
+            if size < best_k:
+                break  # neither this run nor a later one can be longer, or as long and earlier
+            shift = j0 - i0
+            # The run cut to the range: conditionals, not min() and max(), in this hot loop.
+            lo = i0 if i0 > alo else alo  # noqa: FURB136
+            if lo + shift < blo:
+                lo = blo - shift
+            hi = i0 + size if i0 + size < ahi else ahi  # noqa: FURB136
+            if hi + shift > bhi:
+                hi = bhi - shift
+            k = hi - lo
+            if k > best_k or (k == best_k and (lo < best_i or (lo == best_i and lo + shift < best_j))):
+                best_i, best_j, best_k = lo, lo + shift, k
+        if best_k >= LONG:
+            return best_i, best_j, best_k
+        return self._short_longest(alo, ahi, blo, bhi)
+
+    def _short_longest(self, alo: int, ahi: int, blo: int, bhi: int) -> Block:
+        """The longest run of a range that has none of LONG tokens: trying the longest lengths first,
+        the first stretch of a's range found in b's (`str.find`: the scanning in C, the first j)."""
+        a, find = self.a, self.b.find
+        for size in range(min(ahi - alo, bhi - blo, LONG - 1), 0, -1):
+            for i in range(alo, ahi - size + 1):
+                j = find(a[i:i + size], blo, bhi)
+                if j >= 0:
+                    return i, j, size
+        return alo, blo, 0
+
+
+def _long_runs(coded_a: str, coded_b: str) -> list[Block]:
+    """Every maximal common run of LONG tokens or more, longest first (then by start in a, then in b)."""
+    runs: list[Block] = []
+    run_end: dict[int, int] = {}  # diagonal (j - i) -> end in a of the last run found on it
+    la, lb = len(coded_a), len(coded_b)
+    for p in range(0, la - GRAM + 1, STEP):
+        gram = coded_a[p:p + GRAM]
+        j = coded_b.find(gram)
+        while j >= 0:
+            shift = j - p
+            if run_end.get(shift, -1) <= p:  # not inside a run already found (samples go left to right)
+                start, end = p, p + GRAM
+                while start > 0 and start + shift > 0 and coded_a[start - 1] == coded_b[start + shift - 1]:
+                    start -= 1
+                while end < la and end + shift < lb and coded_a[end] == coded_b[end + shift]:
+                    end += 1
+                run_end[shift] = end
+                if end - start >= LONG:
+                    runs.append((start, start + shift, end - start))
+            j = coded_b.find(gram, j + 1)
+    runs.sort(key=lambda run: (-run[2], run[0], run[1]))
+    return runs
