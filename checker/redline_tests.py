@@ -45,6 +45,9 @@ class Case:
     terms: tuple[tuple[str, Any], ...] = ()
     snippet: str | None = None  # clauses in the language itself
     snippet_line: int = 0  # the test-file line of the snippet's first line
+    # Where each character of the snippet (line ends normalised, then its end) is written in the test file, as
+    # (line, column): escapes (`\"`, `\n`) take more columns than the character they stand for. () if unknown.
+    snippet_places: tuple[tuple[int, int], ...] = ()
     expect: str = ""
     clauses: tuple[tuple[str, str], ...] = ()
     fires: tuple[str, ...] = ()
@@ -72,14 +75,18 @@ class TestFile:
     problems: tuple[Diagnostic, ...] = ()  # PC611/PC612, raised by check_rule_names with the rest
 
 
-def parse_test_file(text: str, key: str) -> TestFile:
-    """A test file's text -> its cases; PeaceError (PC610) when it is not TOML.
+def parse_test_file(text: str | bytes, key: str) -> TestFile:
+    """A test file's text (or bytes) -> its cases; PeaceError (PC011) if it is not UTF-8, PC610 if it is not TOML.
 
     Malformed keys and values do not stop here: they are kept in `problems`, and check_rule_names
     raises them together with unknown rules, parties and (given the vocabulary) snippet errors,
     so that one run reports all of a test file's errors."""
     import tomllib
 
+    if isinstance(text, bytes):
+        from peacecheck.dsl.parser import utf8_text
+
+        text = utf8_text(text, key)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -182,6 +189,8 @@ def _case(raw: dict[str, Any], key: str, line: int, default_party: str, text: st
     if "proposal" in raw:
         fields["snippet"] = _string(raw["proposal"], "proposal", at("proposal"), sink)
         fields["snippet_line"] = _snippet_line(text, at("proposal").line)
+        if "proposal" in keys:
+            fields["snippet_places"] = _snippet_places(text, keys["proposal"], fields["snippet"])
     if (fields["expect"] or fields["clauses"]) and not fields["party"]:
         sink.error("PC611", "`expect` and `clauses` need a party: set `party` in the case or at the top of the file",
                    at("expect") if fields["expect"] else at("clauses"))
@@ -266,6 +275,95 @@ def _snippet_line(text: str, case_line: int) -> int:
     return case_line
 
 
+_PROPOSAL_KEY = re.compile(r"""[ \t]*(?:proposal|"proposal"|'proposal')[ \t]*=[ \t]*""")
+_TOML_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _snippet_places(text: str, key: Span, snippet: str) -> tuple[tuple[int, int], ...]:
+    """Where each character of `proposal = "..."` is written in the test file (see Case.snippet_places); () when
+    the string cannot be found as written, so that positions fall back to the snippet's first line."""
+    line_start = 0
+    for _ in range(key.line - 1):
+        line_start = text.index("\n", line_start) + 1
+    written = _PROPOSAL_KEY.match(text, line_start)
+    read = _toml_string(text, written.end()) if written else None
+    if read is None or read[0] != snippet:
+        return ()
+    value, offsets = read
+    places: list[tuple[int, int]] = []
+    for index, char in enumerate(value):
+        if char == "\r" and value.startswith("\n", index + 1):
+            continue  # the parser reads CR LF as one line end: the LF's place stands for both
+        line = text.count("\n", 0, offsets[index]) + 1
+        places.append((line, offsets[index] - text.rfind("\n", 0, offsets[index])))
+    end = offsets[-1]
+    places.append((text.count("\n", 0, end) + 1, end - text.rfind("\n", 0, end)))
+    return tuple(places)
+
+
+def _toml_string(text: str, start: int) -> tuple[str, list[int]] | None:
+    """The TOML string written at text[start:] and, for each of its characters, the offset it is written at (and
+    one more: where the string ends). Basic and literal strings, one line or several; None if it is not one."""
+    quote = text[start:start + 1]
+    if quote not in ('"', "'"):
+        return None
+    multi = text.startswith(quote * 3, start)
+    position = start + (3 if multi else 1)
+    if multi:  # a line end right after the opening quotes is not part of the string
+        position += 1 if text.startswith("\n", position) else 2 if text.startswith("\r\n", position) else 0
+    chars: list[str] = []
+    offsets: list[int] = []
+    while position < len(text):
+        char = text[position]
+        if char == quote and (not multi or text.startswith(quote * 3, position)):
+            run = 1
+            while multi and run < 5 and text.startswith(quote, position + run):
+                run += 1
+            for extra in range(run - 3 if multi else 0):  # up to two quotes before the closing three are content
+                chars.append(quote)
+                offsets.append(position + extra)
+            offsets.append(position + (run - 3 if multi else 0))  # the end: where the closing quotes are
+            return "".join(chars), offsets
+        if char == "\\" and quote == '"':
+            step = _escape(text, position, multi)
+            if step is None:
+                return None
+            value, size = step
+            if value:
+                chars.append(value)
+                offsets.append(position)
+            position += size
+            continue
+        if char == "\n" and not multi:
+            return None
+        chars.append(char)
+        offsets.append(position)
+        position += 1
+    return None
+
+
+def _escape(text: str, position: int, multi: bool) -> tuple[str, int] | None:
+    """The character a backslash escape at text[position] stands for ('' for a line-ending backslash, which
+    drops the line end and the spaces after it) and how many characters it is written with."""
+    code = text[position + 1:position + 2]
+    if code in _TOML_ESCAPES:
+        return _TOML_ESCAPES[code], 2
+    if code in ("u", "U"):
+        size = 4 if code == "u" else 8
+        digits = text[position + 2:position + 2 + size]
+        if len(digits) != size or not all(c in "0123456789abcdefABCDEF" for c in digits):
+            return None
+        return chr(int(digits, 16)), 2 + size
+    after = position + 1
+    while multi and text[after:after + 1] in (" ", "\t"):
+        after += 1
+    if multi and (text.startswith("\n", after) or text.startswith("\r\n", after)):
+        while text[after:after + 1] in (" ", "\t", "\r", "\n"):
+            after += 1
+        return "", after - position
+    return None
+
+
 # ------------------------------------------------------------------ running a case
 @dataclass
 class CaseResult:
@@ -335,9 +433,24 @@ def _moved(d: Diagnostic, case: Case) -> Diagnostic:
     """A diagnostic about line N of a snippet, moved to where that line sits in the test file."""
     if case.snippet is None:
         span = case.at("terms")
+    elif case.snippet_places and d.span.line >= 2:  # line 1 is the `proposal` line the case is read with
+        line, column = _place(case, d.span.line, d.span.column)
+        span = Span(case.file, line, column)
+        if d.span.end_line >= 2:
+            span = Span(case.file, line, column, *_place(case, d.span.end_line, d.span.end_column))
     else:
         span = Span(case.file, case.snippet_line + max(d.span.line - 2, 0), d.span.column)
     return dataclasses.replace(d, span=span, message=f"in case '{case.name}': {d.message}")
+
+
+def _place(case: Case, line: int, column: int) -> tuple[int, int]:
+    """The test file's (line, column) of the snippet's (line, column), counted as the parser saw it."""
+    snippet = (case.snippet or "").replace("\r\n", "\n").replace("\r", "\n")
+    starts = [0] + [index + 1 for index, char in enumerate(snippet) if char == "\n"]
+    start = starts[min(line - 2, len(starts) - 1)]
+    ends = starts[1:] + [len(snippet) + 1]
+    offset = min(start + column - 1, ends[min(line - 2, len(starts) - 1)] - 1, len(case.snippet_places) - 1)
+    return case.snippet_places[max(offset, 0)]
 
 
 def terms_snippet(case: Case, vocabulary: m.Vocabulary) -> str:

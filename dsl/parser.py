@@ -77,13 +77,17 @@ def decode(data: bytes, filename: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Bytes -> normalised text (no BOM, LF line ends), or PeaceError."""
     if len(data) > max_bytes:
         raise PeaceError([too_large(filename, len(data), max_bytes)])
+    return normalise(utf8_text(data, filename), filename)
+
+
+def utf8_text(data: bytes, filename: str) -> str:
+    """Bytes -> text, or PeaceError (PC011) at the first byte that is not UTF-8: any file a command reads."""
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _line_col_of_byte(data, exc.start)
         raise PeaceError([Diagnostic("PC011", f"invalid UTF-8 byte 0x{data[exc.start]:02x}",
                                      Span(filename, line, col), "save the file as UTF-8")]) from None
-    return normalise(text, filename)
 
 
 def too_large(filename: str, size: int, limit: int) -> Diagnostic:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from test_errors import HEAD, PARTY, VOCAB, codes
+from test_errors import HEAD, NORTH, PARTY, VOCAB, codes
 
 from peacecheck import dsl
 from peacecheck.checker.cli import main
+from peacecheck.checker.redline_tests import check_rule_names, parse_test_file
 from peacecheck.dsl.api import load_proposal, load_redlines
 
 
@@ -57,6 +58,56 @@ def test_other_rules_keep_their_missing_fields(dict_loader):
     text = ('rule A "t" {\n  severity medium\n  when army.cap > 1\n  cite s\n}\n'
             'rule B "t" {\n  when army.cap > 2\n  cite s\n}\n')
     assert codes(redline_error(text, dict_loader)) == [("PC001", 5, 12), ("PC111", 9, 6)]
+
+
+# ------------------------------------------------------------------ 2. carets inside a test file's proposal string
+def case_errors(proposal: str, dict_loader) -> dsl.PeaceError:
+    """The errors of one test case whose `proposal = ...` (on line 5) is written as given."""
+    loader = dict_loader({"redlines/north.redlines": NORTH, "vocab/small.vocab": VOCAB})
+    north, vocabulary = load_redlines("redlines/north.redlines", loader)
+    text = 'party = "north"\n\n[[case]]\nname = "c"\nproposal = ' + proposal + '\nexpect = "accept"\n'
+    with pytest.raises(dsl.PeaceError) as info:
+        check_rule_names(parse_test_file(text, "t.toml"), [north], vocabulary)
+    return info.value
+
+
+def written_at(proposal: str, word: str) -> tuple[int, int]:
+    """(line, column) of `word` in the test file of case_errors: where the caret belongs."""
+    lines = ("proposal = " + proposal).split("\n")
+    number = next(i for i, line in enumerate(lines) if word in line)
+    return 5 + number, lines[number].index(word) + 1
+
+
+@pytest.mark.parametrize("proposal", [
+    r'"clause 1 \"A\" {\n  army.capp = 1\n}\n"',                    # \" and \n: a later line of the file's one
+    r'"clause 1 \"A\" { army.capp = 1 }"',                          # \" before it on the same line
+    r'"clause 1 \"\u00e9\u00e9\" {\n\tarmy.capp = 1 }"',             # \uXXXX and \t
+    '"""\nclause 1 "A" { note "\\u00e9\\t" army.capp = 1 }\n"""',   # escapes in a multi-line string
+    '"""\\\n  clause 1 "A" { \\\n  army.capp = 1 }"""',              # line-ending backslashes
+    '"""clause 1 "A" { army.capp = 1 }"""',                        # on the opening quotes' line
+    "'clause 1 \"A\" { army.capp = 1 }'",                           # a literal string: no escapes
+    '"""\nclause 1 "A" {\n  army.capp = 1\n}\n"""',                # the common layout, as before
+])
+def test_a_caret_inside_a_test_case_proposal_follows_the_toml_escapes(proposal, dict_loader):
+    error = case_errors(proposal, dict_loader)
+    assert codes(error) == [("PC100", *written_at(proposal, "army.capp"))]
+    assert error.diagnostics[0].message == "in case 'c': unknown term 'army.capp'"
+
+
+def test_a_syntax_error_after_an_escape_is_found_where_it_is_written(dict_loader):
+    proposal = r'"clause 1 \"A\" {\n  army.cap = = 1\n}"'
+    second = len("proposal = ") + proposal.index("= =") + 2  # the second '=', 0-based in line 5
+    assert codes(case_errors(proposal, dict_loader)) == [("PC001", 5, second + 1)]
+
+
+# ------------------------------------------------------------------ 3. a test file that is not UTF-8
+def test_a_test_file_that_is_not_utf8_is_a_located_encoding_error():
+    data = b'party = "north"\n\n[[case]]\nname = "caf\xe9"\nexpect = "accept"\n'
+    with pytest.raises(dsl.PeaceError) as info:
+        parse_test_file(data, "t.toml")
+    assert codes(info.value) == [("PC011", 4, 12)]  # the code and wording proposals and red-line files get
+    assert info.value.diagnostics[0].message == "invalid UTF-8 byte 0xe9"
+    assert parse_test_file(data.replace(b"\xe9", "é".encode()), "t.toml").cases[0].name == "café"
 
 
 # ------------------------------------------------------------------ 4. clause ids in other scripts' digits
