@@ -41,6 +41,9 @@ TREND = {"better": "better for this party", "worse": "worse for this party", "un
 # Joins the strings of a page for one pass. Any character would do that neither pass adds nor removes;
 # a tab is rare in input and never in a redline (its tokens are joined by plain spaces).
 SEPARATOR = "\t"
+# The ASCII characters markup_text leaves as they are, asked of markup_text itself (it maps one character
+# at a time), so without_controls can never disagree with it.
+KEPT_ASCII = bytes(code for code in range(128) if markup_text(chr(code)) == chr(code))
 
 
 def plain(segments: tuple[Segment, ...]) -> str:
@@ -62,9 +65,17 @@ def text(value: str) -> str:
             .replace("'", "&#39;"))
 
 
+def without_controls(value: str) -> str:
+    """`markup_text(value)`. ASCII text (most drafts) is first checked in one C pass, deleting every character
+    markup_text keeps: when nothing is left, markup_text would replace nothing, and its regex scans are saved."""
+    if value.isascii() and not value.encode("ascii").translate(None, KEPT_ASCII):
+        return value
+    return markup_text(value)
+
+
 def screened(value: str) -> str:
     """What `{{ value }}` prints: control characters replaced (the template's `printable`), then escaped."""
-    return text(markup_text(value))
+    return text(without_controls(value))
 
 
 def screened_all(values: list[str]) -> list[str]:
@@ -74,7 +85,7 @@ def screened_all(values: list[str]) -> list[str]:
     joined = SEPARATOR.join(values)
     if joined.count(SEPARATOR) != len(values) - 1:  # a value holds the separator: the split would cut it
         return [screened(value) for value in values]
-    return text(markup_text(joined)).split(SEPARATOR)
+    return text(without_controls(joined)).split(SEPARATOR)
 
 
 def screened_rows(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -157,15 +168,28 @@ def redline_views(segments: Sequence[Segment], shown: Iterator[str], shown_old: 
     return "".join(old), "".join(new), "".join(inline)
 
 
-def redlines(pairs: list[ClauseDiff]) -> Iterator[tuple[tuple[str, str, str], tuple[str, str, str]]]:
-    """(title, text) redline views of each pairing, their strings screened in one pass for all."""
+def reworded_texts(pairs: list[ClauseDiff]) -> Iterator[str]:
+    """The texts part of each pairing's article (both views of title and wording), their strings
+    screened in one pass for all the pairings."""
+    ids = [ids for d in pairs for ids in (", ".join(d.old_ids), ", ".join(d.new_ids))]
     texts = [s.text for d in pairs for segments in (d.title_redline, d.redline) for s in segments]
     olds = [s.old_text for d in pairs for segments in (d.title_redline, d.redline) for s in segments
             if s.old_text is not None]
-    screened_texts = screened_all(texts + olds)
-    shown, shown_old = iter(screened_texts[: len(texts)]), iter(screened_texts[len(texts):])
+    screened_strings = screened_all(ids + texts + olds)
+    shown_ids = iter(screened_strings[: len(ids)])
+    shown = iter(screened_strings[len(ids): len(ids) + len(texts)])
+    shown_old = iter(screened_strings[len(ids) + len(texts):])
     for d in pairs:
-        yield redline_views(d.title_redline, shown, shown_old), redline_views(d.redline, shown, shown_old)
+        old_ids, new_ids = next(shown_ids), next(shown_ids)
+        title_old, title_new, title_inline = redline_views(d.title_redline, shown, shown_old)
+        text_old, text_new, text_inline = redline_views(d.redline, shown, shown_old)
+        yield ('    <div class="texts">\n      <div class="sbs">\n'
+               f'        <div class="col old-side"><h4>Old {old_ids}</h4><p class="prose">'
+               f'<span class="ttl">{title_old}</span>\n{text_old}</p></div>\n'
+               f'        <div class="col new-side"><h4>New {new_ids}</h4><p class="prose">'
+               f'<span class="ttl">{title_new}</span>\n{text_new}</p></div>\n      </div>\n'
+               '      <div class="inline"><p class="view-title">Inline</p><p class="prose"><span class="ttl">'
+               f"{title_inline}</span>\n{text_inline}</p></div>\n    </div>\n")
 
 
 def values(vals: tuple[TermValue, ...]) -> str:
@@ -200,6 +224,12 @@ def truncate(value: str, length: int) -> str:
     return value[: length - 3].rsplit(" ", 1)[0] + "..."
 
 
+def pair_heads(pairs: list[ClauseDiff]) -> list[tuple[str, str, str, str]]:
+    """Each pairing's key, old and new id labels and new title, screened: the clause-by-clause table and
+    the articles both show them."""
+    return screened_rows([(d.key, ids_label(d.old_ids), ids_label(d.new_ids), d.new_title) for d in pairs])
+
+
 def verdict_cells(d: ClauseDiff, parties: list[str], shown_parties: list[str]) -> str:
     """A pairing's verdict cells in the clause-by-clause table, one per party."""
     cells = []
@@ -213,27 +243,26 @@ def verdict_cells(d: ClauseDiff, parties: list[str], shown_parties: list[str]) -
     return "".join(cells)
 
 
-def overview_rows(result: DiffResult) -> str:
-    """The rows of the clause-by-clause table."""
+def overview_rows(result: DiffResult, heads: list[tuple[str, ...]], changed: list[bool]) -> str:
+    """The rows of the clause-by-clause table (`heads` and `changed` are the pairings')."""
     parties = [p.id for p in result.parties]
     shown_parties = screened_all(parties)  # once, not once per row
     # The cells hang on the parties' verdicts alone, and a page has a few dozen patterns of them.
     cells_by_pattern: dict[tuple, str] = {}
-    rows = screened_rows([(d.key, ids_label(d.old_ids), ids_label(d.new_ids), d.new_title,
-                           truncate(d.old_title, 90) if d.title_changed else "") for d in result.pairs])
+    old_titles = iter(screened_all([truncate(d.old_title, 90) for d in result.pairs if d.title_changed]))
     out = []
-    for d, (key, old_label, new_label, title, old_title) in zip(result.pairs, rows):
+    for d, (key, old_label, new_label, title), is_changed in zip(result.pairs, heads, changed):
         pattern = tuple([(v.party, v.before, v.after) for v in d.verdicts])
         cells = cells_by_pattern.get(pattern)
         if cells is None:
             cells = cells_by_pattern[pattern] = verdict_cells(d, parties, shown_parties)
-        old_span = f'<span class="oldt">{old_title}</span>' if d.title_changed else ""
+        old_title = f'<span class="oldt">{next(old_titles)}</span>' if d.title_changed else ""
         out.append(
-            f'      <tr class="{"changed" if d.changed else "unchanged"}" data-key="{key}">\n'
+            f'      <tr class="{"changed" if is_changed else "unchanged"}" data-key="{key}">\n'
             f'        <th scope="row" class="ids">{old_label}</th><td class="ids">{new_label}</td>\n'
-            f'        <td><a href="#{key}">{title}</a>{old_span}</td>\n'
+            f'        <td><a href="#{key}">{title}</a>{old_title}</td>\n'
             f'        <td class="how">{METHOD[d.method]} · {d.confidence:.2f}</td>\n'
-            f"        <td>{badges(d, overview=True)}</td>\n"
+            f"        <td>{badge_spans(d.badges(), True)}</td>\n"
             f"{cells}      </tr>\n")  # the template's loop ate the line end (trim_blocks)
     for group, clauses in (("added", result.added), ("dropped", result.dropped)):
         if not clauses:
@@ -256,56 +285,56 @@ def overview_rows(result: DiffResult) -> str:
     return "".join(out)
 
 
-def detail(d: ClauseDiff, head: tuple[str, ...], shown_names: dict[str, str],
-           views: tuple[tuple[str, str, str], tuple[str, str, str]] | None) -> str:
-    """One changed pairing: verdict changes, term table, and the redline in both views.
-
-    `head` is the pairing's key, id labels, new title and ids, screened; `views` its (title, text) redlines,
-    when its title or wording changed."""
-    key, old_label, new_label, title, old_ids, new_ids = head
-    meta = [f"Matched {METHOD[d.method]} (confidence {d.confidence:.2f}) · {badges(d)}"]
+def status_and_tags(d: ClauseDiff) -> str:
+    """The end of an article's meta line when the status or the tags changed."""
+    out = []
     if d.old_status != d.new_status:
-        meta.append(f" · status: {screened(d.old_status or 'none')} → {screened(d.new_status or 'none')}")
+        out.append(f" · status: {screened(d.old_status or 'none')} → {screened(d.new_status or 'none')}")
     if d.tags_added or d.tags_removed:
-        meta.append(" · tags" + "".join(f" +{screened(t)}" for t in d.tags_added)
-                    + "".join(f" −{screened(t)}" for t in d.tags_removed))
-    out = [(f'  <article class="pair" id="{key}">\n'
-            f'    <h3><span class="no old" title="old">{old_label}</span> <span class="to">→</span> '
-            f'<span class="no" title="new">{new_label}</span> {title}</h3>\n'
-            f'    <p class="meta">{"".join(meta)}</p>\n')]
-    moved = [v for v in d.verdicts if v.changed]
-    if moved:
-        out.append('    <div class="vchanges">\n')
-        for v in moved:
-            out.append(f'      <div class="vchange"><span class="who">{shown_names[v.party]}</span>'
-                       f'{move(v.before, v.after)}\n        <ul class="rules">{rule_items(v.rules)}</ul></div>\n')
-        out.append("    </div>\n")
-    out.append(f"    {term_table(d)}\n")
-    if views is not None:
-        (title_old, title_new, title_inline), (text_old, text_new, text_inline) = views
-        out.append(
-            '    <div class="texts">\n      <div class="sbs">\n'
-            f'        <div class="col old-side"><h4>Old {old_ids}</h4><p class="prose">'
-            f'<span class="ttl">{title_old}</span>\n{text_old}</p></div>\n'
-            f'        <div class="col new-side"><h4>New {new_ids}</h4><p class="prose">'
-            f'<span class="ttl">{title_new}</span>\n{text_new}</p></div>\n      </div>\n'
-            '      <div class="inline"><p class="view-title">Inline</p><p class="prose"><span class="ttl">'
-            f"{title_inline}</span>\n{text_inline}</p></div>\n    </div>\n")
-    else:
-        out.append('    <p class="meta">The wording is unchanged.</p>\n')
-    out.append("  </article>\n")
+        out.append(" · tags" + "".join(f" +{screened(t)}" for t in d.tags_added)
+                   + "".join(f" −{screened(t)}" for t in d.tags_removed))
     return "".join(out)
 
 
-def details(result: DiffResult, shown_names: dict[str, str]) -> str:
-    changed = [d for d in result.pairs if d.changed]
-    unchanged = [d for d in result.pairs if not d.changed]
-    heads = screened_rows([(d.key, ids_label(d.old_ids), ids_label(d.new_ids), d.new_title,
-                            ", ".join(d.old_ids), ", ".join(d.new_ids)) for d in changed])
-    reworded = [d for d in changed if d.text_changed or d.title_changed]
-    views = redlines(reworded)
-    out = [detail(d, head, shown_names, next(views) if d.text_changed or d.title_changed else None)
-           for d, head in zip(changed, heads)] or ['  <p class="none">No clause changed.</p>\n']
+def verdict_changes(d: ClauseDiff, shown_names: dict[str, str]) -> str:
+    out = ['    <div class="vchanges">\n']
+    for v in d.verdicts:
+        if v.changed:
+            out.append(f'      <div class="vchange"><span class="who">{shown_names[v.party]}</span>'
+                       f'{move(v.before, v.after)}\n        <ul class="rules">{rule_items(v.rules)}</ul></div>\n')
+    out.append("    </div>\n")
+    return "".join(out)
+
+
+def detail(d: ClauseDiff, head: tuple[str, ...], shown_names: dict[str, str], texts: str | None) -> str:
+    """One changed pairing: verdict changes, term table, and the redline in both views.
+
+    `head` is the pairing's screened key, id labels and title; `texts` its redlines (`reworded_texts`),
+    when its title or wording changed."""
+    key, old_label, new_label, title = head
+    meta = f"Matched {METHOD[d.method]} (confidence {d.confidence:.2f}) · {badge_spans(d.badges())}"
+    if d.old_status != d.new_status or d.tags_added or d.tags_removed:
+        meta += status_and_tags(d)
+    return (f'  <article class="pair" id="{key}">\n'
+            f'    <h3><span class="no old" title="old">{old_label}</span> <span class="to">→</span> '
+            f'<span class="no" title="new">{new_label}</span> {title}</h3>\n'
+            f'    <p class="meta">{meta}</p>\n'
+            f'{verdict_changes(d, shown_names) if d.verdict_changed else ""}'
+            f'    {term_table(d) if d.terms else ""}\n'
+            f'{texts or NO_NEW_WORDING}'
+            "  </article>\n")
+
+
+NO_NEW_WORDING = '    <p class="meta">The wording is unchanged.</p>\n'
+
+
+def details(result: DiffResult, heads: list[tuple[str, ...]], changed: list[bool], shown_names: dict[str, str]) -> str:
+    """The articles of the changed pairings, then links to the unchanged ones."""
+    changed_pairs = [(d, head) for d, head, is_changed in zip(result.pairs, heads, changed) if is_changed]
+    texts = reworded_texts([d for d, _ in changed_pairs if d.text_changed or d.title_changed])
+    out = [detail(d, head, shown_names, next(texts) if d.text_changed or d.title_changed else None)
+           for d, head in changed_pairs] or ['  <p class="none">No clause changed.</p>\n']
+    unchanged = [d for d, is_changed in zip(result.pairs, changed) if not is_changed]
     if unchanged:
         links = "; ".join(f'<a id="{key}" href="#{key}">{label}</a>'
                           for key, label in screened_rows([(d.key, arrows(d.label)) for d in unchanged]))
@@ -363,13 +392,15 @@ def render(result: DiffResult) -> str:
 def _render(result: DiffResult) -> str:
     party_names = {p.id: p.name for p in result.parties}
     shown_names = dict(zip(party_names, screened_all(list(party_names.values()))))
+    heads = pair_heads(result.pairs)
+    changed = [d.changed for d in result.pairs]
     context = {
         "result": result, "old": result.old, "new": result.new, "parties": result.parties,
         "notes": [*(set_aside_sentence(s, result.table) for s in result.set_aside), today_sentence(result)],
         "party_names": party_names,
         "totals": totals(result), "version": peacecheck_version(),
-        "overview_rows": Screened(overview_rows(result)),
-        "details": Screened(details(result, shown_names)),
+        "overview_rows": Screened(overview_rows(result, heads, changed)),
+        "details": Screened(details(result, heads, changed, shown_names)),
         "unmatched": Screened(unmatched(result, shown_names)),
         **inline_assets(static("diff.css")),
     }
