@@ -86,7 +86,7 @@ _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.l
 class Leaf:
     """One test of a condition (`territory.* >= recognized_de_facto`), compiled against the vocabulary."""
 
-    __slots__ = ("pattern", "paths", "presence", "tests", "test_text", "family", "absent", "value_of", "single")
+    __slots__ = ("pattern", "paths", "presence", "tests", "test_text", "family", "absent", "value_of", "single", "shown")
 
     def __init__(self, leaf: m.Condition, vocabulary: m.Vocabulary):
         self.pattern = leaf.pattern
@@ -94,6 +94,7 @@ class Leaf:
         self.single = self.paths[0] if len(self.paths) == 1 else None  # the one term it reads (most leaves)
         self.presence = leaf.kind if isinstance(leaf, m.Presence) else None
         self.test_text = test_part(leaf)
+        self.shown = self.presence or self.test_text  # the test its evidence of a stated value shows
         self.family = family(leaf.pattern)
         # Per path a test of a value, typed once here, not at every evaluation.
         self.tests: dict[str, Callable[[m.Value], bool]] = {
@@ -313,7 +314,7 @@ class CompiledRule:
         self.missing: dict[tuple[int, ...], Finding] = {}
         # Per deciding leaves: the paths they read and their families. A reading that states none of the
         # paths and no term of the families gets the proposal-level finding above, found by two set tests.
-        self.reach: dict[tuple[int, ...], tuple[frozenset[str], frozenset[str]]] = {}
+        self.reach: dict[tuple[int, ...], _Shape] = {}
 
     def crossed(self, values: Values) -> bool:
         return self.truth(values) if self.is_rule else not self.truth(values)
@@ -384,14 +385,22 @@ def rule_vectors(redlines: m.RedLines, compiled: list[CompiledRule]) -> Callable
     return function
 
 
-def _crossed_function(redlines: m.RedLines, rules: list[CompiledRule]) -> Callable[[dict], list[tuple]]:
-    """One function giving the crossed rules of `rules` on a reading, in order, each as (rule, leaf values,
-    deciding leaves), or as (rule, values, deciding, proposal-level finding, deciding families, the same in
-    order) when the reading states none of its terms: rule_vectors' expressions and each rule's plan written
-    out in one body, so the rules not crossed (most of them) cost their leaves and a tuple index, not a loop
-    step each."""
-    scope: dict[str, Any] = {"_hit": _hit}
-    lines = ["def crossed(by_path):", "    out = []"]
+def _crossed_functions(redlines: m.RedLines, rules: list[CompiledRule]
+                       ) -> tuple[Callable[[dict], list[tuple]], Callable[..., list[Finding]]]:
+    """Two functions over a reading's bindings by path, from one typing of `rules` (in the findings' order):
+
+    - crossed(by_path): each crossed rule as (rule, leaf values, deciding leaves), or as (rule, values,
+      deciding, proposal-level finding, deciding families, the same in order) when the reading states none
+      of its terms;
+    - findings(by_path, families, env, spans): the findings of the draft as written when no option decides
+      a crossing (`families`: env.family_index()), in order.
+
+    rule_vectors' expressions and each rule's plan written out in one body, so the rules not crossed (most
+    of them) cost their leaves and a tuple index, not a loop step each; and in `findings` a rule none of
+    whose terms is stated costs a test or two (its findings are worked out here, once)."""
+    scope: dict[str, Any] = {"_hit": _hit, "_draft": _draft_findings, "_family": _family_findings}
+    crossed = ["def crossed(by_path):", "    out = []"]
+    findings = ["def findings(by_path, index, env, spans):", "    out = []"]
     for k, rule in enumerate(rules):
         scope[f"R{k}"] = rule
         exprs = [_leaf_expression(leaf, scope) for leaf in rule.leaves]
@@ -400,20 +409,30 @@ def _crossed_function(redlines: m.RedLines, rules: list[CompiledRule]) -> Callab
         paths = list(dict.fromkeys(path for leaf in rule.leaves for path in leaf.paths))
         unstated = eval(cells, scope, {"by_path": {}})  # noqa: S307 - our own leaves, as below
         plan = rule.plan(unstated)
-        # Crossed then, every deciding term is absent: when no clause states a term of their families either,
-        # its one finding is the proposal-level one (_crossing_findings' first cases), given with it.
-        families = tuple(dict.fromkeys(rule.leaves[i].family for i in plan)) if plan is not None else ()
-        scope[f"E{k}"] = None if plan is None else (rule, unstated, plan, _missing(rule, plan), frozenset(families),
-                                                    families)
-        lines += [f"    if {_none_stated(paths, k, scope)}:",
-                  f"        if E{k} is not None:" if plan is not None else "        pass",
-                  f"            out.append(E{k})" if plan is not None else "",
-                  "    else:"]
-        lines += ["        " + line for line in _crossing_lines(rule, exprs, cells, k, scope)]
-    lines.append("    return out")
-    source = "\n".join(line for line in lines if line) + "\n"
+        none_stated = _none_stated(paths, k, scope)
+        crossed.append(f"    if {none_stated}:")
+        findings.append(f"    if {none_stated}:")
+        if plan is None:
+            crossed.append("        pass")
+            findings.append("        pass")
+        else:
+            # Crossed then, every deciding term is absent: the clauses stating a term of their families
+            # address it, else it is the one proposal-level finding (_crossing_findings' first cases).
+            missing = _missing(rule, plan)
+            families = tuple(dict.fromkeys(rule.leaves[i].family for i in plan))
+            scope[f"E{k}"] = (rule, unstated, plan, missing, frozenset(families), families)
+            scope[f"M{k}"], scope[f"A{k}"], scope[f"G{k}"] = missing, missing.evidence, families
+            crossed.append(f"        out.append(E{k})")
+            findings += ["        if " + " or ".join(f"{fam!r} in index" for fam in families) + ":",
+                         f"            out += _family(R{k}.fields, A{k}, G{k}, index, spans)",
+                         "        else:", f"            out.append(M{k})"]
+        crossed.append("    else:")
+        findings.append("    else:")
+        crossed += ["        " + line for line in _crossing_lines(rule, exprs, cells, k, scope, False)]
+        findings += ["        " + line for line in _crossing_lines(rule, exprs, cells, k, scope, True)]
+    source = "\n".join([*crossed, "    return out", *findings, "    return out"]) + "\n"
     exec(compile(source, f"<crossings of {redlines.party}>", "exec"), scope)  # noqa: S102
-    return scope["crossed"]
+    return scope["crossed"], scope["findings"]
 
 
 # Rules of at most this many leaves have every plan worked out when compiled (2**n vectors): a crossing is
@@ -431,13 +450,19 @@ def _none_stated(paths: list[str], k: int, scope: dict[str, Any]) -> str:
     return f"by_path.keys().isdisjoint(S{k})"
 
 
-def _crossing_lines(rule: CompiledRule, exprs: list[str], cells: str, k: int, scope: dict[str, Any]) -> list[str]:
-    """The lines that append rule k's crossing, if crossed, on a reading stating some of its terms."""
+def _crossing_lines(rule: CompiledRule, exprs: list[str], cells: str, k: int, scope: dict[str, Any],
+                    findings: bool) -> list[str]:
+    """The lines that give rule k's crossing, if crossed, on a reading stating some of its terms: append it
+    as (rule, values, deciding leaves), or (`findings`) add its findings on the draft as written."""
+    def give(item: str) -> str:  # the line giving a crossing `item` (an expression of a (rule, values, deciding))
+        return f"out += _draft(R{k}, env, {item}[1], {item}[2], spans)" if findings else f"out.append({item})"
+
     n = len(rule.leaves)
     if n > _TABULATED_LEAVES:
         scope[f"P{k}"], scope["_UNSEEN"] = rule.plans, _UNSEEN
         return [f"v = {cells}", f"d = P{k}.get(v, _UNSEEN)", "if d is _UNSEEN:", f"    d = R{k}.plan(v)",
-                "if d is not None:", f"    out.append((R{k}, v, d))"]
+                "if d is not None:", "    " + give(f"(R{k}, v, d)")]
+
     def item(values: tuple[bool, ...]) -> tuple | None:
         plan = rule.plan(values)
         return None if plan is None else (rule, values, plan)
@@ -447,10 +472,10 @@ def _crossing_lines(rule: CompiledRule, exprs: list[str], cells: str, k: int, sc
         if when_true is None and when_false is None:
             return ["pass"]
         if when_false is None:
-            return [f"if {exprs[0]}:", f"    out.append(T{k})"]
+            return [f"if {exprs[0]}:", "    " + give(f"T{k}")]
         if when_true is None:
-            return [f"if not {exprs[0]}:", f"    out.append(F{k})"]
-        return [f"out.append(T{k} if {exprs[0]} else F{k})"]
+            return [f"if not {exprs[0]}:", "    " + give(f"F{k}")]
+        return [f"c = T{k} if {exprs[0]} else F{k}", give("c")]
 
     def table(prefix: tuple[bool, ...]) -> Any:
         if len(prefix) == n:
@@ -459,7 +484,7 @@ def _crossing_lines(rule: CompiledRule, exprs: list[str], cells: str, k: int, sc
     scope[f"C{k}"] = table(())
     # Each leaf value a bool (tests give bools): it indexes the table as 0 or 1.
     index = "".join(f"[{expr}]" for expr in exprs)
-    return [f"c = C{k}{index}", "if c is not None:", "    out.append(c)"]
+    return [f"c = C{k}{index}", "if c is not None:", "    " + give("c")]
 
 
 def _missing(rule: CompiledRule, deciding: tuple[int, ...]) -> Finding:
@@ -558,6 +583,21 @@ def _evidence(binding: Binding, test: str) -> Evidence:
     return new_evidence(binding.path, binding.value.show(), test, binding.clause, binding.option, binding.line)
 
 
+_new = object.__new__
+
+
+def _binding_evidence(binding: Binding, test: str) -> Evidence:
+    """_evidence written out (results.new_evidence's way, with no call): one per deciding value of every finding."""
+    path, value, clause, option, line = binding
+    raw = value.raw
+    evidence = _new(Evidence)
+    state = evidence.__dict__
+    state["path"] = path
+    state["value"] = raw if value.kind == "name" and raw.__class__ is str else value.show()  # (show(): str(raw))
+    state["test"], state["clause"], state["option"], state["line"] = test, clause, option, line
+    return evidence
+
+
 def bindings_of(proposal: m.Proposal, choice: dict[str, str] | None = None) -> list[Binding]:
     """The proposal's bindings, taking for each clause with options the chosen one (default: the first)."""
     choice = choice or {}
@@ -604,6 +644,12 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
     (one deciding term; every deciding term absent; each stated once) done without the general loop."""
     if decided_by:
         return _findings_of(_attribute(rule, env, values, deciding, None, decided_by), spans)
+    return _draft_findings(rule, env, values, deciding, spans)
+
+
+def _draft_findings(rule: CompiledRule, env: Environment, values: tuple[bool, ...], deciding: tuple[int, ...],
+                    spans: dict) -> list[Finding]:
+    """_crossing_findings of a crossing no option decides (env.family_index() already built)."""
     leaves, by_path, fields = rule.leaves, env.by_path, rule.fields
     if len(deciding) == 1:  # the commonest: one deciding term
         leaf = leaves[deciding[0]]
@@ -614,33 +660,26 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
             if clauses is None:
                 return [found]
             shared = found.evidence
-            return [new_finding(fields, c, shared, (), None, spans.get((c, None))) for c in clauses]
+            return [new_finding(fields, c, shared, (), None, spans.get(c)) for c in clauses]
         if len(bindings) == 1:  # its one value decides it, whichever way the leaf went
             b = bindings[0]
             clause, option = b.clause, b.option or None
-            evidence = (new_evidence(b.path, b.value.show(), leaf.presence or leaf.test_text, clause, b.option, b.line),)
-            return [new_finding(fields, clause, evidence, (), option, spans.get((clause, option)))]
+            evidence = (_binding_evidence(b, leaf.shown),)
+            return [new_finding(fields, clause, evidence, (), option,
+                                spans.get(clause) if option is None else spans.get((clause, option)))]
         return _own_findings(fields, _evidence_group(leaf, bindings, values[deciding[0]]), spans)
-    reach = rule.reach.get(deciding)
-    if reach is None:
-        reach = rule.reach[deciding] = (frozenset([p for i in deciding for p in leaves[i].paths]),
-                                        frozenset([leaves[i].family for i in deciding]))
-    if by_path.keys().isdisjoint(reach[0]):  # every deciding term left out: the clauses of their families address it
-        found = rule.missing.get(deciding) or _missing(rule, deciding)
-        index = (env._families or env.family_index())
-        if index.keys().isdisjoint(reach[1]):  # and no clause does: one proposal-level finding, always the same
-            return [found]
-        clauses = [c for i in deciding for c in index.get(leaves[i].family, ())]
-        if len(clauses) > 1:
-            clauses = list(dict.fromkeys(clauses))
-        shared = found.evidence
-        return [new_finding(fields, c, shared, (), None, spans.get((c, None))) for c in clauses]
+    shape = rule.reach.get(deciding) or _shape(rule, deciding)
+    if by_path.keys().isdisjoint(shape.paths):  # every deciding term left out: the clauses of their families
+        index = env._families or env.family_index()  # address it
+        if index.keys().isdisjoint(shape.families):  # and no clause does: one proposal-level finding, always the same
+            return [shape.missing]
+        return _family_findings(fields, shape.missing.evidence, shape.family_order, index, spans)
     groups: list[tuple[Evidence, ...]] = []  # per deciding leaf, its evidence
     clauses = []
+    owners: list[Evidence] = []  # the evidence of stated values, when each group is one piece
     absent: list[str] | None = None  # the families of the deciding terms left out
     single = True  # every group one value or one absence: then every finding has the same evidence
-    for i in deciding:
-        leaf = leaves[i]
+    for i, leaf in shape.leaves:
         bindings = by_path.get(leaf.single) if leaf.single is not None else leaf.bindings(by_path)
         if not bindings:
             groups.append(leaf.absent)
@@ -650,33 +689,47 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
                 absent.append(leaf.family)
         elif len(bindings) == 1:
             b = bindings[0]
-            groups.append((new_evidence(b.path, b.value.show(), leaf.presence or leaf.test_text, b.clause, b.option,
-                                        b.line),))
+            e = _binding_evidence(b, leaf.shown)
+            groups.append((e,))
+            owners.append(e)
             clauses.append(b.clause)
         else:
             group = _evidence_group(leaf, bindings, values[i])
             groups.append(group)
             clauses += [e.clause for e in group]
-            single = single and len(group) == 1
+            if len(group) == 1:
+                owners.append(group[0])
+            else:
+                single = False
     if absent is not None and (not rule.is_rule or not clauses):
-        index = (env._families or env.family_index())
+        index = env._families or env.family_index()
         for fam in absent:  # a deciding term left out: the clauses of its family address it
             clauses += index.get(fam, ())
     if len(clauses) > 1:  # (some term is stated: there is a clause)
         clauses = list(dict.fromkeys(clauses))
     out = []
     if single:
-        evidence = _unique([g[0] for g in groups])
-        owners = [(e.clause, e.option) for e in evidence if e.clause is not None]
+        firsts = [g[0] for g in groups]
+        evidence = tuple(firsts) if shape.distinct else _unique(firsts)
+        if len(owners) == 1:  # the commonest: one value stated, the rest absent
+            owner, owner_option = owners[0].clause, owners[0].option or None
+            for c in clauses:
+                if c == owner:
+                    out.append(new_finding(fields, c, evidence, (), owner_option,
+                                           spans.get(c) if owner_option is None else spans.get((c, owner_option))))
+                else:
+                    out.append(new_finding(fields, c, evidence, (owner,), None, spans.get(c)))
+            return out
         for c in clauses:
             related: tuple[str, ...] = ()
             option = None
-            for owner, owner_option in owners:
+            for e in owners:
+                owner = e.clause
                 if owner != c:
                     if owner not in related:
                         related += (owner,)
-                elif option is None and owner_option:
-                    option = owner_option
+                elif option is None and e.option:
+                    option = e.option
             out.append(new_finding(fields, c, evidence, related, option, spans.get((c, option))))
         return out
     for c in clauses:  # per deciding leaf the clause's own values where it states some, else the leaf's evidence
@@ -702,6 +755,28 @@ def _crossing_findings(rule: CompiledRule, env: Environment, values: tuple[bool,
     return out
 
 
+class _Shape(NamedTuple):
+    """What attributing a crossing needs of its deciding leaves, worked out once per rule and deciding leaves."""
+
+    leaves: tuple[tuple[int, Leaf], ...]  # (index, leaf) of each deciding leaf
+    paths: frozenset[str]  # the terms they read
+    families: frozenset[str]  # and their families
+    family_order: tuple[str, ...]  # the families in the leaves' order, each once
+    missing: Finding  # the proposal-level finding when every deciding term is left out
+    distinct: bool  # no two deciding leaves can give equal evidence (so there is nothing to deduplicate)
+
+
+def _shape(rule: CompiledRule, deciding: tuple[int, ...]) -> _Shape:
+    leaves = [rule.leaves[i] for i in deciding]
+    # The (path, test) of every piece of evidence each leaf can give: a stated value, or its absence.
+    keys = [{(leaf.pattern, leaf.absent[0].test)} | {(path, leaf.shown) for path in leaf.paths} for leaf in leaves]
+    shape = _Shape(tuple(zip(deciding, leaves)), frozenset([p for leaf in leaves for p in leaf.paths]),
+                   frozenset([leaf.family for leaf in leaves]), tuple(dict.fromkeys(leaf.family for leaf in leaves)),
+                   _missing(rule, deciding), sum(map(len, keys)) == len(set().union(*keys)))
+    rule.reach[deciding] = shape
+    return shape
+
+
 def _family_findings(fields: dict, shared: tuple[Evidence, ...], families: tuple[str, ...],
                      index: dict[str, list[str]], spans: dict) -> list[Finding]:
     """A crossing whose deciding terms the reading all leaves out, addressed by the clauses stating a term of
@@ -712,17 +787,17 @@ def _family_findings(fields: dict, shared: tuple[Evidence, ...], families: tuple
         clauses = [c for fam in families for c in index.get(fam, ())]
         if len(clauses) > 1:
             clauses = list(dict.fromkeys(clauses))
-    return [new_finding(fields, c, shared, (), None, spans.get((c, None))) for c in clauses]
+    return [new_finding(fields, c, shared, (), None, spans.get(c)) for c in clauses]
 
 
 def _evidence_group(leaf: Leaf, bindings: list[Binding], value: bool) -> tuple[Evidence, ...]:
     """Leaf.evidence of bindings stated (the matching ones when the leaf holds, else all)."""
-    test = leaf.presence or leaf.test_text
+    test = leaf.shown
     chosen = bindings
     if value and leaf.presence is None:
         tests = leaf.tests
         chosen = [b for b in bindings if (t := tests.get(b.path)) is not None and t(b.value)] or bindings
-    return tuple([new_evidence(b.path, b.value.show(), test, b.clause, b.option, b.line) for b in chosen])
+    return tuple([_binding_evidence(b, test) for b in chosen])
 
 
 def _own_findings(fields: dict, group: tuple[Evidence, ...], spans: dict) -> list[Finding]:
@@ -1015,24 +1090,7 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     `at_table`: parties of the proposal's table with no red lines here (shown as such, never dropped);
     `set_aside`: red-line files loaded but not applied, and why.
     """
-    digests = digests or {}
-    prepared: list[_Prepared] = []
-    reads: dict[str, frozenset[str]] = {}
-    infos: list[PartyInfo] = []
-    in_order = True  # the rules' order is the findings' (no two rules of one place, no party in two files)
-    for r in sorted(redlines, key=_PARTY):
-        p = _prepared(r, vocabulary)
-        prepared.append(p)
-        reads[p.party] = p.reads
-        digest = digests.get(r.party, b"")
-        info = p.infos.get(digest)
-        if info is None:
-            if len(p.infos) > 8:  # (one red-line object has one digest in practice: bounded all the same)
-                p.infos.clear()
-            info = p.infos[digest] = party_info(r, digest)
-        infos.append(info)
-        in_order = in_order and p.unique
-    in_order = in_order and len(reads) == len(prepared)
+    prepared, reads, infos, in_order = _parties(redlines, vocabulary, digests or {})
     base, spans, several, acknowledges = _reading(proposal)
     choice: dict[str, Any] = {}
     decided_by: dict[int, list[str]] = {}
@@ -1044,25 +1102,22 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
                 decided_by.setdefault(id(rule), []).append(clause_id)
     findings: list[Finding] = []
     by_path = base.by_path
-    index: dict[str, list[str]] | None = None  # base.family_index(), when first needed
+    index = base.family_index()
     # Rules in the order of the findings' sort (party, hard first, rule id): each clause's findings come out sorted.
     for p in prepared:  # crossed: a rule that holds, a requirement that does not
-        if decided_by:
-            for item in p.crossed(by_path):
-                rule = item[0]
-                findings += _crossing_findings(rule, base, item[1], item[2],
-                                               tuple(decided_by[id(rule)]) if id(rule) in decided_by else (), spans)
+        if not decided_by:
+            findings += p.findings(by_path, index, base, spans)
             continue
         for item in p.crossed(by_path):
-            if len(item) == 6:  # none of the rule's terms stated: its proposal-level finding, unless a clause
-                if index is None:  # states a term of its families
-                    index = base.family_index()
+            rule = item[0]
+            if len(item) == 6 and id(rule) not in decided_by:
                 if index.keys().isdisjoint(item[4]):
                     findings.append(item[3])
                 else:
-                    findings += _family_findings(item[0].fields, item[3].evidence, item[5], index, spans)
+                    findings += _family_findings(rule.fields, item[3].evidence, item[5], index, spans)
                 continue
-            findings += _crossing_findings(item[0], base, item[1], item[2], (), spans)
+            findings += _crossing_findings(rule, base, item[1], item[2],
+                                           tuple(decided_by[id(rule)]) if id(rule) in decided_by else (), spans)
     if acknowledges:
         findings = _acknowledge(proposal, findings, today)
     by_clause: dict[str | None, list[Finding]] = {}
@@ -1075,28 +1130,27 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     findings = _sorted_by_clause(findings, by_clause, in_order)
     extra = [PartyInfo(p, p, "", 0, "") for p in at_table if p not in reads] if at_table else None
     if extra:  # (else already in order: the parties are sorted)
-        infos += extra
-        infos.sort(key=lambda i: i.id)
+        infos = tuple(sorted((*infos, *extra), key=lambda i: i.id))
     ids = [i.id for i in infos]
     clauses = _clause_results(proposal, ids, reads, by_clause, base, choice, today, spans)
     issues = tuple(_acknowledgement_issues(proposal, findings, today)) if acknowledges else ()
-    return new_check_result(proposal, vocabulary, tuple(infos), clauses, tuple(findings), issues, today,
+    return new_check_result(proposal, vocabulary, infos, clauses, tuple(findings), issues, today,
                             tuple(set_aside))
 
 
-def _reading(proposal: m.Proposal) -> tuple[Environment, dict[tuple[str, str | None], m.Span], bool, bool]:
+def _reading(proposal: m.Proposal) -> tuple[Environment, dict[Any, m.Span], bool, bool]:
     """The draft as written (each clause's first option: Environment(bindings_of(proposal))) and where its
-    clauses and options start (by (clause, option id or None)), in one pass over the clauses; and whether
+    clauses and options start (by (clause, option id or None), and a clause's by its id too), in one pass over the clauses; and whether
     some clause has several options, and whether some clause acknowledges a red line."""
     several = acknowledges = False
     env = Environment.__new__(Environment)
     by_path: dict[str, list[Binding]] = {}
     stated: dict[str, list[Binding]] = {}
-    spans: dict[tuple[str, str | None], m.Span] = {}
+    spans: dict[Any, m.Span] = {}
     new = tuple.__new__
     for clause in proposal.clauses:
         cid = clause.id
-        spans[(cid, None)] = clause.span
+        spans[cid] = spans[(cid, None)] = clause.span  # (by id alone too: no tuple to build where most look)
         if clause.acknowledgements:
             acknowledges = True
         terms = clause.terms
@@ -1133,9 +1187,55 @@ class _Prepared(NamedTuple):
     compiled: list[CompiledRule]  # in file order
     ordered: list[CompiledRule]  # in the findings' order: hard before soft, then by rule id
     crossed: Callable[[dict], list[tuple]]  # each rule of `ordered` crossed: (rule, leaf values, deciding leaves, ...)
+    findings: Callable[..., list[Finding]]  # the findings of the draft as written when no option decides a crossing
     reads: frozenset[str]
     unique: bool  # no two rules share a place in that order
     infos: dict[bytes, PartyInfo]  # party_info per digest source, as met
+
+
+class _Parties(NamedTuple):
+    """What a check needs of the parties' red lines together, worked out once per set of red lines."""
+
+    prepared: list[_Prepared]  # by party
+    reads: dict[str, frozenset[str]]  # per party, the terms its rules read (read-only)
+    infos: tuple[PartyInfo, ...]  # by party
+    in_order: bool  # the rules' order is the findings' (no two rules of one place, no party in two files)
+
+
+# The last sets of red lines checked (by the identity of the vocabulary and of each red-line object, which
+# are kept with the entry so an id is never recycled under it) and their _Parties: a pure function of them
+# and the digests, as the per-party memo is, so a session checking many drafts works it out once.
+_SEATS: dict[tuple[int, ...], tuple[m.Vocabulary, tuple[m.RedLines, ...], dict[str, bytes], _Parties]] = {}
+_SEATS_SIZE = 64
+
+
+def _parties(redlines: list[m.RedLines], vocabulary: m.Vocabulary, digests: dict[str, bytes]) -> _Parties:
+    key = (id(vocabulary), *map(id, redlines))
+    entry = _SEATS.get(key)
+    if entry is not None and entry[0] is vocabulary and all(map(operator.is_, entry[1], redlines)) \
+            and entry[2] == digests:
+        return entry[3]
+    prepared: list[_Prepared] = []
+    reads: dict[str, frozenset[str]] = {}
+    infos: list[PartyInfo] = []
+    in_order = True
+    for r in sorted(redlines, key=_PARTY):
+        p = _prepared(r, vocabulary)
+        prepared.append(p)
+        reads[p.party] = p.reads
+        digest = digests.get(r.party, b"")
+        info = p.infos.get(digest)
+        if info is None:
+            if len(p.infos) > 8:  # (one red-line object has one digest in practice: bounded all the same)
+                p.infos.clear()
+            info = p.infos[digest] = party_info(r, digest)
+        infos.append(info)
+        in_order = in_order and p.unique
+    parties = _Parties(prepared, reads, tuple(infos), in_order and len(reads) == len(prepared))
+    if len(_SEATS) >= _SEATS_SIZE:
+        del _SEATS[next(iter(_SEATS))]  # the oldest
+    _SEATS[key] = (vocabulary, tuple(redlines), dict(digests), parties)
+    return parties
 
 
 def _prepared(redlines: m.RedLines, vocabulary: m.Vocabulary) -> _Prepared:
@@ -1145,7 +1245,7 @@ def _prepared(redlines: m.RedLines, vocabulary: m.Vocabulary) -> _Prepared:
     compiled = compile_redlines(redlines, vocabulary)
     ordered = sorted(compiled, key=lambda r: (r.rule.severity != "hard", r.rule.id))
     places = {(r.rule.severity != "hard", r.rule.id) for r in ordered}
-    prepared = _Prepared(redlines.party, compiled, ordered, _crossed_function(redlines, ordered),
+    prepared = _Prepared(redlines.party, compiled, ordered, *_crossed_functions(redlines, ordered),
                          _reads(redlines, compiled),
                          len(places) == len(ordered), {})
     _remember("_prepared", redlines, (vocabulary, prepared))  # a pure function of the two: safe to keep
@@ -1230,7 +1330,7 @@ def _clause_results(proposal: m.Proposal, parties: list[str], reads: dict[str, f
             else:
                 paths = set(map(_PATH, mine))
                 verdicts = {party: "silent" if paths.isdisjoint(terms) else "accept" for party, terms in read}
-            out.append(new_clause_result(cid, clause.title, verdicts, (), (), _NOTHING, verdicts, spans[(cid, None)]))
+            out.append(new_clause_result(cid, clause.title, verdicts, (), (), _NOTHING, verdicts, spans[cid]))
             continue
         # _verdicts and the triggered paths in one pass: per party 1 = a hard finding, 2 = an active one,
         # 4 = an active hard one
@@ -1254,7 +1354,7 @@ def _clause_results(proposal: m.Proposal, parties: list[str], reads: dict[str, f
                 verdicts[party] = "reject" if mark & 4 else "concern" if mark & 2 else "accept"
                 raw[party] = "reject" if mark & 1 else "concern"
         out.append(new_clause_result(cid, clause.title, verdicts, tuple(findings), (), frozenset(triggered), raw,
-                                     spans[(cid, None)]))
+                                     spans[cid]))
     return tuple(out)
 
 
