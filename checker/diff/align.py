@@ -4,8 +4,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import itemgetter
+from itertools import filterfalse, repeat
+from operator import itemgetter, mul
 
 from peacecheck.dsl import models as m
 
@@ -63,9 +63,10 @@ Features = dict[str, Vector]  # component -> feature -> count, before weighting
 class Profile:
     """A clause (or a point with its sub-points) reduced to weighted features, one vector per component.
 
-    `unit` holds every component's features in one vector (keys led by the component's letter), each
-    scaled by sqrt(component weight) / component norm: the dot product of two such vectors is the sum
-    of the weighted per-component cosines, in one C-level key intersection instead of four.
+    `short` holds the features of the short components (terms, title, tags) in one vector, each scaled
+    by sqrt(component weight) / component norm: the dot product of two such vectors is the sum of their
+    weighted cosines, in one C-level key intersection instead of three. The text, the long component,
+    is left as it is (`sim["text"]`): scaling a copy of it costs more than dividing one dot product.
     `present` has a bit per component that has features (which weights the similarity divides by).
     """
 
@@ -74,7 +75,7 @@ class Profile:
     sim: dict[str, Vector]
     contain: dict[str, Vector]
     norm: dict[str, float]
-    unit: Vector = field(default_factory=dict)
+    short: Vector = field(default_factory=dict)
     present: int = 0
     contain_total: dict[str, float] = field(default_factory=dict)  # per component, the sum of `contain`
 
@@ -110,7 +111,10 @@ def _union(features: list[Features]) -> Features:
 
 
 NUMBER_FEATURE = "#"  # every number of a title or text, for containment: a changed amount is the same slot
-_LEAD = {component: f"{n}\x1f" for n, component in enumerate(WEIGHTS)}  # a component's keys in Profile.unit
+# A short component's keys in Profile.short, led by a character no term path, word or tag holds.
+_LEAD = {"terms": "", "title": "\x1f1", "tags": "\x1f3"}  # terms' keys already start "p:", "v:" or "f:"
+_TEXT_WEIGHT = WEIGHTS["text"]
+_ROOT_TEXT_WEIGHT = math.sqrt(_TEXT_WEIGHT)
 _ROOT_WEIGHT = {component: math.sqrt(w) for component, w in WEIGHTS.items()}
 
 
@@ -142,7 +146,7 @@ class Profiler:
             self.idf[component] = {k: math.log(1 + len(raw) / n) for k, n in df.items()}
 
     def profile(self, clause_id: str, members: tuple[int, ...], raw: Features) -> Profile:
-        sim, contain, norm, unit = {}, {}, {}, {}
+        sim, contain, norm, short = {}, {}, {}, {}
         present, rare = 0, self.rare
         for bit, component in enumerate(WEIGHTS):
             vector, idf = raw[component], self.idf[component]
@@ -153,24 +157,35 @@ class Profiler:
                 weighted = _log_weighted(vector, idf, rare)
                 contain[component] = _numbers_as_one(weighted, vector, idf.get(NUMBER_FEATURE, rare), self.numbers)
             sim[component] = weighted
-            norm[component] = length = math.sqrt(sum([w * w for w in weighted.values()]))
+            values = weighted.values()
+            norm[component] = length = math.sqrt(sum(map(mul, values, values)))
             if weighted:
                 present |= 1 << bit
-                scale = _ROOT_WEIGHT[component] / length
-                unit.update(zip(map(_LEAD[component].__add__, weighted), map(scale.__mul__, weighted.values())))
+                lead = _LEAD.get(component)
+                if lead is not None:
+                    scaled = map(_ROOT_WEIGHT[component].__truediv__(length).__mul__, values)
+                    short.update(zip(map(lead.__add__, weighted) if lead else weighted, scaled))
         totals = {component: sum(vector.values()) for component, vector in contain.items() if vector}
-        return Profile(clause_id, members, sim, contain, norm, unit, present, totals)
+        return Profile(clause_id, members, sim, contain, norm, short, present, totals)
 
 
 def _log_weighted(counts: Vector, idf: dict[str, float], rare: float) -> Vector:
-    """(1 + log count) x idf per feature. Most counts are 1, where that is the idf itself (1 + log 1 is exactly 1):
-    looked up in C, and only the repeated words multiplied in Python."""
-    out = dict(zip(counts, map(idf.get, counts, repeat(rare))))
-    if len(out) != sum(counts.values()):  # some word occurs more than once
-        for k, c in counts.items():
-            if c != 1:
-                out[k] = (1 + math.log(c)) * out[k]
-    return out
+    """(1 + log count) x idf per feature, computed in C: idf looked up by map, 1 + log count from a table."""
+    weights = map(idf.get, counts, repeat(rare))
+    if len(counts) == sum(counts.values()):  # every count is 1, and 1 + log 1 is exactly 1: the idf itself
+        return dict(zip(counts, weights))
+    return dict(zip(counts, map(mul, map(_ONE_PLUS_LOG.__getitem__, counts.values()), weights)))
+
+
+class _OnePlusLog(dict):
+    """1 + log(count), each count's computed once (the same float as computing it each time)."""
+
+    def __missing__(self, count: float) -> float:
+        value = self[count] = 1 + math.log(count)
+        return value
+
+
+_ONE_PLUS_LOG = _OnePlusLog()
 
 
 def _value_free(vector: Vector, idf: dict[str, float], rare: float) -> Vector:
@@ -191,7 +206,9 @@ def _numbers_as_one(weighted: Vector, counts: Vector, idf: float, numbers: set[s
     found = weighted.keys() & numbers
     if not found:
         return weighted
-    out = {k: v for k, v in weighted.items() if k not in found}
+    out = dict(weighted)  # copied and thinned in C: the words keep their order
+    for k in found:
+        del out[k]
     out[NUMBER_FEATURE] = (1 + math.log(sum(counts[k] for k in found))) * idf
     return out
 
@@ -265,13 +282,16 @@ def profiles(old: m.Proposal, new: m.Proposal) -> Profiles:
 def similarity(a: Profile, b: Profile) -> float:
     """Weighted cosine similarity of two clauses; a component only one side has counts half, as a mismatch.
 
-    The sum over components of weight x cosine is one dot product of the unit vectors (see Profile).
+    The sum over the short components of weight x cosine is one dot product (see Profile); the text's is added.
     """
     weight = _WEIGHT_OF[a.present][b.present]
     if not weight:
         return 0.0
-    x, y = a.unit, b.unit
+    x, y = a.short, b.short
     total = sum([x[f] * y[f] for f in x.keys() & y.keys()])  # the intersection is taken in C
+    x, y = a.sim["text"], b.sim["text"]
+    if x and y:
+        total += _TEXT_WEIGHT * sum([x[f] * y[f] for f in x.keys() & y.keys()]) / (a.norm["text"] * b.norm["text"])
     return min(1.0, total / weight)
 
 
@@ -436,16 +456,24 @@ def _identical(old: m.Proposal, new: m.Proposal) -> list[Match]:
 
 
 def _edges(queries: list[Profile], index: Index, sizes: tuple[int, int]) -> list[Edge]:
-    """Scored candidate pairings: same-id pairs, and each query's best content candidates."""
+    """Scored candidate pairings: same-id pairs, and each query's best content candidates.
+
+    A content candidate whose similarity cannot reach CONTENT_MIN is dropped before its text is compared
+    (see Index.ceiling): most of the ten are unrelated clauses that share a rare word or a term.
+    """
     by_id = {t.id: t for t in index.targets}
     n_query, n_target = max(1, sizes[0]), max(1, sizes[1])
     out = []
     for q in queries:
         found = {t.position: t for t in index.candidates(q)}
-        if q.id in by_id:
-            found[by_id[q.id].position] = by_id[q.id]
+        same = by_id.get(q.id)
+        if same is not None:
+            found[same.position] = same
         for t in found.values():
-            s, same_id = similarity(q, t), q.id == t.id
+            same_id = t is same
+            if not same_id and index.ceiling(q, t) < CONTENT_MIN * _WEIGHT_OF[q.present][t.present] - _SLACK:
+                continue
+            s = similarity(q, t)
             if (same_id and s >= ID_MIN) or s >= CONTENT_MIN:
                 drift = abs(q.position / n_query - t.position / n_target)
                 out.append(Edge(-(s + ID_BONUS * same_id), drift, q.members, t.members, s, same_id))
@@ -456,23 +484,61 @@ def _flip(e: Edge) -> Edge:
     return Edge(e.key, e.drift, e.new, e.old, e.similarity, e.same_id)
 
 
+_SLACK = 1e-9  # rounding: a ceiling this close to the threshold is checked exactly
+
+
 class Index:
     """An inverted index of one side's features, for finding the likely partners of a clause fast.
 
     Features that many clauses share are left out of the index: they cannot single out a candidate
     (they still count in the exact similarity afterwards).
     This keeps the search near linear in the size of the drafts.
+
+    The search also gives each candidate's text dot product over the indexed words, which with the
+    Cauchy-Schwarz bound on the words left out (`_loose`: the length of a clause's text vector over
+    them) caps the similarity a candidate can reach without comparing the texts word by word.
     """
 
     def __init__(self, targets: list[Profile], other_side: int):
         self.targets = targets
         self.limit = max(24, int(math.sqrt(len(targets) + other_side)))
+        df: Counter[str] = Counter()
+        for t in targets:  # how many targets have each feature, counted in C
+            df.update(t.short.keys())
+            df.update(t.sim["text"].keys())
+        kept = {f for f, n in df.items() if n <= self.limit}
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for k, t in enumerate(targets):
-            for f, u in t.unit.items():
-                postings[f].append((k, u))
-        self.postings = {f: p for f, p in postings.items() if len(p) <= self.limit}
+            short = t.short
+            for f in filter(kept.__contains__, short):  # the common features are passed over in C
+                postings[f].append((k, short[f]))
+            text = t.sim["text"]
+            if text:
+                scale = _ROOT_TEXT_WEIGHT / t.norm["text"]
+                for f in filter(kept.__contains__, text):
+                    postings[f].append((k, text[f] * scale))
+        self.postings = dict(postings)
         self._asked: dict[int, tuple[Profile, list[Profile]]] = {}
+        self._text_found: dict[tuple[int, int], float] = {}  # (id of query, target position) -> indexed text dot
+        self._loose_of: dict[int, float] = {id(t): self._loose(t) for t in targets}
+
+    def _loose(self, p: Profile) -> float:
+        """The length of `p`'s scaled text vector over the words this index leaves out."""
+        text = p.sim["text"]
+        if not text:
+            return 0.0
+        left_out = list(map(text.__getitem__, filterfalse(self.postings.__contains__, text)))  # all in C
+        return _ROOT_TEXT_WEIGHT / p.norm["text"] * math.sqrt(sum(map(mul, left_out, left_out)))
+
+    def ceiling(self, q: Profile, t: Profile) -> float:
+        """At least weight x similarity(q, t): the short components' exact dot product, the text's over the
+        indexed words, and at most |q's left-out words| x |t's left-out words| for the rest."""
+        x, y = q.short, t.short
+        short = sum([x[f] * y[f] for f in x.keys() & y.keys()])
+        loose_q = self._loose_of.get(id(q))
+        if loose_q is None:
+            loose_q = self._loose_of[id(q)] = self._loose(q)
+        return short + self._text_found.get((id(q), t.position), 0.0) + loose_q * self._loose_of[id(t)]
 
     def candidates(self, q: Profile) -> list[Profile]:
         """The likely partners of `q` (asked again by _attach for the clauses left over: answered once)."""
@@ -484,14 +550,26 @@ class Index:
     def _candidates(self, q: Profile) -> list[Profile]:
         """The CANDIDATES best by the similarity the indexed features give; ties to the earlier target."""
         acc: dict[int, float] = defaultdict(float)
-        index, weights = self.postings, q.unit
-        for f in weights.keys() & index.keys():  # most of a clause's features are too common to be indexed
-            v = weights[f]
+        index = self.postings
+        short, text = q.short, q.sim["text"]
+        scale = _ROOT_TEXT_WEIGHT / q.norm["text"] if text else 0.0
+        for f in short.keys() & index.keys():  # most of a clause's features are too common to be indexed
+            v = short[f]
             for k, u in index[f]:
                 acc[k] += v * u
+        found_text: dict[int, float] = defaultdict(float)
+        for f in text.keys() & index.keys():
+            v = text[f] * scale
+            for k, u in index[f]:
+                found_text[k] += v * u
+        for k, u in found_text.items():
+            acc[k] += u
         # Two sorts in C (by position, then stably by score) instead of a key function per candidate.
-        ranked = sorted(sorted(acc.items()), key=itemgetter(1), reverse=True)
-        return [self.targets[k] for k, _ in ranked[:CANDIDATES]]
+        ranked = sorted(sorted(acc.items()), key=itemgetter(1), reverse=True)[:CANDIDATES]
+        targets = self.targets
+        for k, _ in ranked:
+            self._text_found[id(q), targets[k].position] = found_text.get(k, 0.0)
+        return [targets[k] for k, _ in ranked]
 
 
 def _greedy(edges: list[Edge], p: Profiles, matches: list[Match]) -> None:
