@@ -468,7 +468,7 @@ class _TestRun:
         for path in files:
             key = display_path(path)
             try:
-                spec = parse_test_file(read_input(key).decode("utf-8", "replace"), key)
+                spec = parse_test_file(read_input(key), key)
                 vocabulary, redlines = self.redlines_for(path, spec.redlines)
                 check_rule_names(spec, redlines)
             except PeaceError as exc:

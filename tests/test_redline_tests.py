@@ -255,3 +255,12 @@ def test_the_real_red_lines_pass_and_every_rule_is_tested():
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("PASS: ")
     assert "%); " in done.stdout and "(100.0%)" in done.stdout and "not exercised" not in done.stdout
+
+
+def test_command_refuses_a_test_file_that_is_not_utf8(project: Path):
+    """A Latin-1 byte is a located PC011 with exit 2, never decoded into a replacement character and run."""
+    (project / "redlines/tests/latin.toml").write_bytes(b'party = "north"\n\n# caf\xe9\n')
+    done = run("--no-coverage", cwd=project)
+    assert done.returncode == 2
+    assert "redlines/tests/latin.toml:3:6: PC011 invalid UTF-8 byte 0xe9" in done.stderr
+    assert "Traceback" not in done.stderr
