@@ -43,7 +43,7 @@ def term_changes(old: list[m.Clause], new: list[m.Clause]) -> tuple[tuple[TermCh
     """Terms changed, added and removed between two groups of clauses; and how many stayed the same."""
     before, after = _group_terms(old), _group_terms(new)
     changes, same = [], 0
-    for path in sorted(set(before) | set(after)):
+    for path in sorted(before.keys() | after.keys()):
         b, a = tuple(before.get(path, ())), tuple(after.get(path, ()))
         if _shown(b) == _shown(a):
             same += 1
@@ -54,6 +54,8 @@ def term_changes(old: list[m.Clause], new: list[m.Clause]) -> tuple[tuple[TermCh
 
 
 def _group_terms(clauses: list[m.Clause]) -> dict[str, list[TermValue]]:
+    if len(clauses) == 1:  # most pairings: nothing to gather (term_values makes a new dict, read only here)
+        return term_values(clauses[0])
     out: dict[str, list[TermValue]] = defaultdict(list)
     for clause in clauses:
         for path, values in term_values(clause).items():
@@ -135,38 +137,36 @@ class Verdicts:
         self.old, self.new, self.parties = old, new, parties
         self.rules = (Rules(old), Rules(new))
         self._absent: tuple[State | None, ...] = (None,) * len(parties)
-        self._states: dict[tuple, tuple[State | None, ...]] = {}
         self._quiet: dict[tuple, tuple[PartyVerdict, ...]] = {}
         self._plain: dict[tuple, PartyVerdict] = {}
 
     def states(self, clause: ClauseResult) -> tuple[State | None, ...]:
-        """Each party's cell for the clause, None where it has no verdict (keyed by the clause's verdict maps)."""
-        verdicts, raw = clause.verdicts, clause.raw_verdicts
-        key = tuple(verdicts.items()), None if raw == verdicts else tuple(raw.items())  # equal: no acknowledged cell
-        found = self._states.get(key)
-        if found is None:
-            found = self._states[key] = tuple(clause.state(p) if p in verdicts else None for p in self.parties)
-        return found
+        """Each party's cell for the clause, None where it has no verdict."""
+        verdicts = clause.verdicts
+        if clause.raw_verdicts == verdicts:  # nothing acknowledged made a difference: the cells are the verdicts
+            return tuple(map(verdicts.get, self.parties))
+        return tuple(clause.state(p) if p in verdicts else None for p in self.parties)
 
-    def of(self, old_pos: list[int], new_pos: list[int]) -> tuple[PartyVerdict, ...]:
+    def of(self, old_pos: list[int], new_pos: list[int]) -> tuple[tuple[PartyVerdict, ...], bool]:
+        """The pairing's verdicts, and whether any of them changed (ClauseDiff.verdict_changed)."""
         if len(old_pos) > 1 or len(new_pos) > 1:
-            return self._grouped(old_pos, new_pos)
+            return _with_changed(self._grouped(old_pos, new_pos))
         # at most one clause a side (pairs, added, dropped): no worst-of, no merging of findings
         before = self.states(self.old.clauses[old_pos[0]]) if old_pos else self._absent
         after = self.states(self.new.clauses[new_pos[0]]) if new_pos else self._absent
-        b_rules = self.rules[0].of(old_pos[0]) if old_pos else {}
-        a_rules = self.rules[1].of(new_pos[0]) if new_pos else {}
+        b_rules = self.rules[0].of(old_pos[0]) if old_pos else _NONE
+        a_rules = self.rules[1].of(new_pos[0]) if new_pos else _NONE
         if not b_rules and not a_rules:
             key = (before, after)
             found = self._quiet.get(key)
             if found is None:
-                found = self._quiet[key] = tuple(self._verdict(party, b, a, _NONE, _NONE, frozenset())
-                                                 for party, b, a in zip(self.parties, before, after))
+                found = self._quiet[key] = _with_changed(tuple(self._verdict(party, b, a, _NONE, _NONE, frozenset())
+                                                               for party, b, a in zip(self.parties, before, after)))
             return found
         a_ack = self.rules[1].acknowledged(new_pos[0]) if new_pos else _NONE
-        return tuple(self._verdict(party, b, a, b_rules.get(party, _NONE), a_rules.get(party, _NONE),
-                                   a_ack.get(party, frozenset()))
-                     for party, b, a in zip(self.parties, before, after))
+        return _with_changed(tuple(self._verdict(party, b, a, b_rules.get(party, _NONE), a_rules.get(party, _NONE),
+                                                 a_ack.get(party, frozenset()))
+                                   for party, b, a in zip(self.parties, before, after)))
 
     def _verdict(self, party: str, before: State | None, after: State | None, b: dict[str, Finding],
                  a: dict[str, Finding], acknowledged: set[str] | frozenset[str]) -> PartyVerdict:
@@ -192,6 +192,10 @@ class Verdicts:
             a_ack = {rule for j in new_pos for rule in rules[1].acknowledged(j).get(party, ())}
             out.append(new_party_verdict(party, before, after, _deltas(b, a, party, a_ack)))
         return tuple(out)
+
+
+def _with_changed(verdicts: tuple[PartyVerdict, ...]) -> tuple[tuple[PartyVerdict, ...], bool]:
+    return verdicts, any(v.changed for v in verdicts)
 
 
 def _deltas(b: dict[str, Finding], a: dict[str, Finding], party: str,
@@ -240,13 +244,14 @@ def _diff(old: CheckResult, new: CheckResult) -> DiffResult:
     ids = [p.id for p in parties]
     keys: set[str] = set()
     verdicts = Verdicts(old, new, ids)
-    pairs = [_clause_diff(old, new, mt.old, mt.new, mt.method, mt.confidence, keys, verdicts, mt.identical)
+    pairs = [_same_clause_diff(old, new, mt.old[0], mt.new[0], mt.method, mt.confidence, keys, verdicts)
+             if mt.identical else _clause_diff(old, new, mt.old, mt.new, mt.method, mt.confidence, keys, verdicts)
              for mt in alignment.matches]
     added = [_clause_diff(old, new, [], [j], "added", 1.0, keys, verdicts) for j in alignment.added]
     dropped = [_clause_diff(old, new, [i], [], "dropped", 1.0, keys, verdicts) for i in alignment.dropped]
     before, after = old.proposal_findings, new.proposal_findings  # a property that filters all findings
     proposal_level = [d for p in ids for d in rule_deltas(before, after, p)]
-    moved = [d for d in pairs + dropped + added if d.verdict_changed]  # the rest can move no party
+    moved = [d for d in pairs + dropped + added if d.verdict_changed]  # the rest move no party
     summary = [_party_delta(info, k, old, new, moved, proposal_level) for k, info in enumerate(parties)]
     return DiffResult(_draft(old), _draft(new), parties, pairs, added, dropped, summary, proposal_level,
                       new.today, old.dated_acknowledgements or new.dated_acknowledgements, tuple(new.set_aside),
@@ -273,31 +278,40 @@ def _draft(result: CheckResult) -> DraftInfo:
 
 
 def _clause_diff(old: CheckResult, new: CheckResult, old_pos: list[int], new_pos: list[int], method: Method,
-                 confidence: float, keys: set[str], verdicts: Verdicts, identical: bool = False) -> ClauseDiff:
+                 confidence: float, keys: set[str], verdicts: Verdicts) -> ClauseDiff:
     a = [old.proposal.clauses[i] for i in old_pos]
     b = [new.proposal.clauses[j] for j in new_pos]
     old_ids, new_ids = tuple(c.id for c in a), tuple(c.id for c in b)
-    key = _unique(anchor(method, old_ids, new_ids), keys)
-    old_text, new_text = _group_prose(a), _group_prose(b)
-    if identical:  # the same clause: title, terms, tags and status too; only verdicts may move (rules read others)
-        title, status = b[0].title, b[0].status
-        return new_clause_diff(
-            key=key, method=method, confidence=confidence, old_ids=old_ids, new_ids=new_ids,
-            old_title=title, new_title=title, old_text=old_text, new_text=new_text,
-            title_redline=redline(title, title), redline=redline(old_text, new_text),
-            terms=(), unchanged_terms=_term_paths(b[0]), old_status=status, new_status=status,
-            tags_added=(), tags_removed=(), verdicts=verdicts.of(old_pos, new_pos))
     old_title, new_title = _group_title(a), _group_title(b)
+    old_text, new_text = _group_prose(a), _group_prose(b)
     terms, same = term_changes(a, b)
     old_tags = {t for c in a for t in c.tags}
     new_tags = {t for c in b for t in c.tags}
+    party_verdicts, changed = verdicts.of(old_pos, new_pos)
     return new_clause_diff(
-        key=key, method=method, confidence=confidence, old_ids=old_ids, new_ids=new_ids,
-        old_title=old_title, new_title=new_title, old_text=old_text, new_text=new_text,
-        title_redline=redline(old_title, new_title), redline=redline(old_text, new_text),
+        key=_unique(anchor(method, old_ids, new_ids), keys), method=method, confidence=confidence,
+        old_ids=old_ids, new_ids=new_ids, old_title=old_title, new_title=new_title, old_text=old_text,
+        new_text=new_text, title_redline=redline(old_title, new_title), redline=redline(old_text, new_text),
         terms=terms, unchanged_terms=same, old_status=_status(a), new_status=_status(b),
         tags_added=tuple(sorted(new_tags - old_tags)) if a else (),
-        tags_removed=tuple(sorted(old_tags - new_tags)) if b else (), verdicts=verdicts.of(old_pos, new_pos))
+        tags_removed=tuple(sorted(old_tags - new_tags)) if b else (), verdicts=party_verdicts, verdict_changed=changed)
+
+
+def _same_clause_diff(old: CheckResult, new: CheckResult, i: int, j: int, method: Method, confidence: float,
+                      keys: set[str], verdicts: Verdicts) -> ClauseDiff:
+    """An identical pair (most of a revision): title, terms, tags and status are the same on both sides,
+    the prose too but for spacing; only verdicts may move (rules read other clauses)."""
+    a, b = old.proposal.clauses[i], new.proposal.clauses[j]
+    title, status = b.title, b.status
+    new_text = prose(b)
+    old_text = new_text if a.text == b.text and not a.options and not b.options else prose(a)
+    party_verdicts, changed = verdicts.of([i], [j])
+    return new_clause_diff(
+        key=_unique(anchor(method, (a.id,), (b.id,)), keys), method=method, confidence=confidence,
+        old_ids=(a.id,), new_ids=(b.id,), old_title=title, new_title=title, old_text=old_text, new_text=new_text,
+        title_redline=redline(title, title), redline=redline(old_text, new_text),
+        terms=(), unchanged_terms=_term_paths(b), old_status=status, new_status=status,
+        tags_added=(), tags_removed=(), verdicts=party_verdicts, verdict_changed=changed)
 
 
 def _term_paths(clause: m.Clause) -> int:

@@ -285,7 +285,8 @@ _new = object.__new__
 
 
 def new_clause_diff(**fields) -> ClauseDiff:
-    """A ClauseDiff from every one of its fields, by name."""
+    """A ClauseDiff from every one of its fields, by name, and `verdict_changed` (its cached property, which
+    diff() knows already: a tuple of verdicts shared by many pairings is looked at once)."""
     diff = _new(ClauseDiff)
     diff.__dict__.update(fields)
     return diff
