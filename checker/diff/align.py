@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from itertools import filterfalse, repeat
+from itertools import chain, filterfalse, repeat
 from operator import itemgetter, mul
 
 from peacecheck.dsl import models as m
@@ -138,11 +138,12 @@ class Profiler:
         self.idf: dict[str, dict[str, float]] = {}
         self.rare = math.log(1 + max(1, len(raw)))  # a feature none of them has: as rare as can be
         for component in WEIGHTS:
-            df: Counter[str] = Counter()
-            for features in raw:
-                df.update(features[component].keys())  # one count per clause that has the feature, in C
-                if component in ("title", "text") and not numbers.isdisjoint(features[component]):
-                    df[NUMBER_FEATURE] += 1
+            # one count per clause that has the feature (iterating a dict gives its keys), counted in C
+            df = Counter(chain.from_iterable(features[component] for features in raw))
+            if component in ("title", "text"):
+                with_numbers = sum(1 for features in raw if not numbers.isdisjoint(features[component]))
+                if with_numbers:
+                    df[NUMBER_FEATURE] += with_numbers
             self.idf[component] = {k: math.log(1 + len(raw) / n) for k, n in df.items()}
 
     def profile(self, clause_id: str, members: tuple[int, ...], raw: Features) -> Profile:
@@ -256,6 +257,7 @@ class Side:
         self.profiles, self.side = profiles, side
         self.clauses = profiles.drafts[side].clauses
         self._made: dict[int, Profile] = {}
+        self._families: list[str] | None = None
 
     def __getitem__(self, i: int) -> Profile:
         found = self._made.get(i)
@@ -268,7 +270,9 @@ class Side:
         return len(self.clauses)
 
     def family(self, i: int) -> str:
-        return _family(self.clauses[i].id)
+        if self._families is None:
+            self._families = [_family(c.id) for c in self.clauses]
+        return self._families[i]
 
     def free(self) -> list[Profile]:
         return [self[i] for i in self.profiles.free[self.side]]
@@ -502,10 +506,7 @@ class Index:
     def __init__(self, targets: list[Profile], other_side: int):
         self.targets = targets
         self.limit = max(24, int(math.sqrt(len(targets) + other_side)))
-        df: Counter[str] = Counter()
-        for t in targets:  # how many targets have each feature, counted in C
-            df.update(t.short.keys())
-            df.update(t.sim["text"].keys())
+        df = Counter(chain.from_iterable(chain.from_iterable((t.short, t.sim["text"]) for t in targets)))
         kept = {f for f, n in df.items() if n <= self.limit}
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for k, t in enumerate(targets):
@@ -620,12 +621,12 @@ def _attach(parts: Side, wholes: Side, matches: list[Match], how: Method, index:
     for j, mt in home.items():
         for i in getattr(mt, mine):
             by_family[parts.family(i)].add(j)
-    families = {j: {parts.family(i) for i in getattr(mt, mine)} for j, mt in home.items()}
     offers = []
     for p in loose:
         likely = {t.position for t in index.candidates(p)} & home.keys()
         for j in sorted(likely | by_family.get(p.family, set())):
-            score = _attachable(p, wholes[j], p.family in families[j])
+            family = any(parts.family(i) == p.family for i in getattr(home[j], mine))
+            score = _attachable(p, wholes[j], family)
             if score:
                 offers.append((-score, p.position, j, score))
     offers.sort()
