@@ -174,7 +174,8 @@ def test_the_redline_is_difflibs_on_mutated_real_clauses():
 
 
 SPACED = st.lists(st.sampled_from(["word", "war", "слово", "كلمة", "字", ".", ",", " ", "\t", "\n", "\n\n", " \n \n",
-                                   "\r", "\u00a0", "\u2003", "\x1c", "600,000", "e\u0301"]), max_size=40).map("".join)
+                                   "\n\t\n", "\r\n", "\r", "\u00a0", "\u2003", "\x1c", "600,000", "e\u0301"]),
+                  max_size=40).map("".join)
 
 
 @settings(max_examples=1000, deadline=None)

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Hashable, Sequence
-from itertools import chain
+from itertools import count, repeat
 
 GRAM = 3  # tokens looked up per sample: enough to make chance hits rare
 STEP = 4  # a sample every STEP tokens of `a`
 LONG = STEP + GRAM - 1  # the shortest run the samples are sure to hit
 
+ONLY_A, ONLY_B = "\x00", "\x01"  # the codes of the tokens only a has, and of those only b has
 Block = tuple[int, int, int]  # (start in a, start in b, length)
 Opcode = tuple[str, int, int, int, int]  # difflib's (tag, i1, i2, j1, j2)
 
@@ -69,13 +70,17 @@ def opcodes(blocks: list[Block]) -> list[Opcode]:
 
 
 def coded(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[str, str] | None:
-    """Each distinct token as one character, so that C-level string search can look for runs of tokens
-    (None past the characters there are: more than a million distinct tokens)."""
-    distinct = dict.fromkeys(chain(a, b))
-    if len(distinct) > sys.maxunicode:
+    """a and b a character per token, so that C-level string search can look for runs of tokens (None past
+    the characters there are: a million tokens in common).
+
+    Only a token both have needs a code of its own: the others are the same character in a (ONLY_A) and
+    another in b (ONLY_B), which never match. Equal codes, equal lists; and fewer codes to make.
+    """
+    common = set(a).intersection(b)
+    if len(common) > sys.maxunicode - 1:
         return None
-    code = dict(zip(distinct, map(chr, range(len(distinct)))))
-    return "".join(map(code.__getitem__, a)), "".join(map(code.__getitem__, b))
+    code = dict(zip(common, map(chr, count(2))))
+    return "".join(map(code.get, a, repeat(ONLY_A))), "".join(map(code.get, b, repeat(ONLY_B)))
 
 
 def _merge_adjacent(blocks: list[Block], la: int, lb: int) -> list[Block]:

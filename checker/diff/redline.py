@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable
 from difflib import SequenceMatcher
-from itertools import count
 from typing import Literal
 
-from .matcher import Block, matching_blocks, opcodes, ratio
+from .matcher import Block, coded, matching_blocks, opcodes, ratio
 from .model import Segment
 from .text import ASCII_NUMBER, ASCII_WORD, IDEOGRAPH, NUMBER, WORD, unicode_pattern
 
@@ -25,10 +23,11 @@ _RUN = re.compile(r"\s+")
 _PARA = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t]*)+")
 _BLANK = re.compile(r"\n[ \t]*\n")  # found where _PARA is, and fast to look for (it starts with a literal)
 _ASCII_LEAD_TOKEN = re.compile(f"(\\s*)({_ASCII_TOKEN}|\\S)")
-# A token with the space before it, if any, in whitespace-normalised text: one string per match (no
-# groups, so no tuple per token), and joined they give the normalised text back.
-_ASCII_PART = re.compile(f" ?(?:{_ASCII_TOKEN}|\\S)")
-_UNICODE_PART = f" ?(?:{_UNICODE_TOKEN}|\\S)"
+# A paragraph break, or a token with the space before it if any, in normalised text (see `parts`):
+# one string per match (no groups, so no tuple per token), and joined they give the text back.
+_ASCII_PART = re.compile(f"\n\n| ?(?:{_ASCII_TOKEN}|\\S)")
+_UNICODE_PART = f"\n\n| ?(?:{_UNICODE_TOKEN}|\\S)"
+_BREAKS_RUN = re.compile(r"(\s*\n\s*\n\s*)")  # a whitespace run with two line breaks: maybe a blank line
 
 
 def tokenize(text: str) -> list[tuple[str, str]]:
@@ -63,14 +62,12 @@ def tokenize(text: str) -> list[tuple[str, str]]:
 def parts(text: str) -> list[str]:
     """What `tokenize` finds, each token with its space before it: [lead + token for lead, token in tokenize(text)].
 
-    Without a blank line, tokens never hold whitespace and every whitespace run is one space, so the
-    tokens of the text are those of its whitespace collapsed by `str.split` (in C; it splits where `\\s`
-    matches: the same characters), and one pass of `findall` gives them with their spaces.
+    Tokens never hold whitespace, and what a run of it gives (a space, paragraph breaks, both, nothing at
+    the ends) is what `normalise` writes for it: the tokens are those of the normalised text, and one
+    pass of `findall` over it gives them with their spaces, the breaks as tokens of their own.
     """
-    if _BLANK.search(text) is None:
-        part = _ASCII_PART if text.isascii() else unicode_pattern(_UNICODE_PART)
-        return part.findall(" ".join(text.split()))
-    return [lead + token for lead, token in tokenize(text)]
+    part = _ASCII_PART if text.isascii() else unicode_pattern(_UNICODE_PART)
+    return part.findall(normalise(text))
 
 
 def normalise(text: str) -> str:
@@ -79,15 +76,18 @@ def normalise(text: str) -> str:
     Inside the text a whitespace run becomes one space, or a paragraph break per blank-line group
     (a space before a break is dropped, one after it is kept, as `tokenize` does); the ends go.
     """
-    if _BLANK.search(text) is None:  # no blank line: every run is a space
+    if _BLANK.search(text) is None:  # no blank line: every run is a space (str.split splits where \s matches)
         return " ".join(text.split())
-    return _RUN.sub(_space, text.strip())
+    # Only a run with two line breaks can hold a blank line: cut the text there, collapse the rest in C.
+    pieces = _BREAKS_RUN.split(text.strip())
+    pieces[::2] = [" ".join(piece.split()) for piece in pieces[::2]]
+    pieces[1::2] = map(_spacing, pieces[1::2])
+    return "".join(pieces)
 
 
-def _space(run: re.Match) -> str:
-    spaces = run.group()
-    if spaces.count("\n") < 2:
-        return " "
+def _spacing(spaces: str) -> str:
+    """What a whitespace run with two line breaks or more gives: a paragraph break per blank-line group, then
+    a space if `\\s+` takes the rest (as in `tokenize`)."""
     breaks, position = 0, 0
     while position < len(spaces):
         found = _PARA.match(spaces, position)
@@ -126,26 +126,15 @@ def redline(old: str, new: str) -> tuple[Segment, ...]:
 
 def _matching_blocks(a: list[str], b: list[str]) -> list[Block] | None:
     """difflib's matching blocks of the words of two lists of parts (None when the words are the same)."""
-    coded = _coded(a, b)
-    if coded is None:  # more distinct tokens than there are characters: difflib itself
-        words_a, words_b = list(map(str.lstrip, a)), list(map(str.lstrip, b))
+    words_a, words_b = list(map(str.lstrip, a)), list(map(str.lstrip, b))  # a break strips to '': no word does
+    both = coded(words_a, words_b)
+    if both is None:  # more words in common than there are characters: difflib itself
         if words_a == words_b:
             return None
         return [tuple(block) for block in SequenceMatcher(None, words_a, words_b, autojunk=False).get_matching_blocks()]
-    if coded[0] == coded[1]:
+    if both[0] == both[1]:
         return None
-    return matching_blocks(*coded)
-
-
-def _coded(a: list[str], b: list[str]) -> tuple[str, str] | None:
-    """The parts of a and b coded a character per token (the space before it ignored), for the matcher."""
-    distinct = dict.fromkeys(a + b)
-    if len(distinct) > sys.maxunicode:
-        return None
-    tokens = list(map(str.lstrip, distinct))  # a paragraph break strips to '': no token is empty
-    char = dict(zip(dict.fromkeys(tokens), map(chr, count())))
-    code = dict(zip(distinct, map(char.__getitem__, tokens)))
-    return "".join(map(code.__getitem__, a)), "".join(map(code.__getitem__, b))
+    return matching_blocks(*both)
 
 
 def _absorb_short_equals(codes: list[tuple], a: list[str]) -> list[tuple]:
