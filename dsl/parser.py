@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_LINE_CHARS = 100_000
 MAX_DEPTH = 50
+MAX_NUMBER_DIGITS = 100  # the most digits a number may have (a longer one is a mistake)
 MAX_SYNTAX_ERRORS = 20
 # Recovery re-parses the file once per error: on very large files fewer errors are collected,
 # so that reporting stays about as fast as parsing (the budget is in characters parsed).
@@ -141,6 +142,8 @@ def parse_tree(text: str, filename: str, recovered: DiagnosticSink | None = None
             else:
                 if blank and skipped is not None:
                     skipped.extend(_statements(text, blank[0], blank[1]))
+                if isinstance(blank, Statement) and skipped is not None:
+                    skipped.append((blank.keyword, ""))  # the statement meant: `sevrity soft` was a severity
                 if isinstance(blank, Statement) and dropped is not None:
                     dropped.append((blank.keyword, _line_col(text, blank[0])[0]))
                 text = _blank(text, blank[0], blank[1]) if blank else None
@@ -212,7 +215,21 @@ def _unexpected_token(exc, text: str, filename: str) -> tuple[Diagnostic, Resume
     message = f"unexpected {_describe(token)}; expected {_expected(expected)}"
     hint = _keyword_hint(str(token.value), expected) if token.type in _WORD_TERMINALS else ""
     span = Span(filename, token.line, token.column)
-    return Diagnostic("PC001", message, span, hint), _block_range(text, token.start_pos)
+    return Diagnostic("PC001", message, span, hint), \
+        _misspelt_statement(token, expected, text) or _block_range(text, token.start_pos)
+
+
+def _misspelt_statement(token, expected: set[str], text: str) -> Statement | None:
+    """`sevrity soft` at the start of its line: a misspelt statement keyword, blanked on its own as the statement
+    it was meant to be (so neither the rest of the block nor that field's absence is reported for it)."""
+    if token.type not in _WORD_TERMINALS or text[text.rfind("\n", 0, token.start_pos) + 1:token.start_pos].strip():
+        return None
+    import difflib
+
+    close = difflib.get_close_matches(str(token.value), sorted(_keyword_candidates(expected)), n=1, cutoff=0.6)
+    if not close or close[0] not in _statement_keywords():
+        return None
+    return _own_statement(close[0], token.start_pos, text)
 
 
 Found = tuple[Diagnostic, Resume] | None
@@ -241,7 +258,7 @@ def _keyword_misuse(exc, token, expected: set[str], text: str, filename: str) ->
         message = f"`{word}` takes {_expected(arguments)}, not '{shown}'"
         hint = _keyword_hint(str(token.value), arguments) if token.type in _WORD_TERMINALS else ""
         return Diagnostic("PC001", message, Span(filename, token.line, token.column), hint), \
-            _own_statement(word, start, token, text) or _block_range(text, token.start_pos)
+            _own_statement(word, start, text) or _block_range(text, token.start_pos)
     if word in _statement_keywords():
         return Diagnostic("PC001", f"`{word}` cannot be used here", Span(filename, line, col)), _block_range(text, start)
     import difflib  # only for a misspelt keyword: not on every run's start-up
@@ -250,7 +267,7 @@ def _keyword_misuse(exc, token, expected: set[str], text: str, filename: str) ->
     if close:
         diagnostic = Diagnostic("PC001", f"unknown keyword '{word}'", Span(filename, line, col),
                                 f"did you mean '{close[0]}'?")
-        return diagnostic, _block_range(text, start)
+        return diagnostic, _own_statement(close[0], start, text) or _block_range(text, start)
     return None
 
 
@@ -259,24 +276,26 @@ def _keyword_misuse(exc, token, expected: set[str], text: str, filename: str) ->
 _CONTINUATION = re.compile(r"(?:and|or|not|in|has|any|all|until)(?![\w.])|[^A-Za-z_}]")
 
 
-def _own_statement(word: str, start: int, token, text: str) -> Statement | None:
-    """`severity medium` alone on its line: the statement to blank, so that the rest of its block is still read
-    and its other errors are reported in the same run. None when blanking the line could break what follows:
-    the statement goes on after its bad argument, on the same line or on the next (`when 5\n  and ...`)."""
-    line_end = text.find("\n", token.end_pos)
+def _own_statement(keyword: str, start: int, text: str) -> Statement | None:
+    """The line from `start` as one statement `keyword ...` to blank on its own (`severity medium`, `sevrity
+    soft`), so that the rest of its block is still read and its other errors are reported in the same run.
+    None when blanking the line could break what surrounds it: the line opens or closes a block, or starts a
+    string over several lines, or the statement goes on below (`when 5\n  and ...`)."""
+    line_end = text.find("\n", start)
     line_end = len(text) if line_end < 0 else line_end
-    rest = text[token.end_pos:line_end].strip()
-    if not text[:start].strip() or "\n" in text[start:token.end_pos] or (rest and not rest.startswith("#")):
-        return None  # the first line says what kind of file this is; or more follows on the line
+    if not text[:start].strip() or keyword in _block_keywords() or '"""' in text[start:line_end]:
+        return None  # the first line says what kind of file this is
+    if any(match.group() in "{}" for match in _BRACES.finditer(text, start, line_end)):
+        return None
     position = line_end
     while position < len(text):  # the next line with content
         following = text.find("\n", position + 1)
         following = len(text) if following < 0 else following
-        line = text[position + 1:following]
-        if line.strip() and not line.lstrip().startswith("#"):
-            return None if _CONTINUATION.match(line.lstrip()) else Statement(start, line_end, word)
+        line = text[position + 1:following].lstrip()
+        if line and not line.startswith("#"):
+            return None if _CONTINUATION.match(line) else Statement(start, line_end, keyword)
         position = following
-    return Statement(start, line_end, word)
+    return Statement(start, line_end, keyword)
 
 
 def _trailing_word(exc, token, expected: set[str], text: str, filename: str) -> Found:
@@ -330,8 +349,6 @@ def _number_with_exponent(offset: int, text: str, filename: str) -> Found:
 def _plain_number_hint(written: str) -> str:
     """'write 100000 or 100_000' for 1e5: the exact number in digits, when it is short enough to write."""
     from decimal import Decimal
-
-    from .transform import MAX_NUMBER_DIGITS
 
     mantissa, _, exponent = written.replace("_", "").lower().partition("e")
     if abs(int(exponent)) > MAX_NUMBER_DIGITS:
@@ -515,12 +532,17 @@ def _keyword_name(terminal: str) -> str:
 
 
 def _keyword_hint(word: str, expected) -> str:
+    words = _keyword_candidates(expected)
+    return did_you_mean(word, words) if words else ""
+
+
+def _keyword_candidates(expected) -> list[str]:
+    """The keywords and fixed values the parser could take here, as written."""
     from .keywords import keywords
 
     values = keywords().values
     words = [w for n in expected if n in values for w in values[n]]
-    words += [_keyword_name(n).strip("'") for n in expected if n not in _TERMINAL_NAMES and n not in values]
-    return did_you_mean(word, words) if words else ""
+    return words + [_keyword_name(n).strip("'") for n in expected if n not in _TERMINAL_NAMES and n not in values]
 
 
 # ------------------------------------------------------------------ recovery

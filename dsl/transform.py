@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import models as m
 from .diagnostics import DiagnosticSink, Span
+from .parser import MAX_NUMBER_DIGITS
 
 if TYPE_CHECKING:  # lark's tokens, or the fast front end's (scanner.Token): both str subclasses, lark not imported
     from lark import Token, Tree
@@ -593,7 +594,6 @@ def token_only_rules() -> frozenset[str]:
 Builder._rules = {name: f for name, f in vars(Builder).items() if callable(f) and not name.startswith("_")}
 
 
-MAX_NUMBER_DIGITS = 100
 MAX_ID_CHARS = 100
 
 

@@ -46,6 +46,23 @@ def test_a_bad_statement_is_one_error_not_also_a_missing_field(statement, expect
     assert codes(redline_error(rule, dict_loader)) == expected
 
 
+def test_a_misspelt_keyword_hides_nothing_else_of_its_block(dict_loader):
+    text = ('source t {\n  titel "T"\n}\n'
+            'rule R "t" {\n  sevrity soft\n  when army.capp > 1\n  cite t\n}\n')
+    error = redline_error(text, dict_loader)
+    # no PC111 for the title or the severity the misspelt lines meant, no PC108 for the source kept
+    assert codes(error) == [("PC001", 5, 3), ("PC001", 8, 3), ("PC100", 9, 8)]
+    assert [d.hint for d in error.diagnostics] == ["did you mean 'title'?", "did you mean 'severity'?",
+                                                   "did you mean 'army.cap'?"]
+
+
+def test_a_misspelt_header_line_is_one_error_and_the_header_goes_on(dict_loader):
+    text = 'proposal "P"\nvocabluary "v.vocab"\nverson "1"\nclause 1 "A" {\n  army.cap = 1\n}\n'
+    with pytest.raises(dsl.PeaceError) as info:
+        load_proposal("p.peace", dict_loader({"p.peace": text, "v.vocab": VOCAB}))
+    assert codes(info.value) == [("PC001", 2, 1), ("PC001", 3, 1)]  # no PC113: the vocabulary line is there
+
+
 def test_a_bad_condition_start_still_drops_its_whole_condition(dict_loader):
     """`when 5` continued on the next line: blanking one line would leave `and ...` behind, a second syntax
     error from the same cause, so the block is skipped as before."""
