@@ -86,7 +86,8 @@ _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.l
 class Leaf:
     """One test of a condition (`territory.* >= recognized_de_facto`), compiled against the vocabulary."""
 
-    __slots__ = ("pattern", "paths", "presence", "tests", "test_text", "family", "absent", "value_of", "single", "shown")
+    __slots__ = ("pattern", "paths", "presence", "tests", "test_text", "family", "absent", "value_of", "single",
+                 "shown")
 
     def __init__(self, leaf: m.Condition, vocabulary: m.Vocabulary):
         self.pattern = leaf.pattern
@@ -1102,7 +1103,7 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
                 decided_by.setdefault(id(rule), []).append(clause_id)
     findings: list[Finding] = []
     by_path = base.by_path
-    index = base.family_index()
+    index = base.family_index()  # (built by _reading)
     # Rules in the order of the findings' sort (party, hard first, rule id): each clause's findings come out sorted.
     for p in prepared:  # crossed: a rule that holds, a requirement that does not
         if not decided_by:
@@ -1132,20 +1133,22 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     if extra:  # (else already in order: the parties are sorted)
         infos = tuple(sorted((*infos, *extra), key=lambda i: i.id))
     ids = [i.id for i in infos]
-    clauses = _clause_results(proposal, ids, reads, by_clause, base, choice, today, spans)
+    clauses = _clause_results(proposal, ids, reads, by_clause, base, choice, today, spans, acknowledges)
     issues = tuple(_acknowledgement_issues(proposal, findings, today)) if acknowledges else ()
     return new_check_result(proposal, vocabulary, infos, clauses, tuple(findings), issues, today,
                             tuple(set_aside))
 
 
 def _reading(proposal: m.Proposal) -> tuple[Environment, dict[Any, m.Span], bool, bool]:
-    """The draft as written (each clause's first option: Environment(bindings_of(proposal))) and where its
-    clauses and options start (by (clause, option id or None), and a clause's by its id too), in one pass over the clauses; and whether
-    some clause has several options, and whether some clause acknowledges a red line."""
+    """The draft as written (each clause's first option: Environment(bindings_of(proposal)), its family index
+    built) and where its clauses and options start (by (clause, option id or None), a clause's by its id as
+    well), in one pass over the clauses; and whether some clause has several options, and whether some
+    clause acknowledges a red line."""
     several = acknowledges = False
     env = Environment.__new__(Environment)
     by_path: dict[str, list[Binding]] = {}
     stated: dict[str, list[Binding]] = {}
+    families: dict[str, list[str]] = {}  # Environment.family_index(), built here in the same order
     spans: dict[Any, m.Span] = {}
     new = tuple.__new__
     for clause in proposal.clauses:
@@ -1154,6 +1157,7 @@ def _reading(proposal: m.Proposal) -> tuple[Environment, dict[Any, m.Span], bool
         if clause.acknowledgements:
             acknowledges = True
         terms = clause.terms
+        own = len(terms)  # the clause's own terms, then its first option's
         oid = None
         if clause.options:
             for option in clause.options:
@@ -1165,15 +1169,22 @@ def _reading(proposal: m.Proposal) -> tuple[Environment, dict[Any, m.Span], bool
             continue
         mine = []
         for index, a in enumerate(terms):  # (loops, not comprehensions: a few terms per clause)
-            b = new(Binding, (a.path, a.value, cid, None if index < len(clause.terms) else oid, a.span.line))
+            path = a.path
+            b = new(Binding, (path, a.value, cid, None if index < own else oid, a.span.line))
             mine.append(b)
-            found = by_path.get(a.path)
+            found = by_path.get(path)
             if found is None:
-                by_path[a.path] = [b]
+                by_path[path] = [b]
             else:
                 found.append(b)
+            for fam in _families_of(path):
+                clauses = families.get(fam)
+                if clauses is None:
+                    families[fam] = [cid]
+                elif clauses[-1] != cid:  # (a clause's bindings come together: each clause once)
+                    clauses.append(cid)
         stated[cid] = mine
-    env.by_path, env.stated, env._families = by_path, stated, None
+    env.by_path, env.stated, env._families = by_path, stated, families
     return env, spans, several, acknowledges
 
 
@@ -1311,8 +1322,9 @@ _PATH = operator.itemgetter(0)  # a Binding's path
 
 def _clause_results(proposal: m.Proposal, parties: list[str], reads: dict[str, frozenset[str]],
                     by_clause: dict[str | None, list[Finding]], base: Environment, choice: dict[str, Any],
-                    today: dt.date | None, spans: dict) -> tuple[ClauseResult, ...]:
-    """Every clause's result: _clause_result, with a clause without options written out (most clauses)."""
+                    today: dt.date | None, spans: dict, acknowledges: bool) -> tuple[ClauseResult, ...]:
+    """Every clause's result: _clause_result, with a clause without options written out (most clauses).
+    `acknowledges`: whether some clause acknowledges a red line (else no finding is acknowledged)."""
     stated, out = base.stated, []
     silent: dict[str, Verdict] = dict.fromkeys(parties, "silent")  # a clause that states nothing (shared: read-only)
     read = [(party, reads.get(party, _NOTHING)) for party in parties]
@@ -1332,10 +1344,32 @@ def _clause_results(proposal: m.Proposal, parties: list[str], reads: dict[str, f
                 verdicts = {party: "silent" if paths.isdisjoint(terms) else "accept" for party, terms in read}
             out.append(new_clause_result(cid, clause.title, verdicts, (), (), _NOTHING, verdicts, spans[cid]))
             continue
+        triggered: list[str] = []
+        if not acknowledges:  # every finding active: a party's verdict is its raw one, reject on a hard finding
+            worst: dict[str, Verdict] = {}
+            for f in findings:
+                for e in f.evidence:  # (a loop, not a comprehension: most findings have one piece)
+                    if e.clause == cid:
+                        triggered.append(e.path)
+                if f.severity == "hard":
+                    worst[f.party] = "reject"
+                elif f.party not in worst:
+                    worst[f.party] = "concern"
+            paths = None
+            verdicts = {}
+            for party, terms in read:
+                verdict = worst.get(party)
+                if verdict is None:
+                    if paths is None:
+                        paths = set(map(_PATH, mine)) if mine else _NOTHING
+                    verdict = "silent" if paths.isdisjoint(terms) else "accept"
+                verdicts[party] = verdict
+            out.append(new_clause_result(cid, clause.title, verdicts, tuple(findings), (), frozenset(triggered),
+                                         verdicts, spans[cid]))
+            continue
         # _verdicts and the triggered paths in one pass: per party 1 = a hard finding, 2 = an active one,
         # 4 = an active hard one
         marks: dict[str, int] = {}
-        triggered: list[str] = []
         for f in findings:
             mark = 1 if f.severity == "hard" else 0
             if not f.acknowledged:

@@ -266,7 +266,9 @@ def finding_with(finding: Finding, **changes) -> Finding:
 
 def new_evidence(path: str, value: str, test: str, clause: str | None, option: str | None, line: int) -> Evidence:
     evidence = _new(Evidence)
-    evidence.__dict__.update(path=path, value=value, test=test, clause=clause, option=option, line=line)
+    state = evidence.__dict__  # (stores, not update(**fields): a call's keywords cost a dict more)
+    state["path"], state["value"], state["test"] = path, value, test
+    state["clause"], state["option"], state["line"] = clause, option, line
     return evidence
 
 
@@ -274,8 +276,10 @@ def new_clause_result(id: str, title: str, verdicts: dict, findings: tuple[Findi
                       options: tuple[OptionResult, ...], triggered: frozenset[str], raw: dict,
                       span: m.Span | None) -> ClauseResult:
     result = _new(ClauseResult)
-    result.__dict__.update(id=id, title=title, verdicts=MappingProxyType(verdicts), findings=findings,
-                           options=options, triggered_paths=triggered, raw_verdicts=MappingProxyType(raw), span=span)
+    state = result.__dict__  # (stores, not update(**fields): one per clause of every check)
+    state["id"], state["title"], state["verdicts"], state["findings"] = id, title, MappingProxyType(verdicts), findings
+    state["options"], state["triggered_paths"] = options, triggered
+    state["raw_verdicts"], state["span"] = MappingProxyType(raw), span
     return result
 
 
