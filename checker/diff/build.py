@@ -151,11 +151,20 @@ class Verdicts:
         """The pairing's verdicts, and whether any of them changed (ClauseDiff.verdict_changed)."""
         if len(old_pos) > 1 or len(new_pos) > 1:
             return _with_changed(self._grouped(old_pos, new_pos))
-        # at most one clause a side (pairs, added, dropped): no worst-of, no merging of findings
-        before = self.states(self.old.clauses[old_pos[0]]) if old_pos else self._absent
-        after = self.states(self.new.clauses[new_pos[0]]) if new_pos else self._absent
-        b_rules = self.rules[0].of(old_pos[0]) if old_pos else _NONE
-        a_rules = self.rules[1].of(new_pos[0]) if new_pos else _NONE
+        return self.pair(old_pos[0] if old_pos else None, new_pos[0] if new_pos else None)
+
+    def pair(self, i: int | None, j: int | None) -> tuple[tuple[PartyVerdict, ...], bool]:
+        """`of` for at most one clause a side (None: added or dropped): no worst-of, no merging of findings."""
+        if i is None:
+            before, b_rules = self._absent, _NONE
+        else:
+            clause = self.old.clauses[i]
+            before, b_rules = self.states(clause), self.rules[0].of(i) if clause.findings else _NONE
+        if j is None:
+            after, a_rules = self._absent, _NONE
+        else:
+            clause = self.new.clauses[j]
+            after, a_rules = self.states(clause), self.rules[1].of(j) if clause.findings else _NONE
         if not b_rules and not a_rules:
             key = (before, after)
             found = self._quiet.get(key)
@@ -163,7 +172,7 @@ class Verdicts:
                 found = self._quiet[key] = _with_changed(tuple(self._verdict(party, b, a, _NONE, _NONE, frozenset())
                                                                for party, b, a in zip(self.parties, before, after)))
             return found
-        a_ack = self.rules[1].acknowledged(new_pos[0]) if new_pos else _NONE
+        a_ack = self.rules[1].acknowledged(j) if j is not None else _NONE
         return _with_changed(tuple(self._verdict(party, b, a, b_rules.get(party, _NONE), a_rules.get(party, _NONE),
                                                  a_ack.get(party, frozenset()))
                                    for party, b, a in zip(self.parties, before, after)))
@@ -288,13 +297,15 @@ def _clause_diff(old: CheckResult, new: CheckResult, old_pos: list[int], new_pos
     old_tags = {t for c in a for t in c.tags}
     new_tags = {t for c in b for t in c.tags}
     party_verdicts, changed = verdicts.of(old_pos, new_pos)
-    return new_clause_diff(
-        key=_unique(anchor(method, old_ids, new_ids), keys), method=method, confidence=confidence,
-        old_ids=old_ids, new_ids=new_ids, old_title=old_title, new_title=new_title, old_text=old_text,
-        new_text=new_text, title_redline=redline(old_title, new_title), redline=redline(old_text, new_text),
-        terms=terms, unchanged_terms=same, old_status=_status(a), new_status=_status(b),
-        tags_added=tuple(sorted(new_tags - old_tags)) if a else (),
-        tags_removed=tuple(sorted(old_tags - new_tags)) if b else (), verdicts=party_verdicts, verdict_changed=changed)
+    return new_clause_diff({
+        "key": _unique(anchor(method, old_ids, new_ids), keys), "method": method, "confidence": confidence,
+        "old_ids": old_ids, "new_ids": new_ids, "old_title": old_title, "new_title": new_title,
+        "old_text": old_text, "new_text": new_text,
+        "title_redline": redline(old_title, new_title), "redline": redline(old_text, new_text),
+        "terms": terms, "unchanged_terms": same, "old_status": _status(a), "new_status": _status(b),
+        "tags_added": tuple(sorted(new_tags - old_tags)) if a else (),
+        "tags_removed": tuple(sorted(old_tags - new_tags)) if b else (),
+        "verdicts": party_verdicts, "verdict_changed": changed})
 
 
 def _same_clause_diff(old: CheckResult, new: CheckResult, i: int, j: int, method: Method, confidence: float,
@@ -305,18 +316,24 @@ def _same_clause_diff(old: CheckResult, new: CheckResult, i: int, j: int, method
     title, status = b.title, b.status
     new_text = prose(b)
     old_text = new_text if a.text == b.text and not a.options and not b.options else prose(a)
-    party_verdicts, changed = verdicts.of([i], [j])
-    return new_clause_diff(
-        key=_unique(anchor(method, (a.id,), (b.id,)), keys), method=method, confidence=confidence,
-        old_ids=(a.id,), new_ids=(b.id,), old_title=title, new_title=title, old_text=old_text, new_text=new_text,
-        title_redline=redline(title, title), redline=redline(old_text, new_text),
-        terms=(), unchanged_terms=_term_paths(b), old_status=status, new_status=status,
-        tags_added=(), tags_removed=(), verdicts=party_verdicts, verdict_changed=changed)
+    party_verdicts, changed = verdicts.pair(i, j)
+    old_id, new_id = a.id, b.id
+    key = (f"pair-{_clean_id(old_id)}-{_clean_id(new_id)}" if method != "added" and method != "dropped"
+           else anchor(method, (old_id,), (new_id,)))
+    return new_clause_diff({
+        "key": _unique(key, keys), "method": method, "confidence": confidence,
+        "old_ids": (old_id,), "new_ids": (new_id,), "old_title": title, "new_title": title,
+        "old_text": old_text, "new_text": new_text,
+        "title_redline": redline(title, title), "redline": redline(old_text, new_text),
+        "terms": (), "unchanged_terms": _term_paths(b), "old_status": status, "new_status": status,
+        "tags_added": (), "tags_removed": (), "verdicts": party_verdicts, "verdict_changed": changed})
 
 
 def _term_paths(clause: m.Clause) -> int:
     """How many term paths the clause sets (term_values' keys, without showing the values)."""
     paths = {a.path for a in clause.terms}
+    if not clause.options:
+        return len(paths)
     for option in clause.options:
         paths.update(a.path for a in option.terms)
     return len(paths)
@@ -344,17 +361,18 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 def anchor(method: Method, old_ids: tuple[str, ...], new_ids: tuple[str, ...]) -> str:
     """pair-21-14 style: the first id of each side, '.' as '_', anything else unusual as '-'."""
-    def clean(clause_id: str) -> str:
-        cleaned = clause_id.replace(".", "_")
-        if cleaned.isascii() and cleaned.replace("_", "").replace("-", "").isalnum():  # most ids: nothing to replace
-            return cleaned
-        return _UNSAFE.sub("-", cleaned)
-
     if method == "added":
-        return "added-" + clean(new_ids[0])
+        return "added-" + _clean_id(new_ids[0])
     if method == "dropped":
-        return "dropped-" + clean(old_ids[0])
-    return f"pair-{clean(old_ids[0])}-{clean(new_ids[0])}"
+        return "dropped-" + _clean_id(old_ids[0])
+    return f"pair-{_clean_id(old_ids[0])}-{_clean_id(new_ids[0])}"
+
+
+def _clean_id(clause_id: str) -> str:
+    cleaned = clause_id.replace(".", "_")
+    if cleaned.isascii() and cleaned.replace("_", "").replace("-", "").isalnum():  # most ids: nothing to replace
+        return cleaned
+    return _UNSAFE.sub("-", cleaned)
 
 
 def _unique(key: str, keys: set[str]) -> str:

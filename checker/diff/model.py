@@ -282,13 +282,15 @@ class DiffResult:
 # a third of the cost of building a long diff's clause diffs. diff() builds them through these instead:
 # the same frozen class, every field given, one dict update. Nothing else needs them.
 _new = object.__new__
+_set = object.__setattr__
 
 
-def new_clause_diff(**fields) -> ClauseDiff:
-    """A ClauseDiff from every one of its fields, by name, and `verdict_changed` (its cached property, which
-    diff() knows already: a tuple of verdicts shared by many pairings is looked at once)."""
+def new_clause_diff(fields: dict) -> ClauseDiff:
+    """A ClauseDiff whose state is `fields` (the dict becomes its own): every field by name, and
+    `verdict_changed`, its cached property, which diff() knows already (a tuple of verdicts shared by many
+    pairings is looked at once)."""
     diff = _new(ClauseDiff)
-    diff.__dict__.update(fields)
+    _set(diff, "__dict__", fields)  # a frozen class refuses `diff.__dict__ = fields`; object's setter does not
     return diff
 
 
