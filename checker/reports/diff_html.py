@@ -10,8 +10,8 @@ overview rows, the redlines, the detail articles, the added and dropped clauses)
 fragments, because a template call per word or per cell costs more than the whole diff on a long draft.
 Every input string in a fragment is what the template's own `{{ value }}` prints for it: `printable`'s
 `markup_text` (no raw control character), then markupsafe's escapes (`screened`). The strings of a page
-go through both together, in one pass over their concatenation (`screened_all`), not one call per string;
-the finished fragments (`Screened`) then skip `printable`, which would rescan megabytes to replace nothing.
+go through both together, in one pass over their concatenation (`screened_all`), not one call per string.
+The template marks the fragments' places (`Hole`) and the page is joined once around them.
 """
 from __future__ import annotations
 
@@ -96,19 +96,20 @@ def screened_rows(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return list(zip(*[flat] * len(rows[0])))
 
 
-class Screened:
-    """A fragment built here: our own literals (no control characters) and `screened` input strings.
+# Where the template prints a fragment (the overview rows, the articles, the added and dropped clauses), it
+# prints this character; the page is then joined once from the template's text and the fragments' parts.
+# Passing megabytes through the template instead would copy each fragment twice more and have `printable`
+# rescan it to replace nothing. No other raw NUL can be in the template's text: its own text has none, and
+# `printable` replaces every raw control character in what it prints.
+HOLE = "\x00"
 
-    `printable` passes what is neither str nor Markup untouched and autoescape takes `__html__` as
-    markup, so the page prints the fragment as it is: `printable` would find nothing to replace in it."""
 
-    __slots__ = ("markup",)
-
-    def __init__(self, markup: str) -> None:
-        self.markup = markup
+class Hole:
+    """A fragment's place in the template: `printable` passes what is neither str nor Markup untouched,
+    and autoescape takes `__html__` as markup, so the template prints HOLE as it is."""
 
     def __html__(self) -> str:
-        return self.markup
+        return HOLE
 
 
 @cache  # a handful of verdicts, a chip per party and clause
@@ -243,7 +244,7 @@ def verdict_cells(d: ClauseDiff, parties: list[str], shown_parties: list[str]) -
     return "".join(cells)
 
 
-def overview_rows(result: DiffResult, heads: list[tuple[str, ...]], changed: list[bool]) -> str:
+def overview_rows(result: DiffResult, heads: list[tuple[str, ...]], changed: list[bool]) -> list[str]:
     """The rows of the clause-by-clause table (`heads` and `changed` are the pairings')."""
     parties = [p.id for p in result.parties]
     shown_parties = screened_all(parties)  # once, not once per row
@@ -282,7 +283,7 @@ def overview_rows(result: DiffResult, heads: list[tuple[str, ...]], changed: lis
                 f'        <td><a href="#{key}">{title}</a></td>'
                 f'<td class="how">{METHOD[d.method]}</td><td>{badges(d)}</td>\n'
                 f"{cells}      </tr>\n")
-    return "".join(out)
+    return out
 
 
 def status_and_tags(d: ClauseDiff) -> str:
@@ -328,7 +329,8 @@ def detail(d: ClauseDiff, head: tuple[str, ...], shown_names: dict[str, str], te
 NO_NEW_WORDING = '    <p class="meta">The wording is unchanged.</p>\n'
 
 
-def details(result: DiffResult, heads: list[tuple[str, ...]], changed: list[bool], shown_names: dict[str, str]) -> str:
+def details(result: DiffResult, heads: list[tuple[str, ...]], changed: list[bool],
+            shown_names: dict[str, str]) -> list[str]:
     """The articles of the changed pairings, then links to the unchanged ones."""
     changed_pairs = [(d, head) for d, head, is_changed in zip(result.pairs, heads, changed) if is_changed]
     texts = reworded_texts([d for d, _ in changed_pairs if d.text_changed or d.title_changed])
@@ -339,10 +341,10 @@ def details(result: DiffResult, heads: list[tuple[str, ...]], changed: list[bool
         links = "; ".join(f'<a id="{key}" href="#{key}">{label}</a>'
                           for key, label in screened_rows([(d.key, arrows(d.label)) for d in unchanged]))
         out.append(f'  <p class="unchanged-list">Unchanged: {links}</p>\n')
-    return "".join(out)
+    return out
 
 
-def unmatched(result: DiffResult, shown_names: dict[str, str]) -> str:
+def unmatched(result: DiffResult, shown_names: dict[str, str]) -> list[str]:
     """The sections of added and dropped clauses."""
     out = []
     for group, rows, title in (("added", result.added, "Added clauses"), ("dropped", result.dropped, "Dropped clauses")):
@@ -371,7 +373,7 @@ def unmatched(result: DiffResult, shown_names: dict[str, str]) -> str:
                 out.append('    <p class="none">No party\'s red lines bear on it.</p>\n')
             out.append("  </article>\n")
         out.append("</section>\n")
-    return "".join(out)
+    return out
 
 
 @cache  # one environment, so its compiled template is reused by every later page of the process
@@ -399,9 +401,12 @@ def _render(result: DiffResult) -> str:
         "notes": [*(set_aside_sentence(s, result.table) for s in result.set_aside), today_sentence(result)],
         "party_names": party_names,
         "totals": totals(result), "version": peacecheck_version(),
-        "overview_rows": Screened(overview_rows(result, heads, changed)),
-        "details": Screened(details(result, heads, changed, shown_names)),
-        "unmatched": Screened(unmatched(result, shown_names)),
+        "overview_rows": Hole(), "details": Hole(), "unmatched": Hole(),
         **inline_assets(static("diff.css")),
     }
-    return environment().get_template("diff.html.j2").render(context)
+    page = environment().get_template("diff.html.j2").render(context)
+    # Unpacking checks that the template has the three places, once each (only they print a NUL: see HOLE).
+    top, between_rows_and_details, between_details_and_unmatched, bottom = page.split(HOLE)
+    return "".join([top, *overview_rows(result, heads, changed), between_rows_and_details,
+                    *details(result, heads, changed, shown_names), between_details_and_unmatched,
+                    *unmatched(result, shown_names), bottom])
