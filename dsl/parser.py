@@ -207,7 +207,7 @@ def _unexpected_token(exc, text: str, filename: str) -> tuple[Diagnostic, Resume
     token = exc.token
     expected = _accepted(exc)
     offset = token.start_pos
-    found = (_number_with_exponent(offset, text, filename) or _id_with_foreign_digits(offset, text, filename)
+    found = (_number_with_exponent(offset, expected, text, filename) or _id_with_foreign_digits(offset, text, filename)
              or _unclosed_before_keyword(token, text, filename) or _keyword_misuse(exc, token, expected, text, filename)
              or _trailing_word(exc, token, expected, text, filename) or _number_with_commas(token, text, filename))
     if found:
@@ -330,17 +330,18 @@ def _number_with_commas(token, text: str, filename: str) -> Found:
             _block_range(text, token.start_pos))
 
 
-def _number_with_exponent(offset: int, text: str, filename: str) -> Found:
+def _number_with_exponent(offset: int, expected: set[str], text: str, filename: str) -> Found:
     """`1e5`: scientific notation, which the language does not read as a number (the lexer sees an id, or a
-    number and then a word). Repaired to a number as long, so the rest of the block is still read."""
+    number and then a word), where a number may stand (`tags 1e5` is another mistake). Repaired to a number as
+    long, so the rest of the block is still read."""
     line_start = text.rfind("\n", 0, offset) + 1
     line_end = text.find("\n", offset)
     match = next((m for m in _EXPONENT_NUMBER.finditer(text, line_start, len(text) if line_end < 0 else line_end)
                   if m.start() <= offset < m.end()), None)
-    if match is None:
-        return None
+    if match is None or (match.start() == offset and "NUMBER" not in expected):
+        return None  # (after its first digits, the parser has taken them as a number already)
     written = match.group()
-    message = f"'{written}' is not a number here: numbers are written in digits (100000 or 100_000), no exponent"
+    message = f"'{written}' is not a number: numbers are written in digits (100000 or 100_000), without an exponent"
     line, col = _line_col(text, match.start())
     return (Diagnostic("PC001", message, Span(filename, line, col), _plain_number_hint(written)),
             Repair(match.start(), match.end(), "0".ljust(len(written))))
@@ -415,7 +416,7 @@ def _underscored(digits: str) -> str:
 def _unexpected_character(exc, text: str, filename: str) -> tuple[Diagnostic, Resume]:
     pos = exc.pos_in_stream
     char = text[pos] if pos < len(text) else ""
-    found = _number_with_exponent(pos, text, filename) or (
+    found = _number_with_exponent(pos, set(exc.allowed or ()), text, filename) or (
         _id_with_foreign_digits(pos, text, filename) if char.isdecimal() and not char.isascii() else None)
     if found:
         return found

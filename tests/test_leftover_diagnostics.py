@@ -177,6 +177,13 @@ def test_scientific_notation_hides_nothing_else_in_its_block(dict_loader):
     assert [d.hint for d in error.diagnostics[:2]] == ["write 1000 or 1_000", "write 100000 or 100_000"]
 
 
+def test_scientific_notation_where_no_number_may_stand_is_the_usual_error(dict_loader):
+    error = proposal_error('clause 1 "A" {\n  tags 1e5\n  army.capp = 1\n}\n', dict_loader)
+    assert codes(error) == [("PC001", 4, 8), ("PC100", 5, 3)]  # the line alone is dropped, as for `severity x`
+    message = error.diagnostics[0].message
+    assert message.startswith("`tags` takes") and message.endswith("not '1e5'")
+
+
 def test_the_command_reports_them_all_with_exit_2_and_no_traceback(tmp_path, monkeypatch):
     (tmp_path / "v.vocab").write_text(VOCAB)
     (tmp_path / "p.redlines").write_text(PARTY + 'rule R "t" {\n  severity medium\n  when army.kap > 1\n  cite s\n}\n')
@@ -189,5 +196,6 @@ def test_the_command_reports_them_all_with_exit_2_and_no_traceback(tmp_path, mon
         ["p.redlines:5:12:", "PC001"], ["p.redlines:6:8:", "PC100"]]
     assert "p.peace:3:8: PC001 clause id '٢'" in result.output
     assert "hint: did you mean '2'?" in result.output
-    assert "p.peace:4:14: PC001 '1e5' is not a number here" in result.output
+    assert "p.peace:4:14: PC001 '1e5' is not a number: numbers are written in digits (100000 or 100_000)" \
+        in result.output
     assert "hint: write 100000 or 100_000" in result.output
