@@ -5,7 +5,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain, filterfalse, repeat
-from operator import itemgetter, mul
+from operator import mul, neg
 
 from peacecheck.dsl import models as m
 
@@ -520,7 +520,8 @@ class Index:
                     postings[f].append((k, text[f] * scale))
         self.postings = dict(postings)
         self._asked: dict[int, tuple[Profile, list[Profile]]] = {}
-        self._text_found: dict[tuple[int, int], float] = {}  # (id of query, target position) -> indexed text dot
+        self._text_found: dict[int, dict[int, float]] = {}  # id of a query -> target k -> the indexed words' dot
+        self._k_of = {t.position: k for k, t in enumerate(targets)}
         self._loose_of: dict[int, float] = {id(t): self._loose(t) for t in targets}
 
     def _loose(self, p: Profile) -> float:
@@ -539,7 +540,7 @@ class Index:
         loose_q = self._loose_of.get(id(q))
         if loose_q is None:
             loose_q = self._loose_of[id(q)] = self._loose(q)
-        return short + self._text_found.get((id(q), t.position), 0.0) + loose_q * self._loose_of[id(t)]
+        return short + self._text_found[id(q)].get(self._k_of[t.position], 0.0) + loose_q * self._loose_of[id(t)]
 
     def candidates(self, q: Profile) -> list[Profile]:
         """The likely partners of `q` (asked again by _attach for the clauses left over: answered once)."""
@@ -550,27 +551,24 @@ class Index:
 
     def _candidates(self, q: Profile) -> list[Profile]:
         """The CANDIDATES best by the similarity the indexed features give; ties to the earlier target."""
-        acc: dict[int, float] = defaultdict(float)
         index = self.postings
         short, text = q.short, q.sim["text"]
         scale = _ROOT_TEXT_WEIGHT / q.norm["text"] if text else 0.0
-        for f in short.keys() & index.keys():  # most of a clause's features are too common to be indexed
-            v = short[f]
-            for k, u in index[f]:
-                acc[k] += v * u
         found_text: dict[int, float] = defaultdict(float)
-        for f in text.keys() & index.keys():
+        for f in text.keys() & index.keys():  # most of a clause's words are too common to be indexed
             v = text[f] * scale
             for k, u in index[f]:
                 found_text[k] += v * u
-        for k, u in found_text.items():
-            acc[k] += u
-        # Two sorts in C (by position, then stably by score) instead of a key function per candidate.
-        ranked = sorted(sorted(acc.items()), key=itemgetter(1), reverse=True)[:CANDIDATES]
+        self._text_found[id(q)] = found_text
+        acc = dict(found_text)
+        for f in short.keys() & index.keys():
+            v = short[f]
+            for k, u in index[f]:
+                acc[k] = acc.get(k, 0.0) + v * u
+        # (-score, k) pairs sorted in C: the best first, ties to the earlier target
+        ranked = sorted(zip(map(neg, acc.values()), acc))[:CANDIDATES]
         targets = self.targets
-        for k, _ in ranked:
-            self._text_found[id(q), targets[k].position] = found_text.get(k, 0.0)
-        return [targets[k] for k, _ in ranked]
+        return [targets[k] for _, k in ranked]
 
 
 def _greedy(edges: list[Edge], p: Profiles, matches: list[Match]) -> None:
