@@ -79,13 +79,14 @@ def screened(value: str) -> str:
 
 
 def screened_all(values: list[str]) -> list[str]:
-    """`screened` of every value, through one pass over all of them joined (two regex scans and five
-    replaces per page instead of per string). Both steps map character by character and neither adds
-    nor removes a SEPARATOR, so splitting the result gives back each value's own result."""
-    joined = SEPARATOR.join(values)
-    if joined.count(SEPARATOR) != len(values) - 1:  # a value holds the separator: the split would cut it
+    """`screened` of every value, through one pass over all of them joined (two C scans and five replaces
+    per page instead of per string). Both steps map character by character and neither makes a SEPARATOR,
+    so the split gives back each value's own result, unless a value held one itself: then there are more
+    pieces than values, and each value goes on its own."""
+    pieces = text(without_controls(SEPARATOR.join(values))).split(SEPARATOR)
+    if len(pieces) != len(values):
         return [screened(value) for value in values]
-    return text(without_controls(joined)).split(SEPARATOR)
+    return pieces
 
 
 def screened_rows(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -248,23 +249,23 @@ def overview_rows(result: DiffResult, heads: list[tuple[str, ...]], changed: lis
     """The rows of the clause-by-clause table (`heads` and `changed` are the pairings')."""
     parties = [p.id for p in result.parties]
     shown_parties = screened_all(parties)  # once, not once per row
-    # The cells hang on the parties' verdicts alone, and a page has a few dozen patterns of them.
-    cells_by_pattern: dict[tuple, str] = {}
+    # A row's last cells hang on how it was matched, what changed and the parties' verdicts alone, and a page
+    # has a few dozen combinations of them.
+    tails: dict[tuple, str] = {}
     old_titles = iter(screened_all([truncate(d.old_title, 90) for d in result.pairs if d.title_changed]))
     out = []
     for d, (key, old_label, new_label, title), is_changed in zip(result.pairs, heads, changed):
-        pattern = tuple([(v.party, v.before, v.after) for v in d.verdicts])
-        cells = cells_by_pattern.get(pattern)
-        if cells is None:
-            cells = cells_by_pattern[pattern] = verdict_cells(d, parties, shown_parties)
+        shape = (d.method, d.confidence, d.badges(), *[(v.party, v.before, v.after) for v in d.verdicts])
+        tail = tails.get(shape)
+        if tail is None:
+            tail = tails[shape] = (f'        <td class="how">{METHOD[d.method]} · {d.confidence:.2f}</td>\n'
+                                   f"        <td>{badge_spans(d.badges(), True)}</td>\n"
+                                   f"{verdict_cells(d, parties, shown_parties)}      </tr>\n")
         old_title = f'<span class="oldt">{next(old_titles)}</span>' if d.title_changed else ""
-        out.append(
-            f'      <tr class="{"changed" if is_changed else "unchanged"}" data-key="{key}">\n'
-            f'        <th scope="row" class="ids">{old_label}</th><td class="ids">{new_label}</td>\n'
-            f'        <td><a href="#{key}">{title}</a>{old_title}</td>\n'
-            f'        <td class="how">{METHOD[d.method]} · {d.confidence:.2f}</td>\n'
-            f"        <td>{badge_spans(d.badges(), True)}</td>\n"
-            f"{cells}      </tr>\n")  # the template's loop ate the line end (trim_blocks)
+        out.append(f'      <tr class="{"changed" if is_changed else "unchanged"}" data-key="{key}">\n'
+                   f'        <th scope="row" class="ids">{old_label}</th><td class="ids">{new_label}</td>\n'
+                   f'        <td><a href="#{key}">{title}</a>{old_title}</td>\n'
+                   f"{tail}")  # the template's loop ate the line end (trim_blocks)
     for group, clauses in (("added", result.added), ("dropped", result.dropped)):
         if not clauses:
             continue
@@ -307,13 +308,18 @@ def verdict_changes(d: ClauseDiff, shown_names: dict[str, str]) -> str:
     return "".join(out)
 
 
-def detail(d: ClauseDiff, head: tuple[str, ...], shown_names: dict[str, str], texts: str | None) -> str:
+def detail(d: ClauseDiff, head: tuple[str, ...], shown_names: dict[str, str], texts: str | None,
+           matched: dict[tuple, str]) -> str:
     """One changed pairing: verdict changes, term table, and the redline in both views.
 
     `head` is the pairing's screened key, id labels and title; `texts` its redlines (`reworded_texts`),
-    when its title or wording changed."""
+    when its title or wording changed; `matched` the page's "Matched ..." lines so far, by what they say."""
     key, old_label, new_label, title = head
-    meta = f"Matched {METHOD[d.method]} (confidence {d.confidence:.2f}) · {badge_spans(d.badges())}"
+    shape = (d.method, d.confidence, d.badges())
+    meta = matched.get(shape)
+    if meta is None:
+        meta = matched[shape] = (f"Matched {METHOD[d.method]} (confidence {d.confidence:.2f}) · "
+                                 f"{badge_spans(d.badges())}")
     if d.old_status != d.new_status or d.tags_added or d.tags_removed:
         meta += status_and_tags(d)
     return (f'  <article class="pair" id="{key}">\n'
@@ -334,7 +340,8 @@ def details(result: DiffResult, heads: list[tuple[str, ...]], changed: list[bool
     """The articles of the changed pairings, then links to the unchanged ones."""
     changed_pairs = [(d, head) for d, head, is_changed in zip(result.pairs, heads, changed) if is_changed]
     texts = reworded_texts([d for d, _ in changed_pairs if d.text_changed or d.title_changed])
-    out = [detail(d, head, shown_names, next(texts) if d.text_changed or d.title_changed else None)
+    matched: dict[tuple, str] = {}  # a page has a few dozen of these lines
+    out = [detail(d, head, shown_names, next(texts) if d.text_changed or d.title_changed else None, matched)
            for d, head in changed_pairs] or ['  <p class="none">No clause changed.</p>\n']
     unchanged = [d for d, is_changed in zip(result.pairs, changed) if not is_changed]
     if unchanged:
@@ -347,7 +354,8 @@ def details(result: DiffResult, heads: list[tuple[str, ...]], changed: list[bool
 def unmatched(result: DiffResult, shown_names: dict[str, str]) -> list[str]:
     """The sections of added and dropped clauses."""
     out = []
-    for group, rows, title in (("added", result.added, "Added clauses"), ("dropped", result.dropped, "Dropped clauses")):
+    sections = (("added", result.added, "Added clauses"), ("dropped", result.dropped, "Dropped clauses"))
+    for group, rows, title in sections:
         if not rows:
             continue
         where = "after" if group == "added" else "before"
@@ -376,6 +384,11 @@ def unmatched(result: DiffResult, shown_names: dict[str, str]) -> list[str]:
     return out
 
 
+@cache  # the installed version does not change while the process runs; reading it parses its metadata
+def version() -> str:
+    return peacecheck_version()
+
+
 @cache  # one environment, so its compiled template is reused by every later page of the process
 def environment():
     from markupsafe import Markup
@@ -400,7 +413,7 @@ def _render(result: DiffResult) -> str:
         "result": result, "old": result.old, "new": result.new, "parties": result.parties,
         "notes": [*(set_aside_sentence(s, result.table) for s in result.set_aside), today_sentence(result)],
         "party_names": party_names,
-        "totals": totals(result), "version": peacecheck_version(),
+        "totals": totals(result), "version": version(),
         "overview_rows": Hole(), "details": Hole(), "unmatched": Hole(),
         **inline_assets(static("diff.css")),
     }
