@@ -411,11 +411,17 @@ def _squashed(text: str) -> str:
 
 def _without_text(clause: m.Clause) -> tuple:
     """The signature but the clause's own prose: cheap to build, and it already tells most clauses apart."""
-    def terms(assignments) -> tuple:
-        return tuple(sorted((a.path, a.value.kind, repr(a.value.raw)) for a in assignments))
+    options = tuple([(o.id, o.title, _squashed(o.text), _terms(o.terms)) for o in clause.options]) if clause.options else ()
+    tags = clause.tags
+    return (clause.title, _terms(clause.terms), options, tuple(sorted(tags)) if len(tags) > 1 else tuple(tags),
+            clause.status)
 
-    options = tuple((o.id, o.title, _squashed(o.text), terms(o.terms)) for o in clause.options)
-    return (clause.title, terms(clause.terms), options, tuple(sorted(clause.tags)), clause.status)
+
+def _terms(assignments) -> tuple:
+    if len(assignments) == 1:  # most clauses state a term or two: no sorting
+        a = assignments[0]
+        return ((a.path, a.value.kind, repr(a.value.raw)),)
+    return tuple(sorted([(a.path, a.value.kind, repr(a.value.raw)) for a in assignments]))
 
 
 def _identical(old: m.Proposal, new: m.Proposal) -> list[Match]:
