@@ -25,7 +25,10 @@ _BLANK = re.compile(r"\n[ \t]*\n")  # found where _PARA is, and fast to look for
 _ASCII_LEAD_TOKEN = re.compile(f"(\\s*)({_ASCII_TOKEN}|\\S)")
 # A paragraph break, or a token with the space before it if any, in normalised text (see `parts`):
 # one string per match (no groups, so no tuple per token), and joined they give the text back.
-_ASCII_PART = re.compile(f"\n\n| ?(?:{_ASCII_TOKEN}|\\S)")
+# In ASCII text a word is tried first, from its first character (a digit always starts a number, so
+# a word there was never reached), and it never gives back what it matched (++, *+: nothing after it
+# could match the letters, apostrophes or hyphens it holds): the same tokens as _ASCII_TOKEN, a quarter faster.
+_ASCII_PART = re.compile(f" ?(?:[A-Za-z_]\\w*+(?:['-]\\w++)*+|{ASCII_NUMBER}|\\S)|\n\n")
 _UNICODE_PART = f"\n\n| ?(?:{_UNICODE_TOKEN}|\\S)"
 _BREAKS_RUN = re.compile(r"(\s*\n\s*\n\s*)")  # a whitespace run with two line breaks: maybe a blank line
 
@@ -76,6 +79,9 @@ def normalise(text: str) -> str:
     Inside the text a whitespace run becomes one space, or a paragraph break per blank-line group
     (a space before a break is dropped, one after it is kept, as `tokenize` does); the ends go.
     """
+    spaced = text.replace("\n", " ")
+    if spaced.isascii() and spaced.isprintable() and "  " not in spaced and not spaced.startswith(" ") and not spaced.endswith(" "):
+        return spaced  # single spaces and line breaks only (most drafts): what split and join give, in fewer C passes
     if _BLANK.search(text) is None:  # no blank line: every run is a space (str.split splits where \s matches)
         return " ".join(text.split())
     # Only a run with two line breaks can hold a blank line: cut the text there, collapse the rest in C.
