@@ -399,7 +399,8 @@ def _crossed_functions(redlines: m.RedLines, rules: list[CompiledRule]
     rule_vectors' expressions and each rule's plan written out in one body, so the rules not crossed (most
     of them) cost their leaves and a tuple index, not a loop step each; and in `findings` a rule none of
     whose terms is stated costs a test or two (its findings are worked out here, once)."""
-    scope: dict[str, Any] = {"_hit": _hit, "_draft": _draft_findings, "_family": _family_findings}
+    scope: dict[str, Any] = {"_hit": _hit, "_draft": _draft_findings, "_family": _family_findings,
+                             "_one": _one_finding}
     crossed = ["def crossed(by_path):", "    out = []"]
     findings = ["def findings(by_path, index, env, spans):", "    out = []"]
     for k, rule in enumerate(rules):
@@ -410,30 +411,50 @@ def _crossed_functions(redlines: m.RedLines, rules: list[CompiledRule]
         paths = list(dict.fromkeys(path for leaf in rule.leaves for path in leaf.paths))
         unstated = eval(cells, scope, {"by_path": {}})  # noqa: S307 - our own leaves, as below
         plan = rule.plan(unstated)
-        none_stated = _none_stated(paths, k, scope)
-        crossed.append(f"    if {none_stated}:")
-        findings.append(f"    if {none_stated}:")
-        if plan is None:
-            crossed.append("        pass")
-            findings.append("        pass")
-        else:
+        unstated_findings = ["pass"]
+        if plan is not None:
             # Crossed then, every deciding term is absent: the clauses stating a term of their families
             # address it, else it is the one proposal-level finding (_crossing_findings' first cases).
             missing = _missing(rule, plan)
             families = tuple(dict.fromkeys(rule.leaves[i].family for i in plan))
             scope[f"E{k}"] = (rule, unstated, plan, missing, frozenset(families), families)
             scope[f"M{k}"], scope[f"A{k}"], scope[f"G{k}"] = missing, missing.evidence, families
-            crossed.append(f"        out.append(E{k})")
-            findings += ["        if " + " or ".join(f"{fam!r} in index" for fam in families) + ":",
-                         f"            out += _family(R{k}.fields, A{k}, G{k}, index, spans)",
-                         "        else:", f"            out.append(M{k})"]
-        crossed.append("    else:")
-        findings.append("    else:")
-        crossed += ["        " + line for line in _crossing_lines(rule, exprs, cells, k, scope, False)]
-        findings += ["        " + line for line in _crossing_lines(rule, exprs, cells, k, scope, True)]
+            unstated_findings = ["if " + " or ".join(f"{fam!r} in index" for fam in families) + ":",
+                                 f"    out += _family(R{k}.fields, A{k}, G{k}, index, spans)",
+                                 "else:", f"    out.append(M{k})"]
+        none_stated = _none_stated(paths, k, scope)
+        crossed += [f"    if {none_stated}:", f"        out.append(E{k})" if plan is not None else "        pass",
+                    "    else:", *("        " + line for line in _crossing_lines(rule, exprs, cells, k, scope, False))]
+        leaf = rule.leaves[0]
+        if len(rule.leaves) == 1 and leaf.single is not None and leaf.presence is None:
+            findings += ["    " + line for line in _one_term_lines(rule, unstated_findings, k, scope)]
+            continue
+        findings += [f"    if {none_stated}:", *("        " + line for line in unstated_findings), "    else:",
+                     *("        " + line for line in _crossing_lines(rule, exprs, cells, k, scope, True))]
     source = "\n".join([*crossed, "    return out", *findings, "    return out"]) + "\n"
     exec(compile(source, f"<crossings of {redlines.party}>", "exec"), scope)  # noqa: S102
     return scope["crossed"], scope["findings"]
+
+
+def _one_term_lines(rule: CompiledRule, unstated: list[str], k: int, scope: dict[str, Any]) -> list[str]:
+    """`findings`' lines for rule k, a test of one term (most rules): the term looked up once, and its one
+    value's finding built here (_draft_findings' commonest case) when one clause states it."""
+    leaf = rule.leaves[0]
+    when_true, when_false = rule.plan((True,)), rule.plan((False,))
+    lines = [f"f = by_path.get({leaf.single!r})", "if f is None:", *("    " + line for line in unstated)]
+    if when_true is None and when_false is None:
+        return lines
+    scope[f"U{k}"], scope[f"H{k}"], scope[f"W{k}"] = leaf.tests[leaf.single], rule.fields, leaf.shown
+    if when_true is not None and when_false is not None:  # (not for a test: a rule crosses on one of its values)
+        scope[f"V{k}"] = {True: ((True,), when_true), False: ((False,), when_false)}
+        return [*lines, "elif len(f) == 1:", f"    out.append(_one(H{k}, f[0], W{k}, spans))", "else:",
+                f"    v = V{k}[_hit(U{k}, f)]", f"    out += _draft(R{k}, env, v[0], v[1], spans)"]
+    crosses_when = when_false is None
+    scope[f"V{k}"], scope[f"D{k}"] = (crosses_when,), when_true if crosses_when else when_false
+    test = "" if crosses_when else "not "
+    return [*lines, "elif len(f) == 1:", f"    if {test}U{k}(f[0].value):",
+            f"        out.append(_one(H{k}, f[0], W{k}, spans))",
+            f"elif {test}_hit(U{k}, f):", f"    out += _draft(R{k}, env, V{k}, D{k}, spans)"]
 
 
 # Rules of at most this many leaves have every plan worked out when compiled (2**n vectors): a crossing is
@@ -778,6 +799,13 @@ def _shape(rule: CompiledRule, deciding: tuple[int, ...]) -> _Shape:
     return shape
 
 
+def _one_finding(fields: dict, binding: Binding, test: str, spans: dict) -> Finding:
+    """The finding of a crossing decided by one value, stated once (_draft_findings' commonest case)."""
+    clause, option = binding[2], binding[3] or None
+    return new_finding(fields, clause, (_binding_evidence(binding, test),), (), option,
+                       spans.get(clause) if option is None else spans.get((clause, option)))
+
+
 def _family_findings(fields: dict, shared: tuple[Evidence, ...], families: tuple[str, ...],
                      index: dict[str, list[str]], spans: dict) -> list[Finding]:
     """A crossing whose deciding terms the reading all leaves out, addressed by the clauses stating a term of
@@ -806,13 +834,24 @@ def _own_findings(fields: dict, group: tuple[Evidence, ...], spans: dict) -> lis
     if len(group) == 1:
         e = group[0]
         option = e.option or None
-        return [new_finding(fields, e.clause, group, (), option, spans.get((e.clause, option)))]
+        return [new_finding(fields, e.clause, group, (), option,
+                            spans.get(e.clause) if option is None else spans.get((e.clause, option)))]
+    by_clause: dict[str, list[Evidence]] = {}  # each clause's values, clauses in the order first met
+    for e in group:
+        mine = by_clause.get(e.clause)  # type: ignore[arg-type]
+        if mine is None:
+            by_clause[e.clause] = [e]  # type: ignore[index]
+        else:
+            mine.append(e)
     out = []
-    for c in dict.fromkeys([e.clause for e in group]):
-        mine = [e for e in group if e.clause == c]
-        option = next((e.option for e in mine if e.option), None)
+    for c, mine in by_clause.items():
+        option = None
+        for e in mine:
+            if e.option:
+                option = e.option
+                break
         out.append(new_finding(fields, c, group if len(mine) == len(group) else tuple(mine), (), option,
-                               spans.get((c, option))))
+                               spans.get(c) if option is None else spans.get((c, option))))
     return out
 
 
@@ -1075,6 +1114,14 @@ class OptionReader:
         return self._without[key]
 
 
+def _asked_families(path: str, parties: _Parties) -> tuple[str, ...]:
+    """The families of `path` that the parties' rules ask about (kept with them: paths are the vocabulary's)."""
+    asked = tuple([fam for fam in _families_of(path) if fam in parties.families])
+    if len(parties.families_of) < 65536:  # (a draft's undeclared paths are refused, but bounded all the same)
+        parties.families_of[path] = asked
+    return asked
+
+
 @lru_cache(maxsize=65536)
 def _families_of(path: str) -> tuple[str, ...]:
     """Every family a path belongs to (`a.b.c`: itself, `a.b`, `a`), so wildcard and exact leaves both find it."""
@@ -1091,8 +1138,9 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     `at_table`: parties of the proposal's table with no red lines here (shown as such, never dropped);
     `set_aside`: red-line files loaded but not applied, and why.
     """
-    prepared, reads, infos, in_order = _parties(redlines, vocabulary, digests or {})
-    base, spans, several, acknowledges = _reading(proposal)
+    parties = _parties(redlines, vocabulary, digests or {})
+    prepared, reads, infos, in_order = parties.prepared, parties.reads, parties.infos, parties.in_order
+    base, spans, several, acknowledges = _reading(proposal, parties)
     choice: dict[str, Any] = {}
     decided_by: dict[int, list[str]] = {}
     if several:  # readings of other options: only when some clause has several
@@ -1139,16 +1187,17 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
                             tuple(set_aside))
 
 
-def _reading(proposal: m.Proposal) -> tuple[Environment, dict[Any, m.Span], bool, bool]:
+def _reading(proposal: m.Proposal, parties: _Parties) -> tuple[Environment, dict[Any, m.Span], bool, bool]:
     """The draft as written (each clause's first option: Environment(bindings_of(proposal)), its family index
-    built) and where its clauses and options start (by (clause, option id or None), a clause's by its id as
-    well), in one pass over the clauses; and whether some clause has several options, and whether some
-    clause acknowledges a red line."""
+    built for the families the parties' rules ask about) and where its clauses and options start (by
+    (clause, option id or None), a clause's by its id as well), in one pass over the clauses; and whether
+    some clause has several options, and whether some clause acknowledges a red line."""
     several = acknowledges = False
     env = Environment.__new__(Environment)
     by_path: dict[str, list[Binding]] = {}
     stated: dict[str, list[Binding]] = {}
-    families: dict[str, list[str]] = {}  # Environment.family_index(), built here in the same order
+    families: dict[str, list[str]] = {}  # Environment.family_index() (of the families asked about), in its order
+    families_of = parties.families_of
     spans: dict[Any, m.Span] = {}
     new = tuple.__new__
     for clause in proposal.clauses:
@@ -1177,7 +1226,10 @@ def _reading(proposal: m.Proposal) -> tuple[Environment, dict[Any, m.Span], bool
                 by_path[path] = [b]
             else:
                 found.append(b)
-            for fam in _families_of(path):
+            asked = families_of.get(path)
+            if asked is None:
+                asked = _asked_families(path, parties)
+            for fam in asked:
                 clauses = families.get(fam)
                 if clauses is None:
                     families[fam] = [cid]
@@ -1211,6 +1263,8 @@ class _Parties(NamedTuple):
     reads: dict[str, frozenset[str]]  # per party, the terms its rules read (read-only)
     infos: tuple[PartyInfo, ...]  # by party
     in_order: bool  # the rules' order is the findings' (no two rules of one place, no party in two files)
+    families: frozenset[str]  # the families the rules' leaves belong to: all a family index is asked about
+    families_of: dict[str, tuple[str, ...]]  # per term path met, those of its families (_families_of) among them
 
 
 # The last sets of red lines checked (by the identity of the vocabulary and of each red-line object, which
@@ -1242,7 +1296,8 @@ def _parties(redlines: list[m.RedLines], vocabulary: m.Vocabulary, digests: dict
             info = p.infos[digest] = party_info(r, digest)
         infos.append(info)
         in_order = in_order and p.unique
-    parties = _Parties(prepared, reads, tuple(infos), in_order and len(reads) == len(prepared))
+    families = frozenset([fam for p in prepared for rule in p.compiled for fam in rule.families])
+    parties = _Parties(prepared, reads, tuple(infos), in_order and len(reads) == len(prepared), families, {})
     if len(_SEATS) >= _SEATS_SIZE:
         del _SEATS[next(iter(_SEATS))]  # the oldest
     _SEATS[key] = (vocabulary, tuple(redlines), dict(digests), parties)
@@ -1270,18 +1325,22 @@ def _sorted_by_clause(findings: list[Finding], by_clause: dict[str | None, list[
     Within a clause the order is the rules' (one finding per rule and clause), so only clauses are sorted;
     when that does not hold (a party's two files, two rules of one id, two ids of one rank) it sorts in full.
     """
-    ranked = sorted([(_clause_key(c), c) for c in by_clause if c is not None])  # (clause ids are distinct)
-    if not in_order or any(a[0] == b[0] for a, b in zip(ranked, ranked[1:])):
-        findings = sort_findings(findings)
-        by_clause.clear()
-        for finding in findings:  # in sorted order: each clause's findings are sorted too
-            by_clause.setdefault(finding.clause, []).append(finding)
-        return findings
-    out: list[Finding] = []
-    for _, clause in ranked:
-        out += by_clause[clause]
-    out += by_clause.get(None, ())
-    return out
+    if in_order:
+        out: list[Finding] = []
+        previous = None
+        for key, clause in sorted([(_clause_key(c), c) for c in by_clause if c is not None]):  # (ids are distinct)
+            if key == previous:  # two ids of one rank ("1", "01"): their findings interleave, sorted in full below
+                break
+            previous = key
+            out += by_clause[clause]
+        else:
+            out += by_clause.get(None, ())
+            return out
+    findings = sort_findings(findings)
+    by_clause.clear()
+    for finding in findings:  # in sorted order: each clause's findings are sorted too
+        by_clause.setdefault(finding.clause, []).append(finding)
+    return findings
 
 
 def _stated(clause: m.Clause, option: m.Option | None) -> list[Binding]:
