@@ -262,3 +262,21 @@ def test_the_check_table_keeps_its_columns_with_wide_titles(tmp_path):
     assert len(rows) == 4, done.stdout
     starts = {display_width(row[:row.index("north" if row.startswith("Clause") else "concern")]) for row in rows}
     assert len(starts) == 1, rows
+
+
+_MIXED = st.text(alphabet=st.sampled_from(list("ab 's’-.,1$%:_\u0301كَتَبَ हिन्दी 中文字 Україна\u00a0\t\n\x1c\u2028ї")),
+                 max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MIXED)
+def test_content_words_by_chunks_are_the_whole_texts(text: str):
+    """content_words reads a text chunk by chunk (between whitespace, each distinct chunk once): the same
+    words, in the same order, as scanning the whole text with its content pattern."""
+    from itertools import chain
+
+    from peacecheck.checker.diff.text import content_pattern
+
+    stems = Stems()
+    whole = list(chain.from_iterable(map(stems.__getitem__, content_pattern(text).findall(text))))
+    assert content_words(text, Stems()) == whole

@@ -78,10 +78,10 @@ class Profile:
     short: Vector = field(default_factory=dict)
     present: int = 0
     contain_total: dict[str, float] = field(default_factory=dict)  # per component, the sum of `contain`
+    position: int = field(init=False)  # its first member's (read often: a field, not a property)
 
-    @property
-    def position(self) -> int:
-        return self.members[0]
+    def __post_init__(self) -> None:
+        self.position = self.members[0]
 
     @property
     def family(self) -> str:
@@ -96,7 +96,7 @@ def _raw_features(clause: m.Clause, stems: Stems) -> Features:
             terms[f"v:{path}={v.value}"] = 1.0
         if "." in path:
             terms["f:" + path.rsplit(".", 1)[0]] = 1.0
-    text = Counter(words(prose(clause), stems))  # counted in C; integer counts weigh as the floats did
+    text = Counter(chain.from_iterable(map(stems.chunks.__getitem__, prose(clause).split())))  # words(), counted in C
     return {"terms": terms, "title": dict.fromkeys(words(clause.title, stems), 1.0), "text": text,
             "tags": dict.fromkeys(clause.tags, 1.0)}
 
