@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from peacecheck.checker.evaluation.results import VERDICT_ORDER, CheckResult, Finding
@@ -266,9 +267,10 @@ def _date(value: Any, where: Span, sink: DiagnosticSink) -> dt.date | None:
 
 def _snippet_line(text: str, case_line: int) -> int:
     """The line of the first clause line of `proposal = \"\"\"...`, counted in the test file."""
-    lines = text.split("\n")
-    for number in range(case_line, len(lines) + 1):
-        match = re.match(r'\s*proposal\s*=\s*("""|\'\'\'|"|\')(.*)$', lines[number - 1])
+    starts = _line_starts(text)
+    for number in range(case_line, len(starts) + 1):
+        end = starts[number] - 1 if number < len(starts) else len(text)
+        match = re.match(r'\s*proposal\s*=\s*("""|\'\'\'|"|\')(.*)$', text[starts[number - 1]:end])
         if match:
             opens_block = len(match.group(1)) == 3 and not match.group(2).strip()
             return number + 1 if opens_block else number
@@ -282,23 +284,30 @@ _TOML_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"'
 def _snippet_places(text: str, key: Span, snippet: str) -> tuple[tuple[int, int], ...]:
     """Where each character of `proposal = "..."` is written in the test file (see Case.snippet_places); () when
     the string cannot be found as written, so that positions fall back to the snippet's first line."""
-    line_start = 0
-    for _ in range(key.line - 1):
-        line_start = text.index("\n", line_start) + 1
+    line_start = _line_starts(text)[key.line - 1]
     written = _PROPOSAL_KEY.match(text, line_start)
     read = _toml_string(text, written.end()) if written else None
     if read is None or read[0] != snippet:
         return ()
     value, offsets = read
     places: list[tuple[int, int]] = []
-    for index, char in enumerate(value):
-        if char == "\r" and value.startswith("\n", index + 1):
+    line, line_start, previous = key.line, line_start, line_start
+    for index, offset in enumerate(offsets):  # in order: lines counted as they pass, not from the top each time
+        breaks = text.count("\n", previous, offset)
+        if breaks:
+            line += breaks
+            line_start = text.rfind("\n", previous, offset) + 1
+        previous = offset
+        if index < len(value) and value[index] == "\r" and value.startswith("\n", index + 1):
             continue  # the parser reads CR LF as one line end: the LF's place stands for both
-        line = text.count("\n", 0, offsets[index]) + 1
-        places.append((line, offsets[index] - text.rfind("\n", 0, offsets[index])))
-    end = offsets[-1]
-    places.append((text.count("\n", 0, end) + 1, end - text.rfind("\n", 0, end)))
+        places.append((line, offset - line_start + 1))
     return tuple(places)
+
+
+@lru_cache(maxsize=2)
+def _line_starts(text: str) -> list[int]:
+    """The offset of each line of a test file: found once per file, however many cases it has."""
+    return [0, *(match.end() for match in re.finditer("\n", text))]
 
 
 def _toml_string(text: str, start: int) -> tuple[str, list[int]] | None:
@@ -339,6 +348,9 @@ def _toml_string(text: str, start: int) -> tuple[str, list[int]] | None:
         chars.append(char)
         offsets.append(position)
         position += 1
+        if multi and char == "\r" and text.startswith("\n", position):  # TOML reads CR LF as LF
+            chars[-1] = "\n"
+            position += 1
     return None
 
 
