@@ -291,7 +291,7 @@ def _snippet_places(text: str, key: Span, snippet: str) -> tuple[tuple[int, int]
         return ()
     value, offsets = read
     places: list[tuple[int, int]] = []
-    line, line_start, previous = key.line, line_start, line_start
+    line, previous = key.line, line_start
     for index, offset in enumerate(offsets):  # in order: lines counted as they pass, not from the top each time
         breaks = text.count("\n", previous, offset)
         if breaks:
