@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from difflib import SequenceMatcher
 from typing import Literal
 
-from .matcher import Block, coded, matching_blocks, opcodes, ratio
+from .matcher import Block, coded, matching_blocks, ratio
 from .model import Segment
 from .text import ASCII_NUMBER, ASCII_WORD, IDEOGRAPH, NUMBER, WORD, unicode_pattern
 
@@ -114,20 +114,34 @@ def redline(old: str, new: str) -> tuple[Segment, ...]:
         text, before = "".join(b), "".join(a)
         return (Segment("equal", text, before if before != text else None),) if b else ()
     if ratio(blocks, len(a) + len(b)) < 0.2:  # hardly anything in common: a clean replacement reads better than confetti
-        codes = [("replace", 0, len(a), 0, len(b))]
-    else:
-        codes = _absorb_short_equals(opcodes(blocks), a)
-    segments: list[Segment] = []
-    for tag, i1, i2, j1, j2 in codes:
-        if tag == "equal":
-            text, before = "".join(b[j1:j2]), "".join(a[i1:i2])
-            segments.append(Segment("equal", text, before if before != text else None))
+        blocks = [(len(a), len(b), 0)]
+    return tuple(_segments(blocks, a, b))
+
+
+def _segments(blocks: list[Block], a: list[str], b: list[str]) -> list[Segment]:
+    """The runs of the matching blocks: equal where one is, deleted then inserted between two.
+
+    A one-token equal run between two changes is folded into them ('the', ',' alone read as noise), not
+    a paragraph break. Blocks are never adjacent: between two there is a change, so folding joins it to the next.
+    """
+    out: list[Segment] = []
+    change_i = change_j = 0  # where the change being gathered starts (the end of the last equal run)
+    end_i = end_j = 0  # the end of the last block
+    for i, j, size in blocks:
+        after_change = i > end_i or j > end_j
+        end_i, end_j = i + size, j + size
+        last = end_i == len(a) and end_j == len(b)  # nothing after it: no change to fold it into
+        if size == 1 and after_change and not last and a[i] != PARAGRAPH:
             continue
-        if i2 > i1:
-            segments.append(Segment("delete", "".join(a[i1:i2])))
-        if j2 > j1:
-            segments.append(Segment("insert", "".join(b[j1:j2])))
-    return tuple(_merge_segments(segments))
+        if i > change_i:
+            out.append(Segment("delete", "".join(a[change_i:i])))
+        if j > change_j:
+            out.append(Segment("insert", "".join(b[change_j:j])))
+        if size:
+            text, before = "".join(b[j:end_j]), "".join(a[i:end_i])
+            out.append(Segment("equal", text, before if before != text else None))
+        change_i, change_j = end_i, end_j
+    return out
 
 
 def _matching_blocks(a: list[str], b: list[str]) -> list[Block] | None:
@@ -141,32 +155,6 @@ def _matching_blocks(a: list[str], b: list[str]) -> list[Block] | None:
     if both[0] == both[1]:
         return None
     return matching_blocks(*both)
-
-
-def _absorb_short_equals(codes: list[tuple], a: list[str]) -> list[tuple]:
-    """Fold a one-token equal run between two changes into the change ('the', ',' alone read as noise)."""
-    out: list[list] = []
-    for index, code in enumerate(codes):
-        tag, i1, i2, j1, j2 = code
-        between = 0 < index < len(codes) - 1 and tag == "equal" and i2 - i1 == 1
-        if between and a[i1] != PARAGRAPH and out and out[-1][0] != "equal":
-            out[-1] = ["replace", out[-1][1], i2, out[-1][3], j2]
-            continue
-        if out and tag != "equal" and out[-1][0] != "equal":
-            out[-1] = ["replace", out[-1][1], i2, out[-1][3], j2]
-            continue
-        out.append([tag, i1, i2, j1, j2])
-    return [tuple(c) for c in out]
-
-
-def _merge_segments(segments: list[Segment]) -> list[Segment]:
-    out: list[Segment] = []
-    for s in segments:
-        if out and out[-1].op == s.op and s.op != "equal":
-            out[-1] = Segment(s.op, out[-1].text + s.text)
-        elif s.text:
-            out.append(s)
-    return out
 
 
 def side(segments: Iterable[Segment], which: Literal["old", "new"]) -> list[Segment]:
