@@ -343,7 +343,8 @@ def _number_with_exponent(offset: int, expected: set[str], text: str, filename: 
     written = match.group()
     message = f"'{written}' is not a number: numbers are written in digits (100000 or 100_000), without an exponent"
     line, col = _line_col(text, match.start())
-    return (Diagnostic("PC001", message, Span(filename, line, col), _plain_number_hint(written)),
+    span = Span(filename, line, col, line, col + len(written))  # the whole number: an editor marks all of it
+    return (Diagnostic("PC001", message, span, _plain_number_hint(written)),
             Repair(match.start(), match.end(), "0".ljust(len(written))))
 
 
@@ -398,9 +399,10 @@ def _id_with_foreign_digits(offset: int, text: str, filename: str) -> Found:
     message = f"{what.split(' ', 1)[1]} '{written}' is written with {script} digits: {what} is made of {made_of}"
     fits = re.fullmatch(grammar_parser().get_terminal(terminal).pattern.to_regexp(), ascii_id)
     line, col = _line_col(text, begin)
+    span = Span(filename, line, col, line, col + len(written))  # the whole id: an editor's quick fix replaces it
     if not fits:
-        return Diagnostic("PC001", message, Span(filename, line, col)), _block_range(text, begin)
-    return (Diagnostic("PC001", message, Span(filename, line, col), f"did you mean '{ascii_id}'?"),
+        return Diagnostic("PC001", message, span), _block_range(text, begin)
+    return (Diagnostic("PC001", message, span, f"did you mean '{ascii_id}'?"),
             Repair(begin, run.end(), ascii_id))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from test_errors import HEAD, NORTH, PARTY, VOCAB, codes
+from test_errors import HEAD, NORTH, PARTY, VOCAB, codes, parse_error
 
 from peacecheck import dsl
 from peacecheck.checker.cli import main
@@ -145,6 +145,23 @@ def test_the_clause_with_a_non_ascii_id_is_still_read(dict_loader):
     """The id is read as its ASCII digits, so the clause's own errors are reported in the same run."""
     body = 'clause ٢ "x" {\n  army.capp = 1\n}\nclause 3 "y" {\n  alliance = opn\n}\n'
     assert codes(proposal_error(body, dict_loader)) == [("PC001", 3, 8), ("PC100", 4, 3), ("PC101", 7, 14)]
+
+
+def test_an_editor_offers_the_ascii_id_as_a_quick_fix():
+    pytest.importorskip("lsprotocol")
+    from types import SimpleNamespace
+
+    from peacecheck.checker.lsp.actions import _did_you_mean
+    from peacecheck.checker.lsp.diagnostics import _input_diagnostic
+    from peacecheck.checker.lsp.positions import lines_of
+
+    text = HEAD + 'clause ١٢.a "x" {\n  army.cap = 1\n}\n'
+    diagnostic = parse_error(text).diagnostics[0]
+    lines = lines_of(text)
+    shown = _input_diagnostic(None, SimpleNamespace(key="p.peace"), diagnostic, lines)
+    (fix,) = _did_you_mean("file:///p.peace", lines, shown)
+    (edit,) = fix.edit.changes["file:///p.peace"]
+    assert (edit.range.start.character, edit.range.end.character, edit.new_text) == (7, 11, "12.a")  # the whole id
 
 
 def test_a_rule_id_in_non_ascii_digits_gets_its_ascii_spelling(dict_loader):
