@@ -188,7 +188,7 @@ Resume = tuple[int, int] | Statement | Repair | None
 
 
 def _syntax_diagnostic(exc: Exception, text: str, filename: str) -> tuple[Diagnostic, Resume]:
-    """A lark error -> a Diagnostic, and the (start, end) range to blank so that parsing can resume."""
+    """A lark error -> a Diagnostic, and how parsing resumes (a range to blank, one statement, or a repair)."""
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
