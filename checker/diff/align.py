@@ -25,6 +25,7 @@ from .model import (
     Method,
     TermValue,
     _family,
+    cached_property,
 )
 from .redline import PARAGRAPH
 from .text import STEM, STOPWORDS, Stems, content_words  # noqa: F401 (STEM, STOPWORDS: public API)
@@ -73,15 +74,25 @@ class Profile:
     id: str
     members: tuple[int, ...]  # positions in its draft
     sim: dict[str, Vector]
-    contain: dict[str, Vector]
     norm: dict[str, float]
-    short: Vector = field(default_factory=dict)
-    present: int = 0
-    contain_total: dict[str, float] = field(default_factory=dict)  # per component, the sum of `contain`
+    short: Vector
+    present: int
+    raw: Features = field(repr=False)
+    profiler: Profiler = field(repr=False)
     position: int = field(init=False)  # its first member's (read often: a field, not a property)
 
     def __post_init__(self) -> None:
         self.position = self.members[0]
+
+    @cached_property
+    def contain(self) -> dict[str, Vector]:
+        """The vectors containment compares (made when first asked: only splits and merges ask)."""
+        return self.profiler.contain(self.raw, self.sim)
+
+    @cached_property
+    def contain_total(self) -> dict[str, float]:
+        """Per component that has features, the sum of `contain`."""
+        return {component: sum(vector.values()) for component, vector in self.contain.items() if vector}
 
     @property
     def family(self) -> str:
@@ -144,19 +155,18 @@ class Profiler:
                 with_numbers = sum(1 for features in raw if not numbers.isdisjoint(features[component]))
                 if with_numbers:
                     df[NUMBER_FEATURE] += with_numbers
-            self.idf[component] = {k: math.log(1 + len(raw) / n) for k, n in df.items()}
+            by_count = {n: math.log(1 + len(raw) / n) for n in set(df.values())}  # few distinct counts
+            self.idf[component] = dict(zip(df, map(by_count.__getitem__, df.values())))
 
     def profile(self, clause_id: str, members: tuple[int, ...], raw: Features) -> Profile:
-        sim, contain, norm, short = {}, {}, {}, {}
+        sim, norm, short = {}, {}, {}
         present, rare = 0, self.rare
         for bit, component in enumerate(WEIGHTS):
             vector, idf = raw[component], self.idf[component]
             if component == "terms":
                 weighted = {k: c * idf.get(k, rare) * SIM_TERM[k[0]] for k, c in vector.items()}
-                contain[component] = _value_free(vector, idf, rare)
             else:
                 weighted = _log_weighted(vector, idf, rare)
-                contain[component] = _numbers_as_one(weighted, vector, idf.get(NUMBER_FEATURE, rare), self.numbers)
             sim[component] = weighted
             values = weighted.values()
             norm[component] = length = math.sqrt(sum(map(mul, values, values)))
@@ -166,8 +176,19 @@ class Profiler:
                 if lead is not None:
                     scaled = map(_ROOT_WEIGHT[component].__truediv__(length).__mul__, values)
                     short.update(zip(map(lead.__add__, weighted) if lead else weighted, scaled))
-        totals = {component: sum(vector.values()) for component, vector in contain.items() if vector}
-        return Profile(clause_id, members, sim, contain, norm, short, present, totals)
+        return Profile(clause_id, members, sim, norm, short, present, raw, self)
+
+    def contain(self, raw: Features, sim: dict[str, Vector]) -> dict[str, Vector]:
+        """Containment's vectors: terms without their values, all numbers of a title or text as one word."""
+        rare, out = self.rare, {}
+        for component in WEIGHTS:
+            idf = self.idf[component]
+            if component == "terms":
+                out[component] = _value_free(raw[component], idf, rare)
+            else:
+                out[component] = _numbers_as_one(sim[component], raw[component], idf.get(NUMBER_FEATURE, rare),
+                                                 self.numbers)
+        return out
 
 
 def _log_weighted(counts: Vector, idf: dict[str, float], rare: float) -> Vector:
