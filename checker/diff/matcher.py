@@ -38,6 +38,9 @@ def matching_blocks(a: str, b: str) -> list[Block]:
     queue = [(0, len(a), 0, len(b))]
     while queue:
         alo, ahi, blo, bhi = queue.pop()
+        if ahi - alo == 1 or bhi - blo == 1:  # one token (as between two runs, often): one find, no range left
+            _one_token(a, b, alo, ahi, blo, bhi, found)
+            continue
         i, j, k = block = search.longest(alo, ahi, blo, bhi)
         if k:
             found.append(block)
@@ -47,6 +50,18 @@ def matching_blocks(a: str, b: str) -> list[Block]:
                 queue.append((i + k, ahi, j + k, bhi))
     found.sort()
     return _merge_adjacent(found, len(a), len(b))
+
+
+def _one_token(a: str, b: str, alo: int, ahi: int, blo: int, bhi: int, found: list[Block]) -> None:
+    """A range one side of which is one token: its first occurrence in the other side, as difflib picks it."""
+    if ahi - alo == 1:
+        j = b.find(a[alo], blo, bhi)
+        if j >= 0:
+            found.append((alo, j, 1))
+    else:
+        i = a.find(b[blo], alo, ahi)
+        if i >= 0:
+            found.append((i, blo, 1))
 
 
 def ratio(blocks: list[Block], length: int) -> float:
@@ -107,6 +122,8 @@ class _Search:
         self.long_runs = _long_runs(a, b)
 
     def longest(self, alo: int, ahi: int, blo: int, bhi: int) -> Block:
+        if ahi - alo < LONG or bhi - blo < LONG:  # no room for a long run (most ranges between two)
+            return self._short_longest(alo, ahi, blo, bhi)
         best_i, best_j, best_k = alo, blo, LONG - 1  # only runs of LONG tokens or more count here
         for i0, j0, size in self.long_runs:  # longest first
             if size < best_k:
@@ -160,3 +177,4 @@ def _long_runs(coded_a: str, coded_b: str) -> list[Block]:
             j = coded_b.find(gram, j + 1)
     runs.sort(key=lambda run: (-run[2], run[0], run[1]))
     return runs
+
