@@ -253,6 +253,8 @@ class Profiles:
             {j: _raw_features(new.clauses[j], self.stems) for j in self.free[1]})
         self.profiler = Profiler([*self.raw[0].values(), *self.raw[1].values()], self.stems.numbers)
         self.old, self.new = Side(self, 0), Side(self, 1)
+        # _attach's containment scores: (part's position, whole's position, same point?) -> score, per direction
+        self.offered: dict[str, dict[tuple[int, int, bool], float]] = {"merged": {}, "split": {}}
         self.old_units, self.new_units = self._units(0), self._units(1)
 
     def features(self, side: int, i: int) -> Features:
@@ -647,11 +649,15 @@ def _attach(parts: Side, wholes: Side, matches: list[Match], how: Method, index:
         for i in getattr(mt, mine):
             by_family[parts.family(i)].add(j)
     offers = []
+    offered = parts.profiles.offered[how]
     for p in loose:
         likely = {t.position for t in index.candidates(p)} & home.keys()
         for j in sorted(likely | by_family.get(p.family, set())):
             family = any(parts.family(i) == p.family for i in getattr(home[j], mine))
-            score = _attachable(p, wholes[j], family)
+            key = (p.position, j, family)  # the second round offers most of the first round's again
+            score = offered.get(key)
+            if score is None:
+                score = offered[key] = _attachable(p, wholes[j], family)
             if score:
                 offers.append((-score, p.position, j, score))
     offers.sort()
