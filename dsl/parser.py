@@ -403,7 +403,17 @@ def _id_with_foreign_digits(offset: int, text: str, filename: str) -> Found:
     if not fits:
         return Diagnostic("PC001", message, span), _block_range(text, begin)
     return (Diagnostic("PC001", message, span, f"did you mean '{ascii_id}'?"),
-            Repair(begin, run.end(), ascii_id))
+            Repair(begin, run.end(), _unused_id(keyword.group(1), ascii_id, text)))
+
+
+def _unused_id(keyword: str, wanted: str, text: str) -> str:
+    """`wanted`, or a stand-in as long if `keyword wanted` is already written: read on as the ASCII id, the block
+    must not also be reported as a duplicate of the one it was mistaken for (that error would follow from this)."""
+    keywords = "rule|require" if keyword in ("rule", "require") else keyword  # one set of ids
+    for candidate in (wanted, *(letter * len(wanted) for letter in "zyxwvutsrq")):
+        if not re.search(rf"(?m)^[ \t]*(?:{keywords})[ \t]+{re.escape(candidate)}(?![\w.-])", text):
+            return candidate
+    return wanted
 
 
 def _underscored(digits: str) -> str:

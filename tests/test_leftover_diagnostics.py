@@ -147,6 +147,14 @@ def test_the_clause_with_a_non_ascii_id_is_still_read(dict_loader):
     assert codes(proposal_error(body, dict_loader)) == [("PC001", 3, 8), ("PC100", 4, 3), ("PC101", 7, 14)]
 
 
+def test_a_non_ascii_id_is_not_also_a_duplicate_of_the_ascii_one(dict_loader):
+    body = 'clause 2 "x" {\n  army.cap = 1\n}\nclause ٢ "y" {\n  army.capp = 2\n}\n'
+    assert codes(proposal_error(body, dict_loader)) == [("PC001", 6, 8), ("PC100", 7, 3)]  # no PC103
+    rules = ('rule R-2 "a" {\n  severity hard\n  when army.cap > 1\n  cite s\n}\n'
+             'require R-٢ "b" {\n  severity hard\n  that army.cap > 1\n  cite s\n}\n')
+    assert codes(redline_error(rules, dict_loader)) == [("PC001", 9, 9)]  # no PC104
+
+
 def test_an_editor_offers_the_ascii_id_as_a_quick_fix():
     pytest.importorskip("lsprotocol")
     from types import SimpleNamespace
