@@ -87,7 +87,7 @@ class Leaf:
     """One test of a condition (`territory.* >= recognized_de_facto`), compiled against the vocabulary."""
 
     __slots__ = ("pattern", "paths", "presence", "tests", "test_text", "family", "absent", "value_of", "single",
-                 "shown")
+                 "shown", "members")
 
     def __init__(self, leaf: m.Condition, vocabulary: m.Vocabulary):
         self.pattern = leaf.pattern
@@ -100,6 +100,9 @@ class Leaf:
         # Per path a test of a value, typed once here, not at every evaluation.
         self.tests: dict[str, Callable[[m.Value], bool]] = {
             path: _value_test(leaf, vocabulary.terms[path].type) for path in self.paths}
+        # Per path, when its test is exactly `value.raw in members`: the members (the generated code tests inline).
+        self.members: dict[str, tuple[str, ...] | None] = {
+            path: _raw_members(leaf, vocabulary.terms[path].type) for path in self.paths}
         self.absent = (Evidence(self.pattern, "", "absent" if self.presence else self.test_text),)
         self.value_of = _value_function(self.paths, self.presence, self.tests)
 
@@ -209,6 +212,27 @@ def _value_test(leaf: m.Condition, term_type: m.TermType) -> Callable[[m.Value],
             return names <= members if want_all else bool(names & members)
         return has_test
     return lambda value: False
+
+
+def _raw_members(leaf: m.Condition, term_type: m.TermType) -> tuple[str, ...] | None:
+    """The names a value's raw must be one of to pass _value_test(leaf, term_type), when that is all the test
+    asks: a scale's comparison or `in [...]` (the names of the ranks that pass), an enum's `==` or `in [...]`.
+    (A raw of another kind equals no name, as the test's key of it fits none.) Else None."""
+    if term_type.kind not in ("scale", "enum") or not isinstance(leaf, (m.Compare, m.OneOf)):
+        return None
+    key = _key_function(term_type)
+    if isinstance(leaf, m.OneOf):
+        wanted = [k for k in (key(v) for v in leaf.values) if k is not None]
+        if term_type.kind == "scale":
+            return tuple(name for rank, name in enumerate(term_type.values) if rank in wanted)
+        return tuple(wanted) if all(isinstance(k, str) for k in wanted) else None
+    right = key(leaf.value)
+    if right is None:
+        return None
+    if term_type.kind == "scale":
+        op = _OPS[leaf.op]
+        return tuple(name for rank, name in enumerate(term_type.values) if op(rank, right))
+    return (right,) if leaf.op == "==" and isinstance(right, str) else None
 
 
 def _key_function(term_type: m.TermType) -> Callable[[m.Value], Any]:
@@ -445,6 +469,7 @@ def _one_term_lines(rule: CompiledRule, unstated: list[str], k: int, scope: dict
     if when_true is None and when_false is None:
         return lines
     scope[f"U{k}"], scope[f"H{k}"], scope[f"W{k}"] = leaf.tests[leaf.single], rule.fields, leaf.shown
+    one = _one_value_test(leaf, leaf.single, "f[0].value", f"U{k}", scope)
     if when_true is not None and when_false is not None:  # (not for a test: a rule crosses on one of its values)
         scope[f"V{k}"] = {True: ((True,), when_true), False: ((False,), when_false)}
         return [*lines, "elif len(f) == 1:", f"    out.append(_one(H{k}, f[0], W{k}, spans))", "else:",
@@ -452,7 +477,7 @@ def _one_term_lines(rule: CompiledRule, unstated: list[str], k: int, scope: dict
     crosses_when = when_false is None
     scope[f"V{k}"], scope[f"D{k}"] = (crosses_when,), when_true if crosses_when else when_false
     test = "" if crosses_when else "not "
-    return [*lines, "elif len(f) == 1:", f"    if {test}U{k}(f[0].value):",
+    return [*lines, "elif len(f) == 1:", f"    if {test}{one}:",
             f"        out.append(_one(H{k}, f[0], W{k}, spans))",
             f"elif {test}_hit(U{k}, f):", f"    out += _draft(R{k}, env, V{k}, D{k}, spans)"]
 
@@ -528,9 +553,20 @@ def _leaf_expression(leaf: Leaf, scope: dict[str, Any]) -> str:
     for path in leaf.paths:
         name = f"t{len(scope)}"
         scope[name] = leaf.tests[path]
+        one = _one_value_test(leaf, path, "f[0].value", name, scope)
         parts.append(f"((f := by_path.get({path!r})) is not None and "
-                     f"({name}(f[0].value) if len(f) == 1 else _hit({name}, f)))")  # (one value: one call less)
+                     f"({one} if len(f) == 1 else _hit({name}, f)))")  # (one value: no loop)
     return "(" + " or ".join(parts) + ")"
+
+
+def _one_value_test(leaf: Leaf, path: str, value: str, test: str, scope: dict[str, Any]) -> str:
+    """An expression: the `value` expression passes the leaf's test of `path` (scope[`test`]), inline when
+    the test is a membership of the raw (no call), else a call."""
+    members = leaf.members[path]
+    if members is None:
+        return f"{test}({value})"
+    scope[f"{test}m"] = members
+    return f"({value}.raw in {test}m)"
 
 
 def _hit(test: Callable[[m.Value], bool], found: list[Binding]) -> bool:
