@@ -15,7 +15,7 @@ from peacecheck.checker.evaluation.results import (
 )
 from peacecheck.dsl import models as m
 
-from .align import align, prose, term_values
+from .align import align, prose
 from .model import (
     VERDICT_RANK,
     ClauseDiff,
@@ -41,26 +41,49 @@ from .redline import PARAGRAPH, redline
 # ------------------------------------------------------------------ term changes
 def term_changes(old: list[m.Clause], new: list[m.Clause]) -> tuple[tuple[TermChange, ...], int]:
     """Terms changed, added and removed between two groups of clauses; and how many stayed the same."""
-    before, after = _group_terms(old), _group_terms(new)
+    before, after = _placed_terms(old), _placed_terms(new)
     changes, same = [], 0
     for path in sorted(before.keys() | after.keys()):
-        b, a = tuple(before.get(path, ())), tuple(after.get(path, ()))
-        if _shown(b) == _shown(a):
+        b, a = before.get(path, ()), after.get(path, ())
+        if _same_raw(b, a):  # most paths of a reworded clause: the same values, no need to show them
+            same += 1
+            continue
+        shown_b, shown_a = _term_values(b), _term_values(a)
+        if _shown(shown_b) == _shown(shown_a):
             same += 1
             continue
         kind = "changed" if a and b else ("added" if a else "removed")
-        changes.append(TermChange(path, kind, b, a))
+        changes.append(TermChange(path, kind, shown_b, shown_a))
     return tuple(changes), same
 
 
-def _group_terms(clauses: list[m.Clause]) -> dict[str, list[TermValue]]:
-    if len(clauses) == 1:  # most pairings: nothing to gather (term_values makes a new dict, read only here)
-        return term_values(clauses[0])
-    out: dict[str, list[TermValue]] = defaultdict(list)
+Placed = tuple[m.Value, str, str | None]  # a term's value, its clause and its option (term_values, unshown)
+
+
+def _placed_terms(clauses: list[m.Clause]) -> dict[str, list[Placed]]:
+    """term_values of the clauses, gathered by path in the same order, before their values are shown."""
+    out: dict[str, list[Placed]] = defaultdict(list)
     for clause in clauses:
-        for path, values in term_values(clause).items():
-            out[path].extend(values)
+        for a in clause.terms:
+            out[a.path].append((a.value, clause.id, None))
+        for option in clause.options:
+            for a in option.terms:
+                out[a.path].append((a.value, clause.id, option.id))
     return out
+
+
+def _same_raw(before: list[Placed] | tuple, after: list[Placed] | tuple) -> bool:
+    """The same values (kind, type and raw value: what `show` reads) under the same options, in the same order."""
+    if len(before) != len(after):
+        return False
+    for (v, _, option), (w, _, other) in zip(before, after):
+        if v.kind != w.kind or v.raw != w.raw or type(v.raw) is not type(w.raw) or option != other:
+            return False
+    return True
+
+
+def _term_values(placed: list[Placed] | tuple) -> tuple[TermValue, ...]:
+    return tuple(TermValue(value.show(), clause, option) for value, clause, option in placed)
 
 
 def show_values(values: tuple[TermValue, ...]) -> str:
@@ -190,12 +213,14 @@ class Verdicts:
     def _grouped(self, old_pos: list[int], new_pos: list[int]) -> tuple[PartyVerdict, ...]:
         """A split or merge: each side's worst verdict, and its clauses' findings merged."""
         old, new, rules = self.old, self.new, self.rules
+        before_states = [self.states(old.clauses[i]) for i in old_pos]
+        after_states = [self.states(new.clauses[j]) for j in new_pos]
         before_rules = [rules[0].of(i) for i in old_pos]
         after_rules = [rules[1].of(j) for j in new_pos]
         out = []
-        for party in self.parties:
-            before = _worst([old.clauses[i].state(party) for i in old_pos if party in old.clauses[i].verdicts])
-            after = _worst([new.clauses[j].state(party) for j in new_pos if party in new.clauses[j].verdicts])
+        for k, party in enumerate(self.parties):
+            before = _worst([s[k] for s in before_states if s[k] is not None])
+            after = _worst([s[k] for s in after_states if s[k] is not None])
             b = _merged([r.get(party) for r in before_rules])
             a = _merged([r.get(party) for r in after_rules])
             a_ack = {rule for j in new_pos for rule in rules[1].acknowledged(j).get(party, ())}
