@@ -37,6 +37,7 @@ _TERMINAL_NAMES = {
 _WORD_TERMINALS = {"NAME", "CLAUSE_ID", "RULE_ID"}
 # What may follow a word that the parser took as the start of a term path.
 _PATH_TERMINALS = {"DOT", "EQUAL"}
+_ASSIGNED = re.compile(r"([ \t]*)[A-Za-z_][\w.]*[ \t]*=[ \t]*$")
 _EXPONENT_NUMBER = re.compile(r"(?<![\w.])-?[0-9][0-9_]*(?:\.[0-9]+)?[eE][+-]?[0-9]+(?![\w.])")
 _GROUPED_NUMBER = re.compile(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w,])")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -344,8 +345,15 @@ def _number_with_exponent(offset: int, expected: set[str], text: str, filename: 
     message = f"'{written}' is not a number: numbers are written in digits (100000 or 100_000), without an exponent"
     line, col = _line_col(text, match.start())
     span = Span(filename, line, col, line, col + len(written))  # the whole number: an editor marks all of it
-    return (Diagnostic("PC001", message, span, _plain_number_hint(written)),
-            Repair(match.start(), match.end(), "0".ljust(len(written))))
+    assignment = _ASSIGNED.match(text[line_start:match.start()])
+    rest = text[match.end():len(text) if line_end < 0 else line_end].strip()
+    if assignment and (not rest or rest.startswith("#")):
+        # `path = 1e5` alone on its line: the term is left out rather than read as another number, which
+        # would be reported again as a number the term does not take ('truce.start' takes a date, not 0)
+        resume: Resume = Statement(line_start + len(assignment.group(1)), match.end(), "")
+    else:
+        resume = Repair(match.start(), match.end(), "0".ljust(len(written)))  # inside a condition: read on
+    return Diagnostic("PC001", message, span, _plain_number_hint(written)), resume
 
 
 def _plain_number_hint(written: str) -> str:

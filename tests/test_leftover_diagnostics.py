@@ -202,6 +202,12 @@ def test_scientific_notation_hides_nothing_else_in_its_block(dict_loader):
     assert [d.hint for d in error.diagnostics[:2]] == ["write 1000 or 1_000", "write 100000 or 100_000"]
 
 
+def test_scientific_notation_on_a_term_of_another_type_is_one_error(dict_loader):
+    """The term is left out, not read as some other number and reported again ('takes a date, not 0')."""
+    body = 'clause 1 "A" {\n  truce.start = 1e5  # a comment\n  alliance = 2.5e3\n  land.nort = low\n}\n'
+    assert codes(proposal_error(body, dict_loader)) == [("PC001", 4, 17), ("PC001", 5, 14), ("PC100", 6, 3)]
+
+
 def test_scientific_notation_where_no_number_may_stand_is_the_usual_error(dict_loader):
     error = proposal_error('clause 1 "A" {\n  tags 1e5\n  army.capp = 1\n}\n', dict_loader)
     assert codes(error) == [("PC001", 4, 8), ("PC100", 5, 3)]  # the line alone is dropped, as for `severity x`
