@@ -30,7 +30,7 @@ _ASCII_LEAD_TOKEN = re.compile(f"(\\s*)({_ASCII_TOKEN}|\\S)")
 # could match the letters, apostrophes or hyphens it holds): the same tokens as _ASCII_TOKEN, a quarter faster.
 _ASCII_PART = re.compile(f" ?(?:[A-Za-z_]\\w*+(?:['-]\\w++)*+|{ASCII_NUMBER}|\\S)|\n\n")
 _UNICODE_PART = f"\n\n| ?(?:{_UNICODE_TOKEN}|\\S)"
-_BREAKS_RUN = re.compile(r"(\s*\n\s*\n\s*)")  # a whitespace run with two line breaks: maybe a blank line
+_BREAKS = re.compile(r"\n\s*\n\s*")  # two line breaks in a whitespace run, maybe a blank line (a literal first: fast)
 
 
 def tokenize(text: str) -> list[tuple[str, str]]:
@@ -85,9 +85,16 @@ def normalise(text: str) -> str:
     if _BLANK.search(text) is None:  # no blank line: every run is a space (str.split splits where \s matches)
         return " ".join(text.split())
     # Only a run with two line breaks can hold a blank line: cut the text there, collapse the rest in C.
-    pieces = _BREAKS_RUN.split(text.strip())
-    pieces[::2] = [" ".join(piece.split()) for piece in pieces[::2]]
-    pieces[1::2] = map(_spacing, pieces[1::2])
+    text = text.strip()
+    pieces: list[str] = []
+    position = 0
+    for run in _BREAKS.finditer(text):  # from the run's first line break to its end
+        start = run.start()
+        while text[start - 1].isspace():  # and back to its start (the text is stripped: it starts with a letter)
+            start -= 1
+        pieces += (" ".join(text[position:start].split()), _spacing(text[start:run.end()]))
+        position = run.end()
+    pieces.append(" ".join(text[position:].split()))
     return "".join(pieces)
 
 
