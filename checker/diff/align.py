@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain, filterfalse, repeat
 from operator import mul, neg
@@ -312,14 +313,20 @@ def similarity(a: Profile, b: Profile) -> float:
     The sum over the short components of weight x cosine is one dot product (see Profile); the text's is added.
     """
     weight = _WEIGHT_OF[a.present][b.present]
-    if not weight:
-        return 0.0
+    return _similarity(a, b, _short_dot(a, b), weight) if weight else 0.0
+
+
+def _short_dot(a: Profile, b: Profile) -> float:
     x, y = a.short, b.short
-    total = sum([x[f] * y[f] for f in x.keys() & y.keys()])  # the intersection is taken in C
+    return sum([x[f] * y[f] for f in x.keys() & y.keys()])  # the intersection is taken in C
+
+
+def _similarity(a: Profile, b: Profile, short: float, weight: float) -> float:
+    """similarity() with the short components' dot product and the weight already worked out."""
     x, y = a.sim["text"], b.sim["text"]
     if x and y:
-        total += _TEXT_WEIGHT * sum([x[f] * y[f] for f in x.keys() & y.keys()]) / (a.norm["text"] * b.norm["text"])
-    return min(1.0, total / weight)
+        short += _TEXT_WEIGHT * sum([x[f] * y[f] for f in x.keys() & y.keys()]) / (a.norm["text"] * b.norm["text"])
+    return min(1.0, short / weight)
 
 
 def contained(part: Profile, whole: Profile) -> dict[str, float]:
@@ -502,11 +509,17 @@ def _edges(queries: list[Profile], index: Index, sizes: tuple[int, int]) -> list
         same = by_id.get(q.id)
         if same is not None:
             found[same.position] = same
+        ceiling = index.ceiling(q)
+        weights = _WEIGHT_OF[q.present]
         for t in found.values():
-            same_id = t is same
-            if not same_id and index.ceiling(q, t) < CONTENT_MIN * _WEIGHT_OF[q.present][t.present] - _SLACK:
-                continue
-            s = similarity(q, t)
+            same_id, weight = t is same, weights[t.present]
+            if not weight:
+                s = 0.0
+            else:
+                short = _short_dot(q, t)
+                if not same_id and short + ceiling(t) < CONTENT_MIN * weight - _SLACK:
+                    continue
+                s = _similarity(q, t, short, weight)
             if (same_id and s >= ID_MIN) or s >= CONTENT_MIN:
                 drift = abs(q.position / n_query - t.position / n_target)
                 out.append(Edge(-(s + ID_BONUS * same_id), drift, q.members, t.members, s, same_id))
@@ -561,15 +574,16 @@ class Index:
         left_out = list(map(text.__getitem__, filterfalse(self.postings.__contains__, text)))  # all in C
         return _ROOT_TEXT_WEIGHT / p.norm["text"] * math.sqrt(sum(map(mul, left_out, left_out)))
 
-    def ceiling(self, q: Profile, t: Profile) -> float:
-        """At least weight x similarity(q, t): the short components' exact dot product, the text's over the
-        indexed words, and at most |q's left-out words| x |t's left-out words| for the rest."""
-        x, y = q.short, t.short
-        short = sum([x[f] * y[f] for f in x.keys() & y.keys()])
-        loose_q = self._loose_of.get(id(q))
-        if loose_q is None:
-            loose_q = self._loose_of[id(q)] = self._loose(q)
-        return short + self._text_found[id(q)].get(self._k_of[t.position], 0.0) + loose_q * self._loose_of[id(t)]
+    def ceiling(self, q: Profile) -> Callable[[Profile], float]:
+        """For a query asked before: target -> at least weight x the text's share of similarity(q, target):
+        the text's dot product over the indexed words, plus at most |q's left-out words| x |target's left-out
+        words| for the rest (Cauchy-Schwarz). Add the short components' exact dot product for the whole."""
+        found, k_of, loose_of = self._text_found[id(q)], self._k_of, self._loose_of
+        loose_q = self._loose(q)
+
+        def text_ceiling(t: Profile) -> float:
+            return found.get(k_of[t.position], 0.0) + loose_q * loose_of[id(t)]
+        return text_ceiling
 
     def candidates(self, q: Profile) -> list[Profile]:
         """The likely partners of `q` (asked again by _attach for the clauses left over: answered once)."""
