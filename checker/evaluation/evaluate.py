@@ -732,15 +732,15 @@ def _draft_findings(rule: CompiledRule, env: Environment, values: tuple[bool, ..
         if index.keys().isdisjoint(shape.families):  # and no clause does: one proposal-level finding, always the same
             return [shape.missing]
         return _family_findings(fields, shape.missing.evidence, shape.family_order, index, spans)
-    groups: list[tuple[Evidence, ...]] = []  # per deciding leaf, its evidence
+    firsts: list[Evidence] = []  # per deciding leaf its evidence, when one piece (a value stated once, or absent)
+    groups: dict[int, tuple[Evidence, ...]] | None = None  # by position, the evidence of several pieces
     clauses = []
-    owners: list[Evidence] = []  # the evidence of stated values, when each group is one piece
+    owners: list[Evidence] = []  # the evidence of stated values, when each leaf's is one piece
     absent: list[str] | None = None  # the families of the deciding terms left out
-    single = True  # every group one value or one absence: then every finding has the same evidence
-    for i, leaf in shape.leaves:
+    for i, leaf in shape.leaves:  # (loops, no comprehensions: in Python 3.11 each costs a call)
         bindings = by_path.get(leaf.single) if leaf.single is not None else leaf.bindings(by_path)
         if not bindings:
-            groups.append(leaf.absent)
+            firsts.append(leaf.absent[0])
             if absent is None:
                 absent = [leaf.family]
             else:
@@ -748,26 +748,34 @@ def _draft_findings(rule: CompiledRule, env: Environment, values: tuple[bool, ..
         elif len(bindings) == 1:
             b = bindings[0]
             e = _binding_evidence(b, leaf.shown)
-            groups.append((e,))
+            firsts.append(e)
             owners.append(e)
             clauses.append(b.clause)
         else:
             group = _evidence_group(leaf, bindings, values[i])
-            groups.append(group)
             clauses += [e.clause for e in group]
             if len(group) == 1:
+                firsts.append(group[0])
                 owners.append(group[0])
             else:
-                single = False
+                if groups is None:
+                    groups = {}
+                groups[len(firsts)] = group
+                firsts.append(group[0])  # (a placeholder: the findings' evidence is per clause then)
     if absent is not None and (not rule.is_rule or not clauses):
         index = env._families or env.family_index()
         for fam in absent:  # a deciding term left out: the clauses of its family address it
             clauses += index.get(fam, ())
-    if len(clauses) > 1:  # (some term is stated: there is a clause)
+    if len(clauses) > 8:  # (some term is stated: there is a clause) each once
         clauses = list(dict.fromkeys(clauses))
+    elif len(clauses) > 1:  # (a loop: cheaper for a few)
+        once: list[str] = []
+        for c in clauses:
+            if c not in once:
+                once.append(c)
+        clauses = once
     out = []
-    if single:
-        firsts = [g[0] for g in groups]
+    if groups is None:  # every finding has the same evidence
         evidence = tuple(firsts) if shape.distinct else _unique(firsts)
         if len(owners) == 1:  # the commonest: one value stated, the rest absent
             owner, owner_option = owners[0].clause, owners[0].option or None
@@ -790,9 +798,10 @@ def _draft_findings(rule: CompiledRule, env: Environment, values: tuple[bool, ..
                     option = e.option
             out.append(new_finding(fields, c, evidence, related, option, spans.get((c, option))))
         return out
+    spread = [groups.get(k) or (e,) for k, e in enumerate(firsts)]
     for c in clauses:  # per deciding leaf the clause's own values where it states some, else the leaf's evidence
         parts: list[Evidence] = []
-        for group in groups:
+        for group in spread:
             if len(group) == 1:
                 parts.append(group[0])
             else:
