@@ -153,6 +153,8 @@ def _segments(blocks: list[Block], a: list[str], b: list[str]) -> list[Segment]:
 
 def _matching_blocks(a: list[str], b: list[str]) -> list[Block] | None:
     """difflib's matching blocks of the words of two lists of parts (None when the words are the same)."""
+    if not a or not b:  # an added or dropped clause: no block but the end marker
+        return [(len(a), len(b), 0)] if a or b else None
     words_a, words_b = list(map(str.lstrip, a)), list(map(str.lstrip, b))  # a break strips to '': no word does
     both = coded(words_a, words_b)
     if both is None:  # more words in common than there are characters: difflib itself
