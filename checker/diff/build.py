@@ -150,17 +150,18 @@ class Rules:
 class Verdicts:
     """The parties' verdicts of one diff() call's pairings.
 
-    Most pairings of a revision are a clause and its unchanged copy with no active findings on either
-    side: their verdicts depend only on the two clauses' cells, and a few dozen combinations of cells
-    cover thousands of pairings. Those share one tuple of PartyVerdicts (immutable, so sharing is
-    safe); the memo lives as long as this object, i.e. one diff() call.
+    Most pairings of a revision are a clause and its unchanged copy: their verdicts depend only on the
+    two clauses' cells and on which rules their findings cross (with what title and severity, and whether
+    acknowledged), and a few dozen such combinations cover thousands of pairings. Those share one tuple
+    of PartyVerdicts (immutable, so sharing is safe); the memo lives as long as this object, i.e. one
+    diff() call.
     """
 
     def __init__(self, old: CheckResult, new: CheckResult, parties: list[str]):
         self.old, self.new, self.parties = old, new, parties
         self.rules = (Rules(old), Rules(new))
         self._absent: tuple[State | None, ...] = (None,) * len(parties)
-        self._quiet: dict[tuple, tuple[PartyVerdict, ...]] = {}
+        self._shared: dict[tuple, tuple[tuple[PartyVerdict, ...], bool]] = {}
         self._plain: dict[tuple, PartyVerdict] = {}
 
     def states(self, clause: ClauseResult) -> tuple[State | None, ...]:
@@ -179,22 +180,25 @@ class Verdicts:
     def pair(self, i: int | None, j: int | None) -> tuple[tuple[PartyVerdict, ...], bool]:
         """`of` for at most one clause a side (None: added or dropped): no worst-of, no merging of findings."""
         if i is None:
-            before, b_rules = self._absent, _NONE
+            before, b_findings = self._absent, ()
         else:
             clause = self.old.clauses[i]
-            before, b_rules = self.states(clause), self.rules[0].of(i) if clause.findings else _NONE
+            before, b_findings = self.states(clause), clause.findings
         if j is None:
-            after, a_rules = self._absent, _NONE
+            after, a_findings = self._absent, ()
         else:
             clause = self.new.clauses[j]
-            after, a_rules = self.states(clause), self.rules[1].of(j) if clause.findings else _NONE
-        if not b_rules and not a_rules:
-            key = (before, after)
-            found = self._quiet.get(key)
-            if found is None:
-                found = self._quiet[key] = _with_changed(tuple(self._verdict(party, b, a, _NONE, _NONE, frozenset())
-                                                               for party, b, a in zip(self.parties, before, after)))
-            return found
+            after, a_findings = self.states(clause), clause.findings
+        key = (before, after, _crossed(b_findings), _crossed(a_findings)) if b_findings or a_findings else (before, after)
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = self._pair(i, j, before, after)
+        return found
+
+    def _pair(self, i: int | None, j: int | None, before: tuple[State | None, ...],
+              after: tuple[State | None, ...]) -> tuple[tuple[PartyVerdict, ...], bool]:
+        b_rules = self.rules[0].of(i) if i is not None else _NONE
+        a_rules = self.rules[1].of(j) if j is not None else _NONE
         a_ack = self.rules[1].acknowledged(j) if j is not None else _NONE
         return _with_changed(tuple(self._verdict(party, b, a, b_rules.get(party, _NONE), a_rules.get(party, _NONE),
                                                  a_ack.get(party, frozenset()))
@@ -226,6 +230,12 @@ class Verdicts:
             a_ack = {rule for j in new_pos for rule in rules[1].acknowledged(j).get(party, ())}
             out.append(new_party_verdict(party, before, after, _deltas(b, a, party, a_ack)))
         return tuple(out)
+
+
+def _crossed(findings: tuple[Finding, ...]) -> tuple:
+    """All a clause's findings tell its pairing's verdicts: each one's party, rule, title, severity and whether
+    it is acknowledged, in order (when a party crosses a rule twice, the last finding's title is shown)."""
+    return tuple((f.party, f.rule, f.rule_title, f.severity, not f.acknowledged) for f in findings)
 
 
 def _with_changed(verdicts: tuple[PartyVerdict, ...]) -> tuple[tuple[PartyVerdict, ...], bool]:
