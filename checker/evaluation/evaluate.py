@@ -424,7 +424,7 @@ def _crossed_functions(redlines: m.RedLines, rules: list[CompiledRule]
     of them) cost their leaves and a tuple index, not a loop step each; and in `findings` a rule none of
     whose terms is stated costs a test or two (its findings are worked out here, once)."""
     scope: dict[str, Any] = {"_hit": _hit, "_draft": _draft_findings, "_family": _family_findings,
-                             "_one": _one_finding}
+                             "_one": _one_finding, "_finding": new_finding}
     crossed = ["def crossed(by_path):", "    out = []"]
     findings = ["def findings(by_path, index, env, spans):", "    out = []"]
     for k, rule in enumerate(rules):
@@ -443,9 +443,15 @@ def _crossed_functions(redlines: m.RedLines, rules: list[CompiledRule]
             families = tuple(dict.fromkeys(rule.leaves[i].family for i in plan))
             scope[f"E{k}"] = (rule, unstated, plan, missing, frozenset(families), families)
             scope[f"M{k}"], scope[f"A{k}"], scope[f"G{k}"] = missing, missing.evidence, families
-            unstated_findings = ["if " + " or ".join(f"{fam!r} in index" for fam in families) + ":",
-                                 f"    out += _family(R{k}.fields, A{k}, G{k}, index, spans)",
-                                 "else:", f"    out.append(M{k})"]
+            scope[f"H{k}"] = rule.fields
+            if len(families) == 1:  # (the commonest: _family_findings written out, one finding per clause)
+                unstated_findings = [f"cs = index.get({families[0]!r})", "if cs is None:", f"    out.append(M{k})",
+                                     "else:", "    for c in cs:",
+                                     f"        out.append(_finding(H{k}, c, A{k}, (), None, spans.get(c)))"]
+            else:
+                unstated_findings = ["if " + " or ".join(f"{fam!r} in index" for fam in families) + ":",
+                                     f"    out += _family(H{k}, A{k}, G{k}, index, spans)",
+                                     "else:", f"    out.append(M{k})"]
         none_stated = _none_stated(paths, k, scope)
         crossed += [f"    if {none_stated}:", f"        out.append(E{k})" if plan is not None else "        pass",
                     "    else:", *("        " + line for line in _crossing_lines(rule, exprs, cells, k, scope, False))]
@@ -1223,10 +1229,11 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
             mine.append(finding)
     findings = _sorted_by_clause(findings, by_clause, in_order)
     extra = [PartyInfo(p, p, "", 0, "") for p in at_table if p not in reads] if at_table else None
+    read = parties.read
     if extra:  # (else already in order: the parties are sorted)
         infos = tuple(sorted((*infos, *extra), key=lambda i: i.id))
-    ids = [i.id for i in infos]
-    clauses = _clause_results(proposal, ids, reads, by_clause, base, choice, today, spans, acknowledges)
+        read = [(i.id, reads.get(i.id, _NOTHING)) for i in infos]
+    clauses = _clause_results(proposal, read, reads, by_clause, base, choice, today, spans, acknowledges)
     issues = tuple(_acknowledgement_issues(proposal, findings, today)) if acknowledges else ()
     return new_check_result(proposal, vocabulary, infos, clauses, tuple(findings), issues, today,
                             tuple(set_aside))
@@ -1310,6 +1317,7 @@ class _Parties(NamedTuple):
     in_order: bool  # the rules' order is the findings' (no two rules of one place, no party in two files)
     families: frozenset[str]  # the families the rules' leaves belong to: all a family index is asked about
     families_of: dict[str, tuple[str, ...]]  # per term path met, those of its families (_families_of) among them
+    read: list[tuple[str, frozenset[str]]]  # (party, reads[party]) by party
 
 
 # The last sets of red lines checked (by the identity of the vocabulary and of each red-line object, which
@@ -1342,7 +1350,8 @@ def _parties(redlines: list[m.RedLines], vocabulary: m.Vocabulary, digests: dict
         infos.append(info)
         in_order = in_order and p.unique
     families = frozenset([fam for p in prepared for rule in p.compiled for fam in rule.families])
-    parties = _Parties(prepared, reads, tuple(infos), in_order and len(reads) == len(prepared), families, {})
+    parties = _Parties(prepared, reads, tuple(infos), in_order and len(reads) == len(prepared), families, {},
+                       [(i.id, reads.get(i.id, _NOTHING)) for i in infos])
     if len(_SEATS) >= _SEATS_SIZE:
         del _SEATS[next(iter(_SEATS))]  # the oldest
     _SEATS[key] = (vocabulary, tuple(redlines), dict(digests), parties)
@@ -1422,16 +1431,18 @@ def _choice_findings(clause: m.Clause, reader: OptionReader, spans: dict
 
 
 _PATH = operator.itemgetter(0)  # a Binding's path
+_FIRST = operator.itemgetter(0)  # a pair's first
 
 
-def _clause_results(proposal: m.Proposal, parties: list[str], reads: dict[str, frozenset[str]],
+def _clause_results(proposal: m.Proposal, read: list[tuple[str, frozenset[str]]], reads: dict[str, frozenset[str]],
                     by_clause: dict[str | None, list[Finding]], base: Environment, choice: dict[str, Any],
                     today: dt.date | None, spans: dict, acknowledges: bool) -> tuple[ClauseResult, ...]:
     """Every clause's result: _clause_result, with a clause without options written out (most clauses).
-    `acknowledges`: whether some clause acknowledges a red line (else no finding is acknowledged)."""
+    `read`: (party, the terms it reads) of every party, in order; `acknowledges`: whether some clause
+    acknowledges a red line (else no finding is acknowledged)."""
     stated, out = base.stated, []
+    parties = list(map(_FIRST, read))
     silent: dict[str, Verdict] = dict.fromkeys(parties, "silent")  # a clause that states nothing (shared: read-only)
-    read = [(party, reads.get(party, _NOTHING)) for party in parties]
     for clause in proposal.clauses:
         cid = clause.id
         findings = by_clause.get(cid)
