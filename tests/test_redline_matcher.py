@@ -7,6 +7,7 @@ redline it replaced, on the clauses of the real drafts mutated at random.
 """
 from __future__ import annotations
 
+import importlib
 import random
 from difflib import SequenceMatcher
 from functools import cache
@@ -171,6 +172,18 @@ def test_the_redline_is_difflibs_on_mutated_real_clauses():
             assert redline(other, text) == redline_reference(other, text)
     for old, new in pairwise(texts):  # unrelated clauses: mostly clean replacements
         assert redline(old, new) == redline_reference(old, new)
+
+
+def test_past_a_million_distinct_words_difflib_itself_matches(monkeypatch):
+    module = importlib.import_module("peacecheck.checker.diff.redline")  # the module: the package exports the function
+    monkeypatch.setattr(module, "coded", lambda a, b: None)  # as `coded` says when it runs out of characters
+    rng = random.Random(5)
+    texts = real_clauses()[:40]
+    words = sorted({w for t in texts for w in t.split()})
+    for text in texts:
+        other = mutated(text, rng, words)
+        assert redline(text, other) == redline_reference(text, other)
+    assert redline("a  b", "a b") == redline_reference("a  b", "a b")
 
 
 SPACED = st.lists(st.sampled_from(["word", "war", "слово", "كلمة", "字", ".", ",", " ", "\t", "\n", "\n\n", " \n \n",

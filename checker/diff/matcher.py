@@ -171,12 +171,13 @@ def _long_runs(coded_a: str, coded_b: str) -> list[Block]:
     runs: list[Block] = []
     run_end: dict[int, int] = {}  # diagonal (j - i) -> end in a of the last run found on it
     la, lb = len(coded_a), len(coded_b)
+    find, found_end = coded_b.find, run_end.get  # (bound once: this loop is hot)
     for p in range(0, la - GRAM + 1, STEP):
         gram = coded_a[p:p + GRAM]
-        j = coded_b.find(gram)
+        j = find(gram)
         while j >= 0:
             shift = j - p
-            if run_end.get(shift, -1) <= p:  # not inside a run already found (samples go left to right)
+            if found_end(shift, -1) <= p:  # not inside a run already found (samples go left to right)
                 start, end = p, p + GRAM
                 while start > 0 and start + shift > 0 and coded_a[start - 1] == coded_b[start + shift - 1]:
                     start -= 1
@@ -185,7 +186,7 @@ def _long_runs(coded_a: str, coded_b: str) -> list[Block]:
                 run_end[shift] = end
                 if end - start >= LONG:
                     runs.append((start, start + shift, end - start))
-            j = coded_b.find(gram, j + 1)
+            j = find(gram, j + 1)
     runs.sort(key=lambda run: (-run[2], run[0], run[1]))
     return runs
 

@@ -19,7 +19,6 @@ _TOKEN = (
 _UNICODE_TOKEN = f"{NUMBER}|{IDEOGRAPH}|{WORD}"
 _ASCII_TOKEN = f"{ASCII_NUMBER}|{ASCII_WORD}"  # the same tokens in ASCII text (see text.py)
 PARAGRAPH = "\n\n"
-_RUN = re.compile(r"\s+")
 _PARA = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t]*)+")
 _BLANK = re.compile(r"\n[ \t]*\n")  # found where _PARA is, and fast to look for (it starts with a literal)
 _ASCII_LEAD_TOKEN = re.compile(f"(\\s*)({_ASCII_TOKEN}|\\S)")
@@ -80,7 +79,8 @@ def normalise(text: str) -> str:
     (a space before a break is dropped, one after it is kept, as `tokenize` does); the ends go.
     """
     spaced = text.replace("\n", " ")
-    if spaced.isascii() and spaced.isprintable() and "  " not in spaced and not spaced.startswith(" ") and not spaced.endswith(" "):
+    single = spaced.isascii() and spaced.isprintable() and "  " not in spaced  # no tab, no run: one space each
+    if single and not spaced.startswith(" ") and not spaced.endswith(" "):
         return spaced  # single spaces and line breaks only (most drafts): what split and join give, in fewer C passes
     if _BLANK.search(text) is None:  # no blank line: every run is a space (str.split splits where \s matches)
         return " ".join(text.split())
@@ -90,7 +90,7 @@ def normalise(text: str) -> str:
     position = 0
     for run in _BREAKS.finditer(text):  # from the run's first line break to its end
         start = run.start()
-        while text[start - 1].isspace():  # and back to its start (the text is stripped: it starts with a letter)
+        while text[start - 1].isspace():  # and back to its start (the stripped text starts with no space)
             start -= 1
         pieces += (" ".join(text[position:start].split()), _spacing(text[start:run.end()]))
         position = run.end()
