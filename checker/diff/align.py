@@ -421,7 +421,8 @@ def align(old: m.Proposal, new: m.Proposal) -> Alignment:
     _attach(p.old, p.new, matches, "merged", into_new)
     _attach(p.new, p.old, matches, "split", into_old)
     for mt in matches:
-        _finish(mt)
+        if not mt.identical:  # (an identical pair's confidence is 1.0 from the start)
+            _finish(mt)
     matches.sort(key=lambda mt: (min(mt.new), min(mt.old)))
     taken_old = {i for mt in matches for i in mt.old}
     taken_new = {j for mt in matches for j in mt.new}
@@ -458,13 +459,50 @@ def _identical(old: m.Proposal, new: m.Proposal) -> list[Match]:
     """Clauses whose title, prose, terms, tags and status are the same on both sides (and unique there).
 
     Matched first and for certain: most clauses of a revision are unchanged, and this spares them the
-    candidate search and even their profiles. Clauses are grouped by their signature without the prose
-    first: when a group holds one clause on each side, equal prose (the usual case) needs no re-spacing.
+    candidate search and even their profiles. The signature includes the title, so a clause's signature
+    is unique on its side when it is unique among the clauses of the same title: clauses are grouped by
+    title first (a string at hand), and a title held by one clause on each side (the usual case) needs
+    only those two compared, field by field, equal prose needing no re-spacing.
     """
-    def groups(proposal: m.Proposal) -> dict[tuple, list[int]]:
-        found: dict[tuple, list[int]] = defaultdict(list)
+    def by_title(proposal: m.Proposal) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = defaultdict(list)
         for i, c in enumerate(proposal.clauses):
-            found[_without_text(c)].append(i)
+            found[c.title].append(i)
+        return found
+
+    before, after = by_title(old), by_title(new)
+    pairs = []
+    for title, olds in before.items():
+        news = after.get(title)
+        if not news:
+            continue
+        if len(olds) == 1 and len(news) == 1:
+            if _same_clause(old.clauses[olds[0]], new.clauses[news[0]]):
+                pairs.append((olds[0], news[0]))
+            continue
+        pairs += _unique_signatures(old.clauses, olds, new.clauses, news)
+    matches = []
+    for i, j in sorted(pairs):  # in old-draft order, as before
+        same_id = old.clauses[i].id == new.clauses[j].id
+        matches.append(Match([i], [j], "id" if same_id else "content", 1.0, 1.0, identical=True))  # _finish's 1.0
+    return matches
+
+
+def _same_clause(a: m.Clause, b: m.Clause) -> bool:
+    """signature(a) == signature(b), the cheap differences first."""
+    return (a.status == b.status and len(a.terms) == len(b.terms) and len(a.options) == len(b.options)
+            and (a.text == b.text or _squashed(a.text) == _squashed(b.text))
+            and (a.tags == b.tags or sorted(a.tags) == sorted(b.tags)) and _terms(a.terms) == _terms(b.terms)
+            and (not a.options or _without_text(a)[2] == _without_text(b)[2]))
+
+
+def _unique_signatures(old: list[m.Clause], olds: list[int], new: list[m.Clause], news: list[int]
+                       ) -> list[tuple[int, int]]:
+    """Pairs of clauses among these (of one title) whose signature is the same and held by no other of them."""
+    def groups(clauses: list[m.Clause], positions: list[int]) -> dict[tuple, list[int]]:
+        found: dict[tuple, list[int]] = defaultdict(list)
+        for i in positions:
+            found[_without_text(clauses[i])].append(i)
         return found
 
     def by_prose(clauses: list[m.Clause], positions: list[int]) -> dict[str, list[int]]:
@@ -473,26 +511,17 @@ def _identical(old: m.Proposal, new: m.Proposal) -> list[Match]:
             found[_squashed(clauses[i].text)].append(i)
         return found
 
-    before, after = groups(old), groups(new)
     pairs = []
-    for key, olds in before.items():
-        news = after.get(key)
-        if not news:
+    theirs_by_key = groups(new, news)
+    for key, mine_all in groups(old, olds).items():
+        theirs_all = theirs_by_key.get(key)
+        if not theirs_all:
             continue
-        if len(olds) == 1 and len(news) == 1:
-            a, b = old.clauses[olds[0]].text, new.clauses[news[0]].text
-            if a == b or _squashed(a) == _squashed(b):
-                pairs.append((olds[0], news[0]))
-            continue
-        theirs = by_prose(new.clauses, news)
-        for text, mine in by_prose(old.clauses, olds).items():
+        theirs = by_prose(new, theirs_all)
+        for text, mine in by_prose(old, mine_all).items():
             if len(mine) == 1 and len(theirs.get(text, ())) == 1:
                 pairs.append((mine[0], theirs[text][0]))
-    matches = []
-    for i, j in sorted(pairs):  # in old-draft order, as before
-        same_id = old.clauses[i].id == new.clauses[j].id
-        matches.append(Match([i], [j], "id" if same_id else "content", core_similarity=1.0, identical=True))
-    return matches
+    return pairs
 
 
 def _edges(queries: list[Profile], index: Index, sizes: tuple[int, int]) -> list[Edge]:
