@@ -165,7 +165,7 @@ class Verdicts:
         self._plain: dict[tuple, PartyVerdict] = {}
 
     def states(self, clause: ClauseResult) -> tuple[State | None, ...]:
-        """Each party's cell for the clause, None where it has no verdict."""
+        """Each party's cell for the clause, None where it has no verdict (`pair` has the first case inline)."""
         verdicts = clause.verdicts
         if clause.raw_verdicts == verdicts:  # nothing acknowledged made a difference: the cells are the verdicts
             return tuple(map(verdicts.get, self.parties))
@@ -179,16 +179,19 @@ class Verdicts:
 
     def pair(self, i: int | None, j: int | None) -> tuple[tuple[PartyVerdict, ...], bool]:
         """`of` for at most one clause a side (None: added or dropped): no worst-of, no merging of findings."""
+        parties = self.parties
         if i is None:
             before, b_findings = self._absent, ()
         else:
             clause = self.old.clauses[i]
-            before, b_findings = self.states(clause), clause.findings
+            verdicts, b_findings = clause.verdicts, clause.findings
+            before = tuple(map(verdicts.get, parties)) if clause.raw_verdicts == verdicts else self.states(clause)
         if j is None:
             after, a_findings = self._absent, ()
         else:
             clause = self.new.clauses[j]
-            after, a_findings = self.states(clause), clause.findings
+            verdicts, a_findings = clause.verdicts, clause.findings
+            after = tuple(map(verdicts.get, parties)) if clause.raw_verdicts == verdicts else self.states(clause)
         key = (before, after, _crossed(b_findings), _crossed(a_findings)) if b_findings or a_findings else (before, after)
         found = self._shared.get(key)
         if found is None:
@@ -353,8 +356,7 @@ def _same_clause_diff(old: CheckResult, new: CheckResult, i: int, j: int, method
     old_text = new_text if a.text == b.text and not a.options and not b.options else prose(a)
     party_verdicts, changed = verdicts.pair(i, j)
     old_id, new_id = a.id, b.id
-    key = (f"pair-{_clean_id(old_id)}-{_clean_id(new_id)}" if method != "added" and method != "dropped"
-           else anchor(method, (old_id,), (new_id,)))
+    key = f"pair-{_clean_id(old_id)}-{_clean_id(new_id)}"  # anchor() of a pair
     return new_clause_diff({
         "key": _unique(key, keys), "method": method, "confidence": confidence,
         "old_ids": (old_id,), "new_ids": (new_id,), "old_title": title, "new_title": title,
