@@ -410,38 +410,48 @@ def rule_vectors(redlines: m.RedLines, compiled: list[CompiledRule]) -> Callable
     return function
 
 
-def _crossed_functions(redlines: m.RedLines, rules: list[CompiledRule]
-                       ) -> tuple[Callable[[dict], list[tuple]], Callable[..., list[Finding]]]:
-    """Two functions over a reading's bindings by path, from one typing of `rules` (in the findings' order):
+def _generated(party: str, rules: list[CompiledRule], which: str) -> Callable:
+    """One function over a reading's bindings by path, generated from `rules` (in the findings' order):
 
-    - crossed(by_path): each crossed rule as (rule, leaf values, deciding leaves), or as (rule, values,
-      deciding, proposal-level finding, deciding families, the same in order) when the reading states none
-      of its terms;
-    - findings(by_path, families, env, spans): the findings of the draft as written when no option decides
-      a crossing (`families`: env.family_index()), in order.
+    - "crossed", crossed(by_path): each crossed rule as (rule, leaf values, deciding leaves), or as (rule,
+      values, deciding, proposal-level finding, deciding families, the same in order) when the reading
+      states none of its terms;
+    - "findings", findings(by_path, families, env, spans): the findings of the draft as written when no
+      option decides a crossing (`families`: env.family_index()), in order.
 
     rule_vectors' expressions and each rule's plan written out in one body, so the rules not crossed (most
     of them) cost their leaves and a tuple index, not a loop step each; and in `findings` a rule none of
-    whose terms is stated costs a test or two (its findings are worked out here, once)."""
+    whose terms is stated costs a test or two (its findings are worked out here, once). Each is generated
+    when first needed (a check with options needs `crossed`, one without `findings`): compiling costs."""
     scope: dict[str, Any] = {"_hit": _hit, "_draft": _draft_findings, "_family": _family_findings,
                              "_one": _one_finding, "_finding": new_finding}
-    crossed = ["def crossed(by_path):", "    out = []"]
-    findings = ["def findings(by_path, index, env, spans):", "    out = []"]
+    findings = which == "findings"
+    lines = ["def findings(by_path, index, env, spans):" if findings else "def crossed(by_path):", "    out = []"]
     for k, rule in enumerate(rules):
         scope[f"R{k}"] = rule
         exprs = [_leaf_expression(leaf, scope) for leaf in rule.leaves]
         cells = "(" + "".join(expr + ", " for expr in exprs) + ")"
-        # A reading that states none of the rule's terms always gives the same values: worked out here.
+        # A reading that states none of the rule's terms always gives the same values (_leaf_expression's
+        # on no bindings: only `absent` holds), so the same crossing: worked out here.
         paths = list(dict.fromkeys(path for leaf in rule.leaves for path in leaf.paths))
-        unstated = eval(cells, scope, {"by_path": {}})  # noqa: S307 - our own leaves, as below
+        unstated = tuple([leaf.presence == "absent" for leaf in rule.leaves])
         plan = rule.plan(unstated)
+        none_stated = _none_stated(paths, k, scope)
+        if not findings:
+            if plan is not None:
+                missing = _missing(rule, plan)
+                families = tuple(dict.fromkeys(rule.leaves[i].family for i in plan))
+                scope[f"E{k}"] = (rule, unstated, plan, missing, frozenset(families), families)
+            crossing = _crossing_lines(rule, exprs, cells, k, scope, False)
+            lines += [f"    if {none_stated}:", f"        out.append(E{k})" if plan is not None else "        pass",
+                      "    else:", *("        " + line for line in crossing)]
+            continue
         unstated_findings = ["pass"]
         if plan is not None:
             # Crossed then, every deciding term is absent: the clauses stating a term of their families
             # address it, else it is the one proposal-level finding (_crossing_findings' first cases).
             missing = _missing(rule, plan)
             families = tuple(dict.fromkeys(rule.leaves[i].family for i in plan))
-            scope[f"E{k}"] = (rule, unstated, plan, missing, frozenset(families), families)
             scope[f"M{k}"], scope[f"A{k}"], scope[f"G{k}"] = missing, missing.evidence, families
             scope[f"H{k}"] = rule.fields
             if len(families) == 1:  # (the commonest: _family_findings written out, one finding per clause)
@@ -452,18 +462,23 @@ def _crossed_functions(redlines: m.RedLines, rules: list[CompiledRule]
                 unstated_findings = ["if " + " or ".join(f"{fam!r} in index" for fam in families) + ":",
                                      f"    out += _family(H{k}, A{k}, G{k}, index, spans)",
                                      "else:", f"    out.append(M{k})"]
-        none_stated = _none_stated(paths, k, scope)
-        crossed += [f"    if {none_stated}:", f"        out.append(E{k})" if plan is not None else "        pass",
-                    "    else:", *("        " + line for line in _crossing_lines(rule, exprs, cells, k, scope, False))]
         leaf = rule.leaves[0]
         if len(rule.leaves) == 1 and leaf.single is not None and leaf.presence is None:
-            findings += ["    " + line for line in _one_term_lines(rule, unstated_findings, k, scope)]
+            lines += ["    " + line for line in _one_term_lines(rule, unstated_findings, k, scope)]
             continue
-        findings += [f"    if {none_stated}:", *("        " + line for line in unstated_findings), "    else:",
-                     *("        " + line for line in _crossing_lines(rule, exprs, cells, k, scope, True))]
-    source = "\n".join([*crossed, "    return out", *findings, "    return out"]) + "\n"
-    exec(compile(source, f"<crossings of {redlines.party}>", "exec"), scope)  # noqa: S102
-    return scope["crossed"], scope["findings"]
+        lines += [f"    if {none_stated}:", *("        " + line for line in unstated_findings), "    else:",
+                  *("        " + line for line in _crossing_lines(rule, exprs, cells, k, scope, True))]
+    source = "\n".join([*lines, "    return out"]) + "\n"
+    exec(compile(source, f"<{which} of {party}>", "exec"), scope)  # noqa: S102
+    return scope[which]
+
+
+def _generated_function(prepared: _Prepared, which: str) -> Callable:
+    """The party's generated function `which` (_generated), built on first use and kept with its rules."""
+    function = prepared.functions.get(which)
+    if function is None:
+        function = prepared.functions[which] = _generated(prepared.party, prepared.ordered, which)
+    return function
 
 
 def _one_term_lines(rule: CompiledRule, unstated: list[str], k: int, scope: dict[str, Any]) -> list[str]:
@@ -1206,9 +1221,10 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
     # Rules in the order of the findings' sort (party, hard first, rule id): each clause's findings come out sorted.
     for p in prepared:  # crossed: a rule that holds, a requirement that does not
         if not decided_by:
-            findings += p.findings(by_path, index, base, spans)
+            findings += (p.functions.get("findings") or _generated_function(p, "findings"))(by_path, index, base,
+                                                                                             spans)
             continue
-        for item in p.crossed(by_path):
+        for item in (p.functions.get("crossed") or _generated_function(p, "crossed"))(by_path):
             rule = item[0]
             if len(item) == 6 and id(rule) not in decided_by:
                 if index.keys().isdisjoint(item[4]):
@@ -1301,8 +1317,7 @@ class _Prepared(NamedTuple):
     party: str
     compiled: list[CompiledRule]  # in file order
     ordered: list[CompiledRule]  # in the findings' order: hard before soft, then by rule id
-    crossed: Callable[[dict], list[tuple]]  # each rule of `ordered` crossed: (rule, leaf values, deciding leaves, ...)
-    findings: Callable[..., list[Finding]]  # the findings of the draft as written when no option decides a crossing
+    functions: dict[str, Callable]  # "crossed", "findings": _generated's functions of `ordered`, as built
     reads: frozenset[str]
     unique: bool  # no two rules share a place in that order
     infos: dict[bytes, PartyInfo]  # party_info per digest source, as met
@@ -1365,7 +1380,7 @@ def _prepared(redlines: m.RedLines, vocabulary: m.Vocabulary) -> _Prepared:
     compiled = compile_redlines(redlines, vocabulary)
     ordered = sorted(compiled, key=lambda r: (r.rule.severity != "hard", r.rule.id))
     places = {(r.rule.severity != "hard", r.rule.id) for r in ordered}
-    prepared = _Prepared(redlines.party, compiled, ordered, *_crossed_functions(redlines, ordered),
+    prepared = _Prepared(redlines.party, compiled, ordered, {},
                          _reads(redlines, compiled),
                          len(places) == len(ordered), {})
     _remember("_prepared", redlines, (vocabulary, prepared))  # a pure function of the two: safe to keep
