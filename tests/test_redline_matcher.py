@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import random
+import sys
 from difflib import SequenceMatcher
 from functools import cache
 from itertools import chain, pairwise
@@ -201,6 +202,11 @@ ASCII = st.text(alphabet="ab_1$.,:/%'- \n\t\r\x0b\x0c\x1c\x1f\x7f", max_size=40)
 @given(SPACED | ASCII, SPACED | ASCII)
 def test_the_redline_is_difflibs_whatever_the_spacing_and_script(old, new):
     assert redline(old, new) == redline_reference(old, new)
+
+
+def test_the_space_is_the_only_printable_whitespace():
+    """normalise() relies on it: printable text without two spaces in a row is already normalised."""
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] == [" "]
 
 
 @settings(max_examples=1000, deadline=None)

@@ -170,7 +170,7 @@ class _Search:
 
 
 def _long_runs(coded_a: str, coded_b: str) -> list[Block]:
-    """Every maximal common run of LONG tokens or more, longest first (then by start in a, then in b)."""
+    """Every maximal common run of LONG tokens or more, longest first."""
     runs: list[Block] = []
     run_end: dict[int, int] = {}  # diagonal (j - i) -> end in a of the last run found on it
     la, lb = len(coded_a), len(coded_b)
@@ -190,6 +190,6 @@ def _long_runs(coded_a: str, coded_b: str) -> list[Block]:
                 if end - start >= LONG:
                     runs.append((start, start + shift, end - start))
             j = find(gram, j + 1)
-    runs.sort(key=lambda run: (-run[2], run[0], run[1]))
+    runs.sort(key=itemgetter(2), reverse=True)  # (among runs as long, `longest` breaks the tie itself)
     return runs
 

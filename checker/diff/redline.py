@@ -79,7 +79,9 @@ def normalise(text: str) -> str:
     (a space before a break is dropped, one after it is kept, as `tokenize` does); the ends go.
     """
     spaced = text.replace("\n", " ")
-    single = spaced.isascii() and spaced.isprintable() and "  " not in spaced  # no tab, no run: one space each
+    # The space is the only whitespace character str.isprintable() accepts (checked over all of Unicode in
+    # tests/test_redline_matcher.py): printable and without two spaces in a row, every run is one space.
+    single = spaced.isprintable() and "  " not in spaced
     if single and not spaced.startswith(" ") and not spaced.endswith(" "):
         return spaced  # single spaces and line breaks only (most drafts): what split and join give, in fewer C passes
     if _BLANK.search(text) is None:  # no blank line: every run is a space (str.split splits where \s matches)
