@@ -291,11 +291,13 @@ def _diff(old: CheckResult, new: CheckResult) -> DiffResult:
     ids = [p.id for p in parties]
     keys: set[str] = set()
     verdicts = Verdicts(old, new, ids)
-    pairs = [_same_clause_diff(old, new, mt.old[0], mt.new[0], mt.method, mt.confidence, keys, verdicts)
-             if mt.identical else _clause_diff(old, new, mt.old, mt.new, mt.method, mt.confidence, keys, verdicts)
-             for mt in alignment.matches]
-    added = [_clause_diff(old, new, [], [j], "added", 1.0, keys, verdicts) for j in alignment.added]
-    dropped = [_clause_diff(old, new, [i], [], "dropped", 1.0, keys, verdicts) for i in alignment.dropped]
+    pairs = _with_redlines([
+        _same_clause_fields(old, new, mt.old[0], mt.new[0], mt.method, mt.confidence, keys, verdicts)
+        if mt.identical else _clause_fields(old, new, mt.old, mt.new, mt.method, mt.confidence, keys, verdicts)
+        for mt in alignment.matches])
+    added = _with_redlines([_clause_fields(old, new, [], [j], "added", 1.0, keys, verdicts) for j in alignment.added])
+    dropped = _with_redlines([_clause_fields(old, new, [i], [], "dropped", 1.0, keys, verdicts)
+                              for i in alignment.dropped])
     before, after = old.proposal_findings, new.proposal_findings  # a property that filters all findings
     proposal_level = [d for p in ids for d in rule_deltas(before, after, p)]
     moved = [d for d in pairs + dropped + added if d.verdict_changed]  # the rest move no party
@@ -324,32 +326,44 @@ def _draft(result: CheckResult) -> DraftInfo:
     return DraftInfo(p.title, p.file, p.version, p.date.isoformat() if p.date else "", len(p.clauses))
 
 
-def _clause_diff(old: CheckResult, new: CheckResult, old_pos: list[int], new_pos: list[int], method: Method,
-                 confidence: float, keys: set[str], verdicts: Verdicts) -> ClauseDiff:
+def _with_redlines(clauses: list[dict]) -> list[ClauseDiff]:
+    """The clause diffs of these fields, their redlines made in one run once everything else is known.
+
+    A redline's matcher churns through memory; interleaved with the rest of each clause diff, both ran
+    slower (the diff less its alignment: ~95 ms -> ~90 ms at 2,000 clauses).
+    """
+    out = []
+    for fields in clauses:
+        fields["title_redline"] = redline(fields["old_title"], fields["new_title"])
+        fields["redline"] = redline(fields["old_text"], fields["new_text"])
+        out.append(new_clause_diff(fields))
+    return out
+
+
+def _clause_fields(old: CheckResult, new: CheckResult, old_pos: list[int], new_pos: list[int], method: Method,
+                   confidence: float, keys: set[str], verdicts: Verdicts) -> dict:
+    """A ClauseDiff's fields but its redlines (see _with_redlines)."""
     a = [old.proposal.clauses[i] for i in old_pos]
     b = [new.proposal.clauses[j] for j in new_pos]
     old_ids, new_ids = tuple(c.id for c in a), tuple(c.id for c in b)
-    old_title, new_title = _group_title(a), _group_title(b)
-    old_text, new_text = _group_prose(a), _group_prose(b)
     terms, same = term_changes(a, b)
     old_tags = {t for c in a for t in c.tags}
     new_tags = {t for c in b for t in c.tags}
     party_verdicts, changed = verdicts.of(old_pos, new_pos)
-    return new_clause_diff({
+    return {
         "key": _unique(anchor(method, old_ids, new_ids), keys), "method": method, "confidence": confidence,
-        "old_ids": old_ids, "new_ids": new_ids, "old_title": old_title, "new_title": new_title,
-        "old_text": old_text, "new_text": new_text,
-        "title_redline": redline(old_title, new_title), "redline": redline(old_text, new_text),
+        "old_ids": old_ids, "new_ids": new_ids, "old_title": _group_title(a), "new_title": _group_title(b),
+        "old_text": _group_prose(a), "new_text": _group_prose(b), "title_redline": (), "redline": (),
         "terms": terms, "unchanged_terms": same, "old_status": _status(a), "new_status": _status(b),
         "tags_added": tuple(sorted(new_tags - old_tags)) if a else (),
         "tags_removed": tuple(sorted(old_tags - new_tags)) if b else (),
-        "verdicts": party_verdicts, "verdict_changed": changed})
+        "verdicts": party_verdicts, "verdict_changed": changed}
 
 
-def _same_clause_diff(old: CheckResult, new: CheckResult, i: int, j: int, method: Method, confidence: float,
-                      keys: set[str], verdicts: Verdicts) -> ClauseDiff:
-    """An identical pair (most of a revision): title, terms, tags and status are the same on both sides,
-    the prose too but for spacing; only verdicts may move (rules read other clauses)."""
+def _same_clause_fields(old: CheckResult, new: CheckResult, i: int, j: int, method: Method, confidence: float,
+                        keys: set[str], verdicts: Verdicts) -> dict:
+    """_clause_fields of an identical pair (most of a revision): title, terms, tags and status are the same
+    on both sides, the prose too but for spacing; only verdicts may move (rules read other clauses)."""
     a, b = old.proposal.clauses[i], new.proposal.clauses[j]
     title, status = b.title, b.status
     new_text = prose(b)
@@ -357,13 +371,12 @@ def _same_clause_diff(old: CheckResult, new: CheckResult, i: int, j: int, method
     party_verdicts, changed = verdicts.pair(i, j)
     old_id, new_id = a.id, b.id
     key = f"pair-{_clean_id(old_id)}-{_clean_id(new_id)}"  # anchor() of a pair
-    return new_clause_diff({
+    return {
         "key": _unique(key, keys), "method": method, "confidence": confidence,
         "old_ids": (old_id,), "new_ids": (new_id,), "old_title": title, "new_title": title,
-        "old_text": old_text, "new_text": new_text,
-        "title_redline": redline(title, title), "redline": redline(old_text, new_text),
+        "old_text": old_text, "new_text": new_text, "title_redline": (), "redline": (),
         "terms": (), "unchanged_terms": _term_paths(b), "old_status": status, "new_status": status,
-        "tags_added": (), "tags_removed": (), "verdicts": party_verdicts, "verdict_changed": changed})
+        "tags_added": (), "tags_removed": (), "verdicts": party_verdicts, "verdict_changed": changed}
 
 
 def _term_paths(clause: m.Clause) -> int:
