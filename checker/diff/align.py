@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain, filterfalse, repeat
-from operator import mul, neg
+from operator import attrgetter, mul, neg
 
 from peacecheck.dsl import models as m
 
@@ -294,9 +294,13 @@ class Side:
         return len(self.clauses)
 
     def family(self, i: int) -> str:
+        return self.families()[i]
+
+    def families(self) -> list[str]:
+        """Each clause's point (its id's first part), by position."""
         if self._families is None:
             self._families = [_family(c.id) for c in self.clauses]
-        return self._families[i]
+        return self._families
 
     def free(self) -> list[Profile]:
         return [self[i] for i in self.profiles.free[self.side]]
@@ -682,21 +686,25 @@ def _attach(parts: Side, wholes: Side, matches: list[Match], how: Method, index:
     same point.
     """
     mine, theirs = ("old", "new") if how == "merged" else ("new", "old")
-    taken = {i for mt in matches for i in getattr(mt, mine)}
+    get_mine, get_theirs = attrgetter(mine), attrgetter(theirs)
+    taken = set(chain.from_iterable(map(get_mine, matches)))
     loose = [parts[i] for i in parts.profiles.free[parts.side] if i not in taken]
     if not loose:
         return
-    home = {getattr(mt, theirs)[0]: mt for mt in matches if len(getattr(mt, theirs)) == 1}
+    home = {side[0]: mt for mt, side in zip(matches, map(get_theirs, matches)) if len(side) == 1}
+    families = parts.families()
+    wanted = {p.family for p in loose}  # only the points of the loose clauses are looked up
     by_family: dict[str, set[int]] = defaultdict(set)
     for j, mt in home.items():
-        for i in getattr(mt, mine):
-            by_family[parts.family(i)].add(j)
+        for i in get_mine(mt):
+            if families[i] in wanted:
+                by_family[families[i]].add(j)
     offers = []
     offered = parts.profiles.offered[how]
     for p in loose:
         likely = {t.position for t in index.candidates(p)} & home.keys()
         for j in sorted(likely | by_family.get(p.family, set())):
-            family = any(parts.family(i) == p.family for i in getattr(home[j], mine))
+            family = any(families[i] == p.family for i in get_mine(home[j]))
             key = (p.position, j, family)  # the second round offers most of the first round's again
             score = offered.get(key)
             if score is None:
