@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from peacecheck.checker.diff.align import prose
-from peacecheck.checker.diff.matcher import LONG, coded, matching_blocks, opcodes, ratio
+from peacecheck.checker.diff.matcher import LONG, coded, matching_blocks, ratio
 from peacecheck.checker.diff.model import Segment
 from peacecheck.checker.diff.redline import PARAGRAPH, normalise, parts, redline, tokenize
 from peacecheck.checker.files import DiskLoader, load_inputs
@@ -28,14 +28,14 @@ from peacecheck.checker.files import DiskLoader, load_inputs
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def difflib_says(a: list[str], b: list[str]) -> tuple[list[tuple], float, list[tuple]]:
+def difflib_says(a: list[str], b: list[str]) -> tuple[list[tuple], float]:
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return [tuple(block) for block in matcher.get_matching_blocks()], matcher.ratio(), matcher.get_opcodes()
+    return [tuple(block) for block in matcher.get_matching_blocks()], matcher.ratio()
 
 
-def matcher_says(a: list[str], b: list[str]) -> tuple[list[tuple], float, list[tuple]]:
+def matcher_says(a: list[str], b: list[str]) -> tuple[list[tuple], float]:
     blocks = matching_blocks(*coded(a, b))
-    return blocks, ratio(blocks, len(a) + len(b)), opcodes(blocks)
+    return blocks, ratio(blocks, len(a) + len(b))
 
 
 # ------------------------------------------------------------------ the matcher against difflib

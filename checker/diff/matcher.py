@@ -29,7 +29,6 @@ LONG = STEP + GRAM - 1  # the shortest run the samples are sure to hit
 
 ONLY_B = "\x00"  # the code of the tokens only b has
 Block = tuple[int, int, int]  # (start in a, start in b, length)
-Opcode = tuple[str, int, int, int, int]  # difflib's (tag, i1, i2, j1, j2)
 
 
 def matching_blocks(a: str, b: str) -> list[Block]:
@@ -70,20 +69,6 @@ def ratio(blocks: list[Block], length: int) -> float:
     """difflib's ratio(): twice the matched tokens over all tokens (the same float, computed the same way)."""
     matches = sum(size for _, _, size in blocks)
     return 2.0 * matches / length if length else 1.0
-
-
-def opcodes(blocks: list[Block]) -> list[Opcode]:
-    """difflib's get_opcodes() for these matching blocks."""
-    i = j = 0
-    out: list[Opcode] = []
-    for ai, bj, size in blocks:
-        tag = "replace" if i < ai and j < bj else "delete" if i < ai else "insert" if j < bj else ""
-        if tag:
-            out.append((tag, i, ai, j, bj))
-        i, j = ai + size, bj + size
-        if size:
-            out.append(("equal", ai, i, bj, j))
-    return out
 
 
 def coded(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[str, str] | None:
