@@ -108,7 +108,7 @@ def rule_deltas(before: Iterable[Finding], after: Iterable[Finding], party: str)
         f = a.get(rule) or b[rule]
         change: RuleChange = "unchanged" if rule in a and rule in b else ("new" if rule in a else "resolved")
         out.append(RuleDelta(party, rule, f.rule_title, f.severity, change))
-    return tuple(sorted(out, key=lambda r: (r.severity != "hard", r.change != "new", r.change != "resolved", r.rule)))
+    return tuple(sorted(out, key=_delta_order))
 
 
 _NONE: dict = {}  # a clause's (or party's) findings when it has none; shared, never written
@@ -236,8 +236,9 @@ class Verdicts:
 
 
 def _crossed(findings: tuple[Finding, ...]) -> tuple:
-    """All a clause's findings tell its pairing's verdicts: each one's party, rule, title, severity and whether
-    it is acknowledged, in order (when a party crosses a rule twice, the last finding's title is shown)."""
+    """All that a clause's findings bring to its pairing's verdicts, the key they are shared by: each one's
+    party, rule, title, severity and whether it is acknowledged, in order (of a rule crossed twice, the last
+    finding's title is shown)."""
     return tuple((f.party, f.rule, f.rule_title, f.severity, not f.acknowledged) for f in findings)
 
 
