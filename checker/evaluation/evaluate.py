@@ -817,7 +817,7 @@ def _draft_findings(rule: CompiledRule, env: Environment, values: tuple[bool, ..
                         related += (owner,)
                 elif option is None and e.option:
                     option = e.option
-            out.append(new_finding(fields, c, evidence, related, option, spans.get((c, option))))
+            out.append(new_finding(fields, c, evidence, related, option, _span(spans, c, option)))
         return out
     spread = [groups.get(k) or (e,) for k, e in enumerate(firsts)]
     for c in clauses:  # per deciding leaf the clause's own values where it states some, else the leaf's evidence
@@ -839,7 +839,7 @@ def _draft_findings(rule: CompiledRule, env: Environment, values: tuple[bool, ..
                     related += (owner,)
             elif option is None and e.option:
                 option = e.option
-        out.append(new_finding(fields, c, evidence, related, option, spans.get((c, option))))
+        out.append(new_finding(fields, c, evidence, related, option, _span(spans, c, option)))
     return out
 
 
@@ -866,10 +866,18 @@ def _shape(rule: CompiledRule, deciding: tuple[int, ...]) -> _Shape:
 
 
 def _one_finding(fields: dict, binding: Binding, test: str, spans: dict) -> Finding:
-    """The finding of a crossing decided by one value, stated once (_draft_findings' commonest case)."""
-    clause, option = binding[2], binding[3] or None
-    return new_finding(fields, clause, (_binding_evidence(binding, test),), (), option,
-                       spans.get(clause) if option is None else spans.get((clause, option)))
+    """The finding of a crossing decided by one value, stated once (_draft_findings' commonest case; its
+    evidence is _binding_evidence's, written out)."""
+    path, value, clause, option, line = binding
+    raw = value.raw
+    evidence = _new(Evidence)
+    state = evidence.__dict__
+    state["path"] = path
+    state["value"] = raw if value.kind == "name" and raw.__class__ is str else value.show()  # (show(): str(raw))
+    state["test"], state["clause"], state["option"], state["line"] = test, clause, option, line
+    if option:
+        return new_finding(fields, clause, (evidence,), (), option, spans.get((clause, option)))
+    return new_finding(fields, clause, (evidence,), (), None, spans.get(clause))
 
 
 def _family_findings(fields: dict, shared: tuple[Evidence, ...], families: tuple[str, ...],
@@ -883,6 +891,11 @@ def _family_findings(fields: dict, shared: tuple[Evidence, ...], families: tuple
         if len(clauses) > 1:
             clauses = list(dict.fromkeys(clauses))
     return [new_finding(fields, c, shared, (), None, spans.get(c)) for c in clauses]
+
+
+def _span(spans: dict, clause: str, option: str | None) -> m.Span | None:
+    """Where a clause (option None) or one of its options starts, from _reading's spans."""
+    return spans.get(clause) if option is None else spans.get((clause, option))
 
 
 def _evidence_group(leaf: Leaf, bindings: list[Binding], value: bool) -> tuple[Evidence, ...]:
@@ -962,12 +975,12 @@ def _findings_of(crossing: Crossing, clause_spans: dict[str, Any]) -> list[Findi
         out = []
         for clause in clauses:
             if e.clause is None:
-                out.append(new_finding(fields, clause, group, (), None, clause_spans.get((clause, None))))
+                out.append(new_finding(fields, clause, group, (), None, clause_spans.get(clause)))
             elif e.clause == clause:
                 option = e.option or None
-                out.append(new_finding(fields, clause, group, (), option, clause_spans.get((clause, option))))
+                out.append(new_finding(fields, clause, group, (), option, _span(clause_spans, clause, option)))
             else:
-                out.append(new_finding(fields, clause, group, (e.clause,), None, clause_spans.get((clause, None))))
+                out.append(new_finding(fields, clause, group, (e.clause,), None, clause_spans.get(clause)))
         return out
     # Per deciding leaf, each clause's own values (a leaf's evidence never repeats a value).
     own: list[dict[str | None, list[Evidence]]] = []
@@ -988,7 +1001,7 @@ def _findings_of(crossing: Crossing, clause_spans: dict[str, Any]) -> list[Findi
                 related += () if e.clause in related else (e.clause,)
             elif option is None and e.option:
                 option = e.option
-        out.append(new_finding(fields, clause, evidence, related, option, clause_spans.get((clause, option))))
+        out.append(new_finding(fields, clause, evidence, related, option, _span(clause_spans, clause, option)))
     return out
 
 
@@ -1257,9 +1270,9 @@ def check(proposal: m.Proposal, vocabulary: m.Vocabulary, redlines: list[m.RedLi
 
 def _reading(proposal: m.Proposal, parties: _Parties) -> tuple[Environment, dict[Any, m.Span], bool, bool]:
     """The draft as written (each clause's first option: Environment(bindings_of(proposal)), its family index
-    built for the families the parties' rules ask about) and where its clauses and options start (by
-    (clause, option id or None), a clause's by its id as well), in one pass over the clauses; and whether
-    some clause has several options, and whether some clause acknowledges a red line."""
+    built for the families the parties' rules ask about) and where its clauses and options start (a clause's
+    by its id, an option's by (clause id, option id): _span), in one pass over the clauses; and whether some
+    clause has several options, and whether some clause acknowledges a red line."""
     several = acknowledges = False
     env = Environment.__new__(Environment)
     by_path: dict[str, list[Binding]] = {}
@@ -1270,7 +1283,7 @@ def _reading(proposal: m.Proposal, parties: _Parties) -> tuple[Environment, dict
     new = tuple.__new__
     for clause in proposal.clauses:
         cid = clause.id
-        spans[cid] = spans[(cid, None)] = clause.span  # (by id alone too: no tuple to build where most look)
+        spans[cid] = clause.span
         if clause.acknowledgements:
             acknowledges = True
         terms = clause.terms
@@ -1541,7 +1554,7 @@ def _clause_result(proposal: m.Proposal, clause: m.Clause, parties: list[str], r
         options.append(new_option_result(option.id, option.title, o_verdicts, tuple(sort_findings(own)), index == 0,
                                          o_raw))
     return new_clause_result(clause.id, clause.title, verdicts, tuple(findings), tuple(options),
-                             triggered, raw, spans.get((clause.id, None)))
+                             triggered, raw, spans.get(clause.id))
 
 
 _NOTHING: frozenset[str] = frozenset()
