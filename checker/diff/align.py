@@ -387,9 +387,10 @@ class Alignment:
     dropped: list[int]  # positions in the old draft
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Edge:
-    """A candidate pairing; sorted by `order`, the most convincing first."""
+    """A candidate pairing; sorted by `order`, the most convincing first. (Not frozen: a frozen dataclass
+    sets each field through object.__setattr__, and a long draft makes thousands of edges.)"""
 
     key: float  # minus (similarity + id bonus)
     drift: float  # how far apart the two are in their drafts, as a tie-breaker
