@@ -40,6 +40,8 @@ def words(text: str, stems: Stems | None = None) -> list[str]:
 
 def prose(clause: m.Clause) -> str:
     """A clause's text and its options' texts, as paragraphs."""
+    if not clause.options:  # most clauses: the join below of the one stripped text is that text
+        return clause.text.strip()
     parts = [clause.text] if clause.text else []
     for option in clause.options:
         body = f"Option {option.id}: {option.title}."
