@@ -18,7 +18,7 @@ The result is difflib's to the token (tests/test_redline_matcher.py compares the
 from __future__ import annotations
 
 import sys
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from itertools import count, repeat
 from operator import itemgetter
 
@@ -71,7 +71,7 @@ def ratio(blocks: list[Block], length: int) -> float:
     return 2.0 * matches / length if length else 1.0
 
 
-def coded(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[str, str] | None:
+def coded(a: Sequence[Hashable], b: Iterable[Hashable]) -> tuple[str, str] | None:
     """a and b a character per token, so that C-level string search can look for runs of tokens (None past
     the characters there are: a million distinct tokens in a).
 

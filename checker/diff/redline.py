@@ -157,9 +157,10 @@ def _matching_blocks(a: list[str], b: list[str]) -> list[Block] | None:
     """difflib's matching blocks of the words of two lists of parts (None when the words are the same)."""
     if not a or not b:  # an added or dropped clause: no block but the end marker
         return [(len(a), len(b), 0)] if a or b else None
-    words_a, words_b = list(map(str.lstrip, a)), list(map(str.lstrip, b))  # a break strips to '': no word does
-    both = coded(words_a, words_b)
-    if both is None:  # more words in common than there are characters: difflib itself
+    words_a = list(map(str.lstrip, a))  # a break strips to '': no word does
+    both = coded(words_a, map(str.lstrip, b))
+    if both is None:  # more distinct words than there are characters: difflib itself
+        words_b = list(map(str.lstrip, b))
         if words_a == words_b:
             return None
         return [tuple(block) for block in SequenceMatcher(None, words_a, words_b, autojunk=False).get_matching_blocks()]
