@@ -277,9 +277,11 @@ def new_clause_result(id: str, title: str, verdicts: dict, findings: tuple[Findi
                       span: m.Span | None) -> ClauseResult:
     result = _new(ClauseResult)
     state = result.__dict__  # (stores, not update(**fields): one per clause of every check)
-    state["id"], state["title"], state["verdicts"], state["findings"] = id, title, MappingProxyType(verdicts), findings
+    shown = MappingProxyType(verdicts)
+    state["id"], state["title"], state["verdicts"], state["findings"] = id, title, shown, findings
     state["options"], state["triggered_paths"] = options, triggered
-    state["raw_verdicts"], state["span"] = MappingProxyType(raw), span
+    # (verdicts that are their raw verdicts, one dict: one read-only view of it serves as both)
+    state["raw_verdicts"], state["span"] = shown if raw is verdicts else MappingProxyType(raw), span
     return result
 
 
@@ -296,7 +298,8 @@ def new_check_result(proposal: m.Proposal, vocabulary: m.Vocabulary, parties: tu
                      acknowledgement_issues: tuple[AcknowledgementIssue, ...], today: dt.date | None,
                      set_aside: tuple[SetAside, ...]) -> CheckResult:
     result = _new(CheckResult)
-    result.__dict__.update(proposal=proposal, vocabulary=vocabulary, parties=parties, clauses=clauses,
-                           findings=findings, acknowledgement_issues=acknowledgement_issues, today=today,
-                           set_aside=set_aside, what_if=())
+    state = result.__dict__  # (stores, not update(**fields))
+    state["proposal"], state["vocabulary"], state["parties"], state["clauses"] = proposal, vocabulary, parties, clauses
+    state["findings"], state["acknowledgement_issues"], state["today"] = findings, acknowledgement_issues, today
+    state["set_aside"], state["what_if"] = set_aside, ()
     return result
