@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from difflib import SequenceMatcher
 from typing import Literal
 
 from .matcher import Block, coded, matching_blocks, ratio
@@ -163,6 +162,8 @@ def _matching_blocks(a: list[str], b: list[str]) -> list[Block] | None:
         words_b = list(map(str.lstrip, b))
         if words_a == words_b:
             return None
+        from difflib import SequenceMatcher  # (only here: difflib stays off the diff's import path)
+
         return [tuple(block) for block in SequenceMatcher(None, words_a, words_b, autojunk=False).get_matching_blocks()]
     if both[0] == both[1]:
         return None
