@@ -346,7 +346,7 @@ def _clause_fields(old: CheckResult, new: CheckResult, old_pos: list[int], new_p
     """A ClauseDiff's fields but its redlines (see _with_redlines)."""
     a = [old.proposal.clauses[i] for i in old_pos]
     b = [new.proposal.clauses[j] for j in new_pos]
-    old_ids, new_ids = tuple(c.id for c in a), tuple(c.id for c in b)
+    old_ids, new_ids = tuple([c.id for c in a]), tuple([c.id for c in b])
     terms, same = term_changes(a, b)
     old_tags = {t for c in a for t in c.tags}
     new_tags = {t for c in b for t in c.tags}
@@ -400,10 +400,13 @@ def _group_prose(clauses: list[m.Clause]) -> str:
     """The prose of one clause, or of several, each paragraph led by its clause id: (21.a) ..."""
     if len(clauses) == 1:
         return prose(clauses[0])
-    return PARAGRAPH.join(f"({c.id}) {prose(c)}" for c in clauses if prose(c))
+    texts = [(c.id, prose(c)) for c in clauses]
+    return PARAGRAPH.join(f"({clause_id}) {text}" for clause_id, text in texts if text)
 
 
 def _status(clauses: list[m.Clause]) -> str:
+    if len(clauses) == 1:  # most groups
+        return clauses[0].status
     return ", ".join(dict.fromkeys(c.status for c in clauses if c.status))
 
 
