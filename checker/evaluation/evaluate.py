@@ -337,8 +337,8 @@ class CompiledRule:
         # Per deciding leaves all absent and addressed by no clause: the one proposal-level finding, which
         # depends on nothing else (no clause, no span, no value), so it is built once and shared.
         self.missing: dict[tuple[int, ...], Finding] = {}
-        # Per deciding leaves: the paths they read and their families. A reading that states none of the
-        # paths and no term of the families gets the proposal-level finding above, found by two set tests.
+        # Per deciding leaves, their _Shape (the paths they read, their families, ...): a reading that states
+        # none of the paths and no term of the families gets the proposal-level finding above, by two set tests.
         self.reach: dict[tuple[int, ...], _Shape] = {}
 
     def crossed(self, values: Values) -> bool:
@@ -1356,6 +1356,8 @@ _SEATS_SIZE = 64
 
 
 def _parties(redlines: list[m.RedLines], vocabulary: m.Vocabulary, digests: dict[str, bytes]) -> _Parties:
+    if not isinstance(redlines, (list, tuple)):  # (read twice below)
+        redlines = list(redlines)
     key = (id(vocabulary), *map(id, redlines))
     entry = _SEATS.get(key)
     if entry is not None and entry[0] is vocabulary and all(map(operator.is_, entry[1], redlines)) \
