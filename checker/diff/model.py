@@ -83,6 +83,17 @@ class Segment:
     text: str
     old_text: str | None = None  # an equal run whose spacing differs in the old text: the old spacing
 
+    def __init__(self, op: Op, text: str, old_text: str | None = None) -> None:
+        # The slots set through their own descriptors: the generated frozen __init__ (object.__setattr__ per
+        # field) costs ~60% more, and a long diff's redlines make thousands of segments.
+        _segment_op(self, op)
+        _segment_text(self, text)
+        _segment_old_text(self, old_text)
+
+
+_segment_op = Segment.op.__set__  # type: ignore[attr-defined]  (a slot's member descriptor)
+_segment_text = Segment.text.__set__  # type: ignore[attr-defined]
+_segment_old_text = Segment.old_text.__set__  # type: ignore[attr-defined]
 
 @dataclass(frozen=True, slots=True)
 class TermValue:
