@@ -600,7 +600,7 @@ class Index:
         self._asked: dict[int, tuple[Profile, list[Profile]]] = {}
         self._text_found: dict[int, dict[int, float]] = {}  # id of a query -> target k -> the indexed words' dot
         self._k_of = {t.position: k for k, t in enumerate(targets)}
-        self._loose_of: dict[int, float] = {id(t): self._loose(t) for t in targets}
+        self._loose_of: dict[int, float] = {}  # id of a target -> _loose, made when a ceiling first needs it
 
     def _loose(self, p: Profile) -> float:
         """The length of `p`'s scaled text vector over the words this index leaves out."""
@@ -618,7 +618,10 @@ class Index:
         loose_q = self._loose(q)
 
         def text_ceiling(t: Profile) -> float:
-            return found.get(k_of[t.position], 0.0) + loose_q * loose_of[id(t)]
+            loose_t = loose_of.get(id(t))
+            if loose_t is None:
+                loose_t = loose_of[id(t)] = self._loose(t)
+            return found.get(k_of[t.position], 0.0) + loose_q * loose_t
         return text_ceiling
 
     def candidates(self, q: Profile) -> list[Profile]:
