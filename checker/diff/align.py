@@ -341,8 +341,15 @@ def contained(part: Profile, whole: Profile) -> dict[str, float]:
 
 
 def _share(part: Profile, whole: Profile, component: str) -> float:
-    x, y = part.contain[component], whole.contain[component]
-    return sum([x[f] for f in x.keys() & y.keys()]) / part.contain_total[component]
+    x = part.contain[component]
+    if component == "terms":
+        shared = x.keys() & whole.contain[component].keys()
+    else:  # whole's containment vector is its words with the numbers as one: not made, read off its words
+        y = whole.sim[component]
+        shared = x.keys() & y.keys()  # (x holds no number: its numbers are NUMBER_FEATURE)
+        if NUMBER_FEATURE in x and not part.profiler.numbers.isdisjoint(y):
+            shared.add(NUMBER_FEATURE)
+    return sum([x[f] for f in shared]) / part.contain_total[component]
 
 
 def containment(part: Profile, whole: Profile) -> float:
