@@ -372,12 +372,21 @@ def _same_clause_fields(old: CheckResult, new: CheckResult, i: int, j: int, meth
     party_verdicts, changed = verdicts.pair(i, j)
     old_id, new_id = a.id, b.id
     key = f"pair-{_clean_id(old_id)}-{_clean_id(new_id)}"  # anchor() of a pair
+    renumbered = old_id != new_id
     return {
         "key": _unique(key, keys), "method": method, "confidence": confidence,
         "old_ids": (old_id,), "new_ids": (new_id,), "old_title": title, "new_title": title,
         "old_text": old_text, "new_text": new_text, "title_redline": (), "redline": (),
         "terms": (), "unchanged_terms": _term_paths(b), "old_status": status, "new_status": status,
-        "tags_added": (), "tags_removed": (), "verdicts": party_verdicts, "verdict_changed": changed}
+        "tags_added": (), "tags_removed": (), "verdicts": party_verdicts, "verdict_changed": changed,
+        # ClauseDiff's cached facts, known here (its redlines will be all `equal`): the page reads them all
+        "label": f"{old_id} -> {new_id}", "renumbered": renumbered, "title_changed": False, "text_changed": False,
+        "changed": renumbered or changed, "_badges": _IDENTICAL_BADGES[renumbered, changed]}
+
+
+# ClauseDiff._badges of an identical pair, by (renumbered, verdict changed)
+_IDENTICAL_BADGES = {(True, True): ("renumbered", "verdict"), (True, False): ("renumbered",),
+                     (False, True): ("verdict",), (False, False): ("unchanged",)}
 
 
 def _term_paths(clause: m.Clause) -> int:
