@@ -144,6 +144,14 @@ def _present_weight(a: int, b: int) -> float:
 _WEIGHT_OF = [[_present_weight(a, b) for b in range(1 << len(WEIGHTS))] for a in range(1 << len(WEIGHTS))]
 
 
+# A word of the text in more than half of the clauses compared (when there are at least COMMON_FROM of them)
+# is a stop word of this draft ("parties", "agreement", "days"): it says little about which clause is which
+# (its weight is under log 3, a rare word's log N), yet it is most of every clause's words and of every
+# comparison's work. Left out of the text vectors. Fewer clauses than that: too few to tell.
+COMMON_SHARE = 0.5
+COMMON_FROM = 100
+
+
 class Profiler:
     """Weighs features by inverse document frequency over a set of clauses (the ones alignment compares)."""
 
@@ -151,6 +159,7 @@ class Profiler:
         self.numbers = numbers  # the words that are numbers (Stems.numbers)
         self.idf: dict[str, dict[str, float]] = {}
         self.rare = math.log(1 + max(1, len(raw)))  # a feature none of them has: as rare as can be
+        self.common: frozenset[str] = frozenset()  # the draft's stop words (COMMON_SHARE)
         for component in WEIGHTS:
             # one count per clause that has the feature (iterating a dict gives its keys), counted in C
             df = Counter(chain.from_iterable(features[component] for features in raw))
@@ -160,6 +169,17 @@ class Profiler:
                     df[NUMBER_FEATURE] += with_numbers
             by_count = {n: math.log(1 + len(raw) / n) for n in set(df.values())}  # few distinct counts
             self.idf[component] = dict(zip(df, map(by_count.__getitem__, df.values())))
+            if component == "text" and len(raw) >= COMMON_FROM:
+                self.common = frozenset(w for w, n in df.items() if n > COMMON_SHARE * len(raw))
+        for features in raw:
+            self.trim(features)
+
+    def trim(self, features: Features) -> Features:
+        """`features` without the draft's stop words (in place: raw features are made for this alignment)."""
+        text = features["text"]
+        for word in self.common & text.keys():
+            del text[word]
+        return features
 
     def profile(self, clause_id: str, members: tuple[int, ...], raw: Features) -> Profile:
         sim, norm, short = {}, {}, {}
@@ -262,8 +282,8 @@ class Profiles:
 
     def features(self, side: int, i: int) -> Features:
         raw = self.raw[side].get(i)
-        if raw is None:
-            raw = self.raw[side][i] = _raw_features(self.drafts[side].clauses[i], self.stems)
+        if raw is None:  # a clause paired as unchanged, asked for by the split/merge search
+            raw = self.raw[side][i] = self.profiler.trim(_raw_features(self.drafts[side].clauses[i], self.stems))
         return raw
 
     def _units(self, side: int) -> list[Profile]:
