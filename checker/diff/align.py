@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain, filterfalse, repeat
@@ -176,9 +176,9 @@ class Profiler:
 
     def trim(self, features: Features) -> Features:
         """`features` without the draft's stop words (in place: raw features are made for this alignment)."""
-        text = features["text"]
-        for word in self.common & text.keys():
-            del text[word]
+        if self.common:
+            text = features["text"]  # (a Counter, whose own __delitem__ is Python: dict's, mapped in C)
+            deque(map(dict.__delitem__, repeat(text), self.common & text.keys()), maxlen=0)
         return features
 
     def profile(self, clause_id: str, members: tuple[int, ...], raw: Features) -> Profile:
