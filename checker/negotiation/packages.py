@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from operator import itemgetter
 from typing import NamedTuple
 
 from peacecheck.checker.evaluation.evaluate import check
@@ -147,6 +148,8 @@ def count_acceptable(problem: Problem, cap: int = COUNT_CAP) -> tuple[int, bool]
     """
     cp = problem.cp
     variables = list(problem.choice.values())
+    indexes = [v.index for v in variables]
+    pick = itemgetter(*indexes) if len(indexes) > 1 else lambda solution: tuple(solution[i] for i in indexes)
 
     class Counter(cp.CpSolverSolutionCallback):
         def __init__(self):
@@ -154,7 +157,9 @@ def count_acceptable(problem: Problem, cap: int = COUNT_CAP) -> tuple[int, bool]
             self.seen: set[tuple[bool, ...]] = set()
 
         def on_solution_callback(self):
-            self.seen.add(tuple(self.boolean_value(v) for v in variables))
+            # one read of the solution vector, its choice entries picked in C (a boolean_value call per
+            # variable cost more than the search: 800 calls per solution on 200 clauses)
+            self.seen.add(pick(self.response_proto.solution))
             if len(self.seen) >= cap:
                 self.stop_search()
 
