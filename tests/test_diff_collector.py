@@ -7,11 +7,11 @@ import gc
 from collections.abc import Iterator
 
 import pytest
+from test_diff import checked
 
 from peacecheck.checker.diff import diff
 from peacecheck.checker.diff.model import paused_collector
 from peacecheck.checker.reports.diff_html import render
-from test_diff import checked
 
 
 @pytest.fixture(autouse=True)

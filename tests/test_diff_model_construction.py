@@ -7,9 +7,9 @@ import dataclasses
 import pickle
 
 import pytest
+from test_diff import checked
 
 from peacecheck.checker.diff import diff
-from test_diff import checked
 
 FACTS = ("label", "renumbered", "title_changed", "text_changed", "verdict_changed", "changed", "_badges")
 

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO, DictLoader
+from test_outputs import FILES
 
 from peacecheck.checker.redline_tests import check_rule_names, parse_test_file, run_case
-from conftest import REPO, DictLoader
 from peacecheck.dsl.api import load_redlines
 from peacecheck.dsl.diagnostics import PeaceError
-from test_outputs import FILES
 
 PASSING = '''party = "north"
 

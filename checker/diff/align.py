@@ -476,7 +476,8 @@ def _squashed(text: str) -> str:
 
 def _without_text(clause: m.Clause) -> tuple:
     """The signature but the clause's own prose: cheap to build, and it already tells most clauses apart."""
-    options = tuple([(o.id, o.title, _squashed(o.text), _terms(o.terms)) for o in clause.options]) if clause.options else ()
+    options = (tuple([(o.id, o.title, _squashed(o.text), _terms(o.terms)) for o in clause.options])
+               if clause.options else ())
     tags = clause.tags
     return (clause.title, _terms(clause.terms), options, tuple(sorted(tags)) if len(tags) > 1 else tuple(tags),
             clause.status)

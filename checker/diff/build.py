@@ -192,7 +192,8 @@ class Verdicts:
             clause = self.new.clauses[j]
             verdicts, a_findings = clause.verdicts, clause.findings
             after = tuple(map(verdicts.get, parties)) if clause.raw_verdicts == verdicts else self.states(clause)
-        key = (before, after, _crossed(b_findings), _crossed(a_findings)) if b_findings or a_findings else (before, after)
+        key = ((before, after, _crossed(b_findings), _crossed(a_findings)) if b_findings or a_findings
+               else (before, after))
         found = self._shared.get(key)
         if found is None:
             found = self._shared[key] = self._pair(i, j, before, after)
