@@ -43,3 +43,27 @@ def test_the_results_stay_immutable_and_pickle(result):
             d.verdicts[0].party = "x"  # type: ignore[misc]
     assert pickle.loads(pickle.dumps(result)) == result
 
+
+
+def test_an_unchanged_clause_spaced_anew_is_redlined_and_described_as_such(tmp_path):
+    """A pair matched as unchanged whose prose was only re-spaced (here a paragraph break added): its redline
+    is redline()'s and its facts the properties' (the shortcuts for equal prose must not take it)."""
+    import shutil
+
+    from peacecheck.checker.diff import redline
+    from peacecheck.checker.evaluation.evaluate import check
+    from test_diff import FIXTURES, inputs
+
+    shutil.copytree(FIXTURES, tmp_path / "diff")
+    base = (tmp_path / "diff/proposals/base.peace").read_text(encoding="utf-8")
+    respaced = base.replace("confirms that Northland", "confirms that\n\n    Northland")  # a paragraph break
+    assert respaced != base
+    (tmp_path / "diff/proposals/respaced.peace").write_text(respaced, encoding="utf-8")
+    loaded = [inputs(tmp_path / "diff/proposals" / f"{n}.peace", tmp_path / "diff/redlines") for n in ("base", "respaced")]
+    old, new = (check(i.proposal, i.vocabulary, i.redlines) for i in loaded)
+    pair = next(d for d in diff(old, new).pairs if d.old_ids == ("1",))
+    assert pair.method == "id" and pair.old_text != pair.new_text  # paired as unchanged; each keeps its prose
+    assert pair.redline == redline(pair.old_text, pair.new_text)
+    fresh = dataclasses.replace(pair)  # the facts as the properties work them out
+    assert (pair.text_changed, pair.changed, pair.badges()) == (fresh.text_changed, fresh.changed, fresh.badges())
+    assert pair.text_changed  # (the paragraph break is an insertion)

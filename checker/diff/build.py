@@ -27,6 +27,7 @@ from .model import (
     PartyVerdict,
     RuleChange,
     RuleDelta,
+    Segment,
     TermChange,
     TermValue,
     _shown,
@@ -35,7 +36,7 @@ from .model import (
     new_rule_delta,
     paused_collector,
 )
-from .redline import PARAGRAPH, redline
+from .redline import PARAGRAPH, normalise, redline
 
 
 # ------------------------------------------------------------------ term changes
@@ -336,10 +337,20 @@ def _with_redlines(clauses: list[dict]) -> list[ClauseDiff]:
     """
     out = []
     for fields in clauses:
-        fields["title_redline"] = redline(fields["old_title"], fields["new_title"])
-        fields["redline"] = redline(fields["old_text"], fields["new_text"])
+        if "text_changed" in fields:  # an identical pair of the same prose (_same_clause_fields): one equal run each
+            fields["title_redline"] = _unchanged(fields["new_title"])
+            fields["redline"] = _unchanged(fields["new_text"])
+        else:
+            fields["title_redline"] = redline(fields["old_title"], fields["new_title"])
+            fields["redline"] = redline(fields["old_text"], fields["new_text"])
         out.append(new_clause_diff(fields))
     return out
+
+
+def _unchanged(text: str) -> tuple[Segment, ...]:
+    """redline(text, text), without comparing the text with itself."""
+    spaced = normalise(text)
+    return (Segment("equal", spaced),) if spaced else ()
 
 
 def _clause_fields(old: CheckResult, new: CheckResult, old_pos: list[int], new_pos: list[int], method: Method,
@@ -374,15 +385,17 @@ def _same_clause_fields(old: CheckResult, new: CheckResult, i: int, j: int, meth
     old_id, new_id = a.id, b.id
     key = f"pair-{_clean_id(old_id)}-{_clean_id(new_id)}"  # anchor() of a pair
     renumbered = old_id != new_id
-    return {
+    fields = {
         "key": _unique(key, keys), "method": method, "confidence": confidence,
         "old_ids": (old_id,), "new_ids": (new_id,), "old_title": title, "new_title": title,
         "old_text": old_text, "new_text": new_text, "title_redline": (), "redline": (),
         "terms": (), "unchanged_terms": _term_paths(b), "old_status": status, "new_status": status,
         "tags_added": (), "tags_removed": (), "verdicts": party_verdicts, "verdict_changed": changed,
-        # ClauseDiff's cached facts, known here (its redlines will be all `equal`): the page reads them all
-        "label": f"{old_id} -> {new_id}", "renumbered": renumbered, "title_changed": False, "text_changed": False,
-        "changed": renumbered or changed, "_badges": _IDENTICAL_BADGES[renumbered, changed]}
+        # ClauseDiff's cached facts, known here: the page reads them all
+        "label": f"{old_id} -> {new_id}", "renumbered": renumbered, "title_changed": False}
+    if old_text == new_text:  # the same prose (not only re-spaced, where a paragraph break may come or go)
+        fields.update(text_changed=False, changed=renumbered or changed, _badges=_IDENTICAL_BADGES[renumbered, changed])
+    return fields
 
 
 # ClauseDiff._badges of an identical pair, by (renumbered, verdict changed)
