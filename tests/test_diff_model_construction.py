@@ -34,6 +34,16 @@ def test_every_clause_diff_is_what_its_init_would_make(result):
                 assert dataclasses.replace(r) == r
 
 
+def test_every_redline_is_redlines_own(result):
+    """An identical pair's redlines are made when first read (checker.diff.model._SameRedline): the same
+    as every other pairing's, redline() of its two sides."""
+    from peacecheck.checker.diff import redline
+
+    for d in [*result.pairs, *result.added, *result.dropped]:
+        assert d.title_redline == redline(d.old_title, d.new_title), d.key
+        assert d.redline == redline(d.old_text, d.new_text), d.key
+
+
 def test_the_results_stay_immutable_and_pickle(result):
     d = (result.pairs or result.added or result.dropped)[0]
     with pytest.raises(dataclasses.FrozenInstanceError):

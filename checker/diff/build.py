@@ -27,7 +27,6 @@ from .model import (
     PartyVerdict,
     RuleChange,
     RuleDelta,
-    Segment,
     TermChange,
     TermValue,
     _shown,
@@ -36,7 +35,7 @@ from .model import (
     new_rule_delta,
     paused_collector,
 )
-from .redline import PARAGRAPH, normalise, redline
+from .redline import PARAGRAPH, redline
 
 
 # ------------------------------------------------------------------ term changes
@@ -337,20 +336,11 @@ def _with_redlines(clauses: list[dict]) -> list[ClauseDiff]:
     """
     out = []
     for fields in clauses:
-        if "text_changed" in fields:  # an identical pair of the same prose (_same_clause_fields): one equal run each
-            fields["title_redline"] = _unchanged(fields["new_title"])
-            fields["redline"] = _unchanged(fields["new_text"])
-        else:
+        if "text_changed" not in fields:  # (an identical pair of the same prose: made when read, see model)
             fields["title_redline"] = redline(fields["old_title"], fields["new_title"])
             fields["redline"] = redline(fields["old_text"], fields["new_text"])
         out.append(new_clause_diff(fields))
     return out
-
-
-def _unchanged(text: str) -> tuple[Segment, ...]:
-    """redline(text, text), without comparing the text with itself."""
-    spaced = normalise(text)
-    return (Segment("equal", spaced),) if spaced else ()
 
 
 def _clause_fields(old: CheckResult, new: CheckResult, old_pos: list[int], new_pos: list[int], method: Method,
@@ -395,6 +385,7 @@ def _same_clause_fields(old: CheckResult, new: CheckResult, i: int, j: int, meth
         "label": f"{old_id} -> {new_id}", "renumbered": renumbered, "title_changed": False}
     if old_text == new_text:  # the same prose (not only re-spaced, where a paragraph break may come or go)
         fields.update(text_changed=False, changed=renumbered or changed, _badges=_IDENTICAL_BADGES[renumbered, changed])
+        del fields["title_redline"], fields["redline"]  # one equal run each, made when read (model._SameRedline)
     return fields
 
 

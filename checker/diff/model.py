@@ -10,6 +10,8 @@ from typing import Generic, Literal, TypeVar
 
 from peacecheck.checker.evaluation.results import PartyInfo, Verdict
 
+from .text import normalise
+
 DIFF_SCHEMA_VERSION = 1
 
 Method = Literal["id", "id+content", "content", "split", "merged", "added", "dropped"]
@@ -309,6 +311,33 @@ class DiffResult:
 # frozen classes, every field given, their state set in one step. Nothing else needs them.
 _new = object.__new__
 _set = object.__setattr__
+
+
+class _SameRedline:
+    """An identical pair's redline (one equal run of its text, respaced), made when first read.
+
+    diff() leaves it out of the state of a pair whose prose is the same on both sides: the page never
+    shows it (an unchanged clause is a link), JSON and the text reports read it here. The state's own
+    entry, when there is one (every other clause diff, or one built through __init__), comes first."""
+
+    def __init__(self, text_field: str):
+        self.text_field = text_field
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: ClauseDiff | None, owner: type | None = None):
+        if instance is None:
+            return self
+        spaced = normalise(instance.__dict__[self.text_field])
+        value = instance.__dict__[self.name] = (Segment("equal", spaced),) if spaced else ()
+        return value
+
+
+ClauseDiff.title_redline = _SameRedline("new_title")  # type: ignore[assignment]
+ClauseDiff.title_redline.__set_name__(ClauseDiff, "title_redline")
+ClauseDiff.redline = _SameRedline("new_text")  # type: ignore[assignment]
+ClauseDiff.redline.__set_name__(ClauseDiff, "redline")
 
 
 def new_clause_diff(fields: dict) -> ClauseDiff:

@@ -7,7 +7,18 @@ from typing import Literal
 
 from .matcher import Block, coded, matching_blocks, ratio
 from .model import Segment
-from .text import ASCII_NUMBER, ASCII_WORD, IDEOGRAPH, NUMBER, WORD, unicode_pattern
+from .text import (  # noqa: F401 (PARAGRAPH, normalise: this module's public names since before text.py had them)
+    _BLANK,
+    _PARA,
+    ASCII_NUMBER,
+    ASCII_WORD,
+    IDEOGRAPH,
+    NUMBER,
+    PARAGRAPH,
+    WORD,
+    normalise,
+    unicode_pattern,
+)
 
 # ------------------------------------------------------------------ tokens and redlines
 _TOKEN = (
@@ -17,9 +28,6 @@ _TOKEN = (
     r"|\S)")  # any other character on its own
 _UNICODE_TOKEN = f"{NUMBER}|{IDEOGRAPH}|{WORD}"
 _ASCII_TOKEN = f"{ASCII_NUMBER}|{ASCII_WORD}"  # the same tokens in ASCII text (see text.py)
-PARAGRAPH = "\n\n"
-_PARA = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t]*)+")
-_BLANK = re.compile(r"\n[ \t]*\n")  # found where _PARA is, and fast to look for (it starts with a literal)
 _ASCII_LEAD_TOKEN = re.compile(f"(\\s*)({_ASCII_TOKEN}|\\S)")
 # A paragraph break, or a token with the space before it if any, in normalised text (see `parts`):
 # one string per match (no groups, so no tuple per token), and joined they give the text back.
@@ -28,7 +36,6 @@ _ASCII_LEAD_TOKEN = re.compile(f"(\\s*)({_ASCII_TOKEN}|\\S)")
 # could match the letters, apostrophes or hyphens it holds): the same tokens as _ASCII_TOKEN, a quarter faster.
 _ASCII_PART = re.compile(f" ?(?:[A-Za-z_]\\w*+(?:['-]\\w++)*+|{ASCII_NUMBER}|\\S)|\n\n")
 _UNICODE_PART = f"\n\n| ?(?:{_UNICODE_TOKEN}|\\S)"
-_BREAKS = re.compile(r"\n\s*\n\s*")  # two line breaks in a whitespace run, maybe a blank line (a literal first: fast)
 
 
 def tokenize(text: str) -> list[tuple[str, str]]:
@@ -69,46 +76,6 @@ def parts(text: str) -> list[str]:
     """
     part = _ASCII_PART if text.isascii() else unicode_pattern(_UNICODE_PART)
     return part.findall(normalise(text))
-
-
-def normalise(text: str) -> str:
-    """What joining the tokens of `text` gives, without tokenising (most clauses of a revision are unchanged).
-
-    Inside the text a whitespace run becomes one space, or a paragraph break per blank-line group
-    (a space before a break is dropped, one after it is kept, as `tokenize` does); the ends go.
-    """
-    spaced = text.replace("\n", " ")
-    # The space is the only whitespace character str.isprintable() accepts (checked over all of Unicode in
-    # tests/test_redline_matcher.py): printable and without two spaces in a row, every run is one space.
-    single = spaced.isprintable() and "  " not in spaced
-    if single and not spaced.startswith(" ") and not spaced.endswith(" "):
-        return spaced  # single spaces and line breaks only (most drafts): what split and join give, in fewer C passes
-    if _BLANK.search(text) is None:  # no blank line: every run is a space (str.split splits where \s matches)
-        return " ".join(text.split())
-    # Only a run with two line breaks can hold a blank line: cut the text there, collapse the rest in C.
-    text = text.strip()
-    pieces: list[str] = []
-    position = 0
-    for run in _BREAKS.finditer(text):  # from the run's first line break to its end
-        start = run.start()
-        while text[start - 1].isspace():  # and back to its start (the stripped text starts with no space)
-            start -= 1
-        pieces += (" ".join(text[position:start].split()), _spacing(text[start:run.end()]))
-        position = run.end()
-    pieces.append(" ".join(text[position:].split()))
-    return "".join(pieces)
-
-
-def _spacing(spaces: str) -> str:
-    """What a whitespace run with two line breaks or more gives: a paragraph break per blank-line group, then
-    a space if `\\s+` takes the rest (as in `tokenize`)."""
-    breaks, position = 0, 0
-    while position < len(spaces):
-        found = _PARA.match(spaces, position)
-        if found is None:
-            return PARAGRAPH * breaks + " "  # `\s+` takes the rest of the run: a space
-        breaks, position = breaks + 1, found.end()
-    return PARAGRAPH * breaks
 
 
 def redline(old: str, new: str) -> tuple[Segment, ...]:
