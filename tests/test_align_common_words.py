@@ -51,3 +51,21 @@ def test_a_long_revision_of_similar_clauses_pairs_each_with_its_own():
     pairs = {(old[mt.old[0]].title, new[mt.new[0]].title) for mt in found.matches}
     assert pairs == {(c.title, c.title + " (revised)") for c in old}
     assert not found.added and not found.dropped
+
+
+def test_look_alike_clauses_still_pair_mostly_with_their_own():
+    """A draft where half the old clauses have no text and titles and terms repeat every few clauses: content
+    cannot tell those apart, so the candidates must reach the partner nearest in position. (Scoring six
+    candidates instead of ten dropped precision here from 0.89 to 0.62.)"""
+    def clause(k: int, shift: int, with_text: bool) -> m.Clause:
+        text = f"Clause {k} words parties agree common text {'x' * (k % 5)} topic{k}" if with_text else ""
+        value = m.Value(kind="number", raw=600_000 + (k % 3) * 100_000)
+        return m.Clause(id=str(k + 1 + shift), title=f"Title {k % 7}", text=text,
+                        terms=(m.Assignment(path="ukraine.army.personnel_cap", value=value),))
+
+    old = m.Proposal(title="old", clauses=tuple(clause(k, 0, k % 2 == 0) for k in range(160)))
+    new = m.Proposal(title="new", clauses=tuple(clause(k, 3, True) for k in range(150)))
+    found = {(old.clauses[i].id, new.clauses[j].id) for mt in align(old, new).matches for i in mt.old for j in mt.new}
+    truth = {(str(k + 1), str(k + 4)) for k in range(150)}
+    assert len(found & truth) / len(found) >= 0.85
+    assert len(found & truth) / len(truth) >= 0.95
