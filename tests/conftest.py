@@ -12,11 +12,16 @@ BASIC = FIXTURES / "basic"
 
 
 def load_script(path: Path, name: str):
-    """A script of the test tree (a golden file's regen.py) as a module, to share its set-up."""
+    """A script (a golden file's regen.py, a benchmark) as a module, to share its set-up; loaded once per run
+    and registered first (a script's dataclasses look their module up)."""
     import importlib.util
+    import sys
 
+    if name in sys.modules:
+        return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 

@@ -6,23 +6,15 @@ one typing of the conditions, so a wrong typing fails here even without regopy.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
-import sys
 
 import pytest
-from conftest import REPO
+from conftest import REPO, load_script
 
 
 def _bench():
-    name = "bench_rego"
-    if name not in sys.modules:  # registered first: its dataclasses look their module up
-        spec = importlib.util.spec_from_file_location(name, REPO / "bench" / "bench_rego.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return load_script(REPO / "bench" / "bench_rego.py", "bench_rego")
 
 
 bench = _bench()

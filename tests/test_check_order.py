@@ -7,23 +7,15 @@ and each clause carries exactly its own findings, in that order.
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
 
 import pytest
-from conftest import REPO
+from conftest import REPO, load_script
 
 from peacecheck.checker.evaluation.evaluate import check, sort_findings
 
 
 def _bench():
-    name = "bench_rego"
-    if name not in sys.modules:  # registered first: its dataclasses look their module up
-        spec = importlib.util.spec_from_file_location(name, REPO / "bench" / "bench_rego.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return load_script(REPO / "bench" / "bench_rego.py", "bench_rego")
 
 
 @pytest.fixture(scope="module")

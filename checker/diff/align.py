@@ -29,7 +29,7 @@ from .model import (
     cached_property,
 )
 from .redline import PARAGRAPH
-from .text import STEM, STOPWORDS, Stems, content_words  # noqa: F401 (STEM, STOPWORDS: public API)
+from .text import STEM, STOPWORDS, Stems, content_counts, content_words  # noqa: F401 (STEM, STOPWORDS: public API)
 
 
 # ------------------------------------------------------------------ clause profiles
@@ -110,7 +110,7 @@ def _raw_features(clause: m.Clause, stems: Stems) -> Features:
             terms[f"v:{path}={v.value}"] = 1.0
         if "." in path:
             terms["f:" + path.rsplit(".", 1)[0]] = 1.0
-    text = Counter(chain.from_iterable(map(stems.chunks.__getitem__, prose(clause).split())))  # words(), counted in C
+    text = content_counts(prose(clause), stems)
     return {"terms": terms, "title": dict.fromkeys(words(clause.title, stems), 1.0), "text": text,
             "tags": dict.fromkeys(clause.tags, 1.0)}
 

@@ -164,8 +164,15 @@ class Verdicts:
         self._shared: dict[tuple, tuple[tuple[PartyVerdict, ...], bool]] = {}
         self._plain: dict[tuple, PartyVerdict] = {}
 
+    def _side(self, result: CheckResult, position: int | None) -> tuple[tuple[State | None, ...], tuple[Finding, ...]]:
+        """One side of a pairing: each party's cell and the clause's findings (none for an added or dropped clause)."""
+        if position is None:
+            return self._absent, ()
+        clause = result.clauses[position]
+        return self.states(clause), clause.findings
+
     def states(self, clause: ClauseResult) -> tuple[State | None, ...]:
-        """Each party's cell for the clause, None where it has no verdict (`pair` has the first case inline)."""
+        """Each party's cell for the clause, None where it has no verdict."""
         verdicts = clause.verdicts
         if clause.raw_verdicts == verdicts:  # nothing acknowledged made a difference: the cells are the verdicts
             return tuple(map(verdicts.get, self.parties))
@@ -179,19 +186,8 @@ class Verdicts:
 
     def pair(self, i: int | None, j: int | None) -> tuple[tuple[PartyVerdict, ...], bool]:
         """`of` for at most one clause a side (None: added or dropped): no worst-of, no merging of findings."""
-        parties = self.parties
-        if i is None:
-            before, b_findings = self._absent, ()
-        else:
-            clause = self.old.clauses[i]
-            verdicts, b_findings = clause.verdicts, clause.findings
-            before = tuple(map(verdicts.get, parties)) if clause.raw_verdicts == verdicts else self.states(clause)
-        if j is None:
-            after, a_findings = self._absent, ()
-        else:
-            clause = self.new.clauses[j]
-            verdicts, a_findings = clause.verdicts, clause.findings
-            after = tuple(map(verdicts.get, parties)) if clause.raw_verdicts == verdicts else self.states(clause)
+        before, b_findings = self._side(self.old, i)
+        after, a_findings = self._side(self.new, j)
         key = ((before, after, _crossed(b_findings), _crossed(a_findings)) if b_findings or a_findings
                else (before, after))
         found = self._shared.get(key)

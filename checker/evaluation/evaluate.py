@@ -866,15 +866,9 @@ def _shape(rule: CompiledRule, deciding: tuple[int, ...]) -> _Shape:
 
 
 def _one_finding(fields: dict, binding: Binding, test: str, spans: dict) -> Finding:
-    """The finding of a crossing decided by one value, stated once (_draft_findings' commonest case; its
-    evidence is _binding_evidence's, written out)."""
-    path, value, clause, option, line = binding
-    raw = value.raw
-    evidence = _new(Evidence)
-    state = evidence.__dict__
-    state["path"] = path
-    state["value"] = raw if value.kind == "name" and raw.__class__ is str else value.show()  # (show(): str(raw))
-    state["test"], state["clause"], state["option"], state["line"] = test, clause, option, line
+    """The finding of a crossing decided by one value, stated once (_draft_findings' commonest case)."""
+    evidence = _binding_evidence(binding, test)
+    _, _, clause, option, _ = binding
     if option:
         return new_finding(fields, clause, (evidence,), (), option, spans.get((clause, option)))
     return new_finding(fields, clause, (evidence,), (), None, spans.get(clause))
